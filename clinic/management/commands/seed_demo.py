@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from organizations.demo import DEMO_PASSWORD, demo_organizations_create, demo_staff_create
+
+
+class Command(BaseCommand):
+    help = "Load reference data, demo organizations, demo staff and demo cases. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        call_command("seed_reference", verbosity=0)
+        employers = demo_organizations_create()
+        users = demo_staff_create()
+        self.stdout.write(f"Employers: {employers}")
+        self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD}):"))
+        for username, user in users.items():
+            place = user.center.name_en if user.center else "Federation"
+            self.stdout.write(f"  {username:<10} {user.get_role_display():<20} {place}")

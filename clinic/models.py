@@ -1,0 +1,530 @@
+"""What the clinic records: persons, reception visits, applications (cases) and labor disputes."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.identifiers import validate_iin
+from organizations.models import (
+    Employer,
+    MultilingualName,
+    PrimaryOrganization,
+    RepresentativeOffice,
+    TerritorialCenter,
+)
+from organizations.querysets import CenterScopedQuerySet
+
+from .querysets import (
+    ApplicationQuerySet,
+    ApplicationRelatedQuerySet,
+    LaborDisputeQuerySet,
+    PersonQuerySet,
+    VisitQuerySet,
+)
+from .validators import validate_phone
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal(0), "validators": [MinValueValidator(0)]}
+
+
+# Reference lists. Their rows come from seeds/reference; the code is the primary key, so a
+# foreign key column holds a readable code and filtering by it needs no join.
+
+
+class ReferenceItem(MultilingualName):
+    code = models.SlugField(_("code"), max_length=32, primary_key=True)
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "code"]
+
+
+class Service(ReferenceItem):
+    """A clinic service of a center: public reception, legal clinic, conflict-prevention center."""
+
+    PUBLIC_RECEPTION = "public_reception"
+    LEGAL_CLINIC = "legal_clinic"
+    PREVENTION_CENTER = "prevention_center"
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+
+
+class Topic(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+
+class Channel(ReferenceItem):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    ONLINE = "online"
+    MOBILE_OUTREACH = "mobile_outreach"
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+
+class ApplicationKind(ReferenceItem):
+    """Oral consultation, written application, complaint, collective appeal; carries its deadline."""
+
+    ORAL_CONSULTATION = "oral_consultation"
+    WRITTEN_APPLICATION = "written_application"
+
+    deadline_working_days = models.PositiveSmallIntegerField(
+        _("deadline, working days"), help_text=_("0: answered on the day of receipt.")
+    )
+    extendable = models.BooleanField(_("deadline may be extended"), default=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("application kind")
+        verbose_name_plural = _("application kinds")
+
+
+class Outcome(ReferenceItem):
+    """How a decided application ended; satisfied and partially satisfied are a positive result."""
+
+    SATISFIED = "satisfied"
+    PARTIALLY_SATISFIED = "partially_satisfied"
+    REJECTED = "rejected"
+    EXPLAINED = "explained"
+    WITHDRAWN = "withdrawn"
+    REFERRED = "referred"
+
+    is_positive = models.BooleanField(_("positive result"), default=False)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+
+
+class Versioned(models.Model):
+    """A version number bumped by every change, for conflict-safe updates (ETag / If-Match)."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Person(Versioned):
+    """An applicant. One person, many visits and cases: look up by IIN or phone before creating."""
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="persons", verbose_name=_("territorial center")
+    )
+    full_name = models.CharField(_("full name"), max_length=255)
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
+    phone = models.CharField(
+        _("phone"), max_length=12, blank=True, validators=[validate_phone], help_text=_("+7XXXXXXXXXX")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_union_member = models.BooleanField(_("union member"), default=False)
+    primary_organization = models.ForeignKey(
+        PrimaryOrganization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary organization"),
+    )
+    employer = models.ForeignKey(
+        Employer, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("employer")
+    )
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "iin"], condition=~Q(iin=""), name="one_person_per_iin_in_center"
+            )
+        ]
+        indexes = [models.Index(fields=["center", "phone"]), models.Index(fields=["center", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Visit(Versioned):
+    """A reception event: who came, when, through which channel, about what, and what was done."""
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        CONSULTATION = "consultation", _("Answered on the spot")
+        CASE_OPENED = "case_opened", _("Case opened")
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="visits", verbose_name=_("territorial center")
+    )
+    office = models.ForeignKey(
+        RepresentativeOffice,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("representative office"),
+    )
+    person = models.ForeignKey(Person, models.PROTECT, related_name="visits", verbose_name=_("person"))
+    employer = models.ForeignKey(
+        Employer, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("employer")
+    )
+    visited_at = models.DateTimeField(_("date and time"), default=timezone.now)
+    channel = models.ForeignKey(Channel, models.PROTECT, related_name="+", verbose_name=_("channel"))
+    topics = models.ManyToManyField(Topic, related_name="+", verbose_name=_("topics"))
+    question = models.TextField(_("question"), blank=True)
+    action_taken = models.TextField(_("what was done"), blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.PENDING)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-visited_at"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [models.Index(fields=["center", "visited_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {timezone.localtime(self.visited_at):%Y-%m-%d %H:%M}"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ON_HOLD = "on_hold", _("On hold")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+
+
+# The allowed moves of the status machine; a manager's reopening is a separate, reasoned action.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.REGISTERED: frozenset({Status.IN_PROGRESS}),
+    Status.IN_PROGRESS: frozenset({Status.ON_HOLD, Status.DECIDED}),
+    Status.ON_HOLD: frozenset({Status.IN_PROGRESS}),
+    Status.DECIDED: frozenset({Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+OPEN_STATUSES = (Status.REGISTERED, Status.IN_PROGRESS, Status.ON_HOLD)
+
+
+class Application(Versioned):
+    """A case: a citizen's application worked by a lawyer to an outcome."""
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="applications", verbose_name=_("territorial center")
+    )
+    office = models.ForeignKey(
+        RepresentativeOffice,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("representative office"),
+    )
+    year = models.PositiveSmallIntegerField(_("registration year"), editable=False)
+    sequence = models.PositiveIntegerField(_("number in year"), editable=False)
+    registration_number = models.CharField(
+        _("registration number"), max_length=24, unique=True, editable=False
+    )
+    person = models.ForeignKey(Person, models.PROTECT, related_name="applications", verbose_name=_("person"))
+    visit = models.OneToOneField(
+        Visit, models.PROTECT, null=True, blank=True, related_name="application", verbose_name=_("visit")
+    )
+    employer = models.ForeignKey(
+        Employer,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("employer"),
+    )
+    service = models.ForeignKey(Service, models.PROTECT, related_name="+", verbose_name=_("service"))
+    kind = models.ForeignKey(ApplicationKind, models.PROTECT, related_name="+", verbose_name=_("kind"))
+    topic = models.ForeignKey(Topic, models.PROTECT, related_name="+", verbose_name=_("topic"))
+    channel = models.ForeignKey(Channel, models.PROTECT, related_name="+", verbose_name=_("channel"))
+    summary = models.TextField(_("summary"), blank=True)
+    received_on = models.DateField(_("received on"))
+    due_on = models.DateField(_("due on"))
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_applications",
+        verbose_name=_("lawyer"),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    outcome = models.ForeignKey(
+        Outcome, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("outcome")
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision = models.TextField(_("decision"), blank=True, help_text=_("The answer given to the applicant."))
+    recovered_kzt = models.DecimalField(_("money recovered, KZT"), **MONEY)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+    )
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-sequence"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "sequence"], name="one_number_per_center_year"),
+            models.CheckConstraint(
+                condition=Q(recovered_kzt__gte=0), name="application_recovered_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.DECIDED, Status.CLOSED])
+                | Q(outcome__isnull=False, decided_on__isnull=False),
+                name="decided_application_has_outcome",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["center", "received_on"]),
+            models.Index(fields=["center", "status", "due_on"]),
+            models.Index(fields=["lawyer", "status", "due_on"]),
+            models.Index(fields=["center", "decided_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not decided after the due date."""
+        return self.is_open and self.due_on < timezone.localdate()
+
+
+class StatusChange(models.Model):
+    """One move of an application's status: the case's timeline."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    objects = ApplicationRelatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class DeadlineExtension(models.Model):
+    """A manager's reasoned extension of an application's deadline (at most 2 months in all)."""
+
+    application = models.ForeignKey(Application, models.CASCADE, related_name="extensions")
+    previous_due_on = models.DateField(_("previous due date"))
+    new_due_on = models.DateField(_("new due date"))
+    reason = models.TextField(_("reason"))
+    extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    extended_at = models.DateTimeField(_("extended at"), default=timezone.now)
+    applicant_notified_on = models.DateField(
+        _("applicant told on"), help_text=_("Within 3 working days of the decision to extend.")
+    )
+
+    objects = ApplicationRelatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["extended_at"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+
+    def __str__(self) -> str:
+        return f"{self.previous_due_on} → {self.new_due_on}"
+
+
+class Note(models.Model):
+    application = models.ForeignKey(Application, models.CASCADE, related_name="notes")
+    text = models.TextField(_("text"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = ApplicationRelatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+def document_path(document: "Document", filename: str) -> str:
+    # The stored name is random: the original name is kept in a column, never used as a path.
+    return f"documents/{document.application.center_id}/{document.application_id}/{document.token}"
+
+
+class Document(models.Model):
+    application = models.ForeignKey(Application, models.CASCADE, related_name="documents")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = ApplicationRelatedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number given per center and year; locked while numbering."""
+
+    center = models.ForeignKey(TerritorialCenter, models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_sequence = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "year"], name="one_counter_per_center_year")]
+
+    def __str__(self) -> str:
+        return f"{self.center_id}/{self.year}: {self.last_sequence}"
+
+
+class LaborDispute(Versioned):
+    """An individual or collective labor dispute against an employer."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        COLLECTIVE = "collective", _("Collective")
+
+    class Stage(models.TextChoices):
+        NEGOTIATION = "negotiation", _("Negotiation")
+        CONCILIATION = "conciliation", _("Conciliation commission")
+        INSPECTION = "inspection", _("Labor inspection")
+        COURT = "court", _("Court")
+
+    class Result(models.TextChoices):
+        IN_FAVOR = "in_favor", _("In the workers' favor")
+        PARTLY = "partly", _("Partly in the workers' favor")
+        NOT_IN_FAVOR = "not_in_favor", _("Not in the workers' favor")
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="disputes", verbose_name=_("territorial center")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    employer = models.ForeignKey(
+        Employer, models.PROTECT, related_name="disputes", verbose_name=_("employer")
+    )
+    subject = models.TextField(_("subject"))
+    is_reinstatement = models.BooleanField(
+        _("reinstatement claim"), default=False, help_text=_("Filed within one month of the dismissal order.")
+    )
+    disputed_act_on = models.DateField(
+        _("date of the disputed act"), null=True, blank=True, help_text=_("E.g. the dismissal order.")
+    )
+    workers_affected = models.PositiveIntegerField(_("workers affected"), default=1)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.NEGOTIATION)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    recovered_kzt = models.DecimalField(_("money recovered, KZT"), **MONEY)
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_disputes",
+        verbose_name=_("lawyer"),
+    )
+    applications = models.ManyToManyField(
+        Application, blank=True, related_name="disputes", verbose_name=_("applications")
+    )
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = LaborDisputeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        verbose_name = _("labor dispute")
+        verbose_name_plural = _("labor disputes")
+        constraints = [
+            models.CheckConstraint(condition=Q(recovered_kzt__gte=0), name="dispute_recovered_not_negative"),
+            models.CheckConstraint(
+                condition=Q(result="", resolved_on__isnull=True)
+                | (~Q(result="") & Q(resolved_on__isnull=False)),
+                name="resolved_dispute_has_result",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["center", "opened_on"]),
+            models.Index(fields=["center", "resolved_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.employer.name}"
+
+
+class PreventedDispute(models.Model):
+    """A labor dispute the conflict-prevention center prevented by monitoring, per organization."""
+
+    center = models.ForeignKey(
+        TerritorialCenter,
+        models.PROTECT,
+        related_name="prevented_disputes",
+        verbose_name=_("territorial center"),
+    )
+    employer = models.ForeignKey(Employer, models.PROTECT, related_name="+", verbose_name=_("organization"))
+    primary_organization = models.ForeignKey(
+        PrimaryOrganization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary organization"),
+    )
+    prevented_on = models.DateField(_("prevented on"))
+    how = models.TextField(_("how it was prevented"))
+    workers_affected = models.PositiveIntegerField(_("workers affected"), default=1)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-prevented_on", "-pk"]
+        verbose_name = _("prevented dispute")
+        verbose_name_plural = _("prevented disputes")
+        indexes = [models.Index(fields=["center", "prevented_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.employer.name} — {self.prevented_on}"

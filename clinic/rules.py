@@ -1,0 +1,60 @@
+"""Who may do what to the clinic's records (DOMAIN.md, "Access"). Each check raises PermissionDenied
+with a message that says why, so every caller (API, web, admin, tasks) refuses the same way."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from organizations.models import Role, TerritorialCenter, User
+
+from .models import Application
+
+REGISTERING_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
+MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def _ensure_in_scope(user: User, center_id: int) -> None:
+    if not user.sees_all_centers and user.center_id != center_id:
+        # Worded like "not found": another center's record must not be confirmed to exist.
+        raise PermissionDenied(_("This record does not belong to your center."))
+
+
+def _ensure_not_read_only(user: User) -> None:
+    if user.is_read_only or not user.is_active:
+        raise PermissionDenied(_("Your role gives read-only access."))
+
+
+def ensure_can_register(user: User, center: TerritorialCenter) -> None:
+    """Reception, lawyers, managers and administrators register and edit persons, visits and cases."""
+    _ensure_not_read_only(user)
+    if user.role not in REGISTERING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Your role may not register records."))
+    _ensure_in_scope(user, center.pk)
+
+
+def ensure_can_work(user: User, application: Application) -> None:
+    """Notes, documents, status changes and decisions: the assigned lawyer or a manager."""
+    _ensure_not_read_only(user)
+    _ensure_in_scope(user, application.center_id)
+    if user.role in MANAGING_ROLES or user.is_superuser:
+        return
+    if user.role == Role.LAWYER and application.lawyer_id == user.pk:
+        return
+    if user.role == Role.LAWYER:
+        raise PermissionDenied(_("Only the lawyer assigned to this case or a manager may change it."))
+    raise PermissionDenied(_("Your role may register cases but not work or decide them."))
+
+
+def ensure_can_manage(user: User, center_id: int) -> None:
+    """Assignment, deadline extensions and reopening: managers (and administrators) of the center."""
+    _ensure_not_read_only(user)
+    _ensure_in_scope(user, center_id)
+    if user.role not in MANAGING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only a manager may do this."))
+
+
+def ensure_can_handle_disputes(user: User, center_id: int) -> None:
+    """Labor disputes are recorded and worked by the center's lawyers and managers."""
+    _ensure_not_read_only(user)
+    _ensure_in_scope(user, center_id)
+    if user.role not in (Role.LAWYER, *MANAGING_ROLES) and not user.is_superuser:
+        raise PermissionDenied(_("Only lawyers and managers record labor disputes."))

@@ -1,0 +1,694 @@
+"""Every write to the clinic's records. Keyword-only, atomic, checked against the role rules,
+attributed in the audit trail. Views, serializers, admin, commands and tasks all call these."""
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from organizations.identifiers import normalize_identifier
+from organizations.models import (
+    Employer,
+    PrimaryOrganization,
+    RepresentativeOffice,
+    Role,
+    TerritorialCenter,
+    User,
+)
+
+from . import rules, workdays
+from .audit import acting_as
+from .models import (
+    TRANSITIONS,
+    Application,
+    ApplicationKind,
+    Channel,
+    DeadlineExtension,
+    Document,
+    LaborDispute,
+    Note,
+    Outcome,
+    Person,
+    PreventedDispute,
+    RegistrationCounter,
+    Service,
+    Status,
+    StatusChange,
+    Topic,
+    Visit,
+)
+from .validators import normalize_phone
+
+Model = TypeVar("Model", bound=models.Model)
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the caller based its change on."""
+
+    def __init__(self, current_version: int):
+        super().__init__(_("The record was changed by someone else (now version %d).") % current_version)
+        self.current_version = current_version
+
+
+def _locked(instance: Model, expected_version: int | None = None) -> Model:
+    """A fresh copy of the row, locked until the transaction ends; refuses a stale version."""
+    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise VersionConflict(fresh.version)
+    return fresh
+
+
+def _save(instance: Model, fields: Iterable[str]) -> Model:
+    """Validate and save the named fields, bumping the version of versioned records."""
+    fields = list(fields)
+    if hasattr(instance, "version"):
+        instance.version += 1
+        fields += ["version", "updated_at"]
+    instance.full_clean()
+    instance.save(update_fields=fields)
+    return instance
+
+
+def _center_of(user: User, center: TerritorialCenter | None) -> TerritorialCenter:
+    """Center staff always work in their own center; federation staff must name one."""
+    if user.center_id:
+        return user.center
+    if center is None:
+        raise ValidationError({"center": _("Choose the territorial center.")})
+    return center
+
+
+# Persons
+
+
+def _normalized_person_fields(fields: dict) -> dict:
+    if "iin" in fields:
+        fields["iin"] = normalize_identifier(fields["iin"] or "")
+    if "phone" in fields:
+        fields["phone"] = normalize_phone(fields["phone"] or "")
+    if "email" in fields:
+        fields["email"] = (fields["email"] or "").strip().lower()
+    return fields
+
+
+def _ensure_iin_free(person: Person) -> None:
+    if not person.iin:
+        return
+    existing = Person.objects.filter(center_id=person.center_id, iin=person.iin).exclude(pk=person.pk).first()
+    if existing:
+        raise ValidationError(
+            {
+                "iin": _("A person with this IIN is already registered: %(name)s (record %(id)s).")
+                % {"name": existing.full_name, "id": existing.pk}
+            },
+            code="duplicate",
+        )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    by: User,
+    full_name: str,
+    center: TerritorialCenter | None = None,
+    iin: str = "",
+    phone: str = "",
+    email: str = "",
+    is_union_member: bool = False,
+    primary_organization: PrimaryOrganization | None = None,
+    employer: Employer | None = None,
+) -> Person:
+    """Register an applicant; a second person with the same IIN in the center is refused."""
+    center = _center_of(by, center)
+    rules.ensure_can_register(by, center)
+    person = Person(
+        center=center,
+        full_name=" ".join(full_name.split()),
+        is_union_member=is_union_member,
+        primary_organization=primary_organization,
+        employer=employer,
+        **_normalized_person_fields({"iin": iin, "phone": phone, "email": email}),
+    )
+    _ensure_iin_free(person)
+    person.full_clean()
+    with acting_as(by):
+        person.save()
+    return person
+
+
+PERSON_EDITABLE = {
+    "full_name",
+    "iin",
+    "phone",
+    "email",
+    "is_union_member",
+    "primary_organization",
+    "employer",
+}
+
+
+@transaction.atomic
+def person_update(*, person: Person, by: User, expected_version: int | None = None, **changes) -> Person:
+    """Change a person's details; the same checks as on creation."""
+    unknown = set(changes) - PERSON_EDITABLE
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    rules.ensure_can_register(by, person.center)
+    person = _locked(person, expected_version)
+    for field, value in _normalized_person_fields(changes).items():
+        setattr(person, field, value)
+    _ensure_iin_free(person)
+    with acting_as(by):
+        return _save(person, changes)
+
+
+# Visits (public reception)
+
+
+@transaction.atomic
+def visit_register(
+    *,
+    by: User,
+    person: Person,
+    channel: Channel,
+    topics: Iterable[Topic],
+    question: str = "",
+    employer: Employer | None = None,
+    office: RepresentativeOffice | None = None,
+    visited_at: datetime | None = None,
+) -> Visit:
+    """Record who came, when, through which channel and about what."""
+    rules.ensure_can_register(by, person.center)
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    visit = Visit(
+        center_id=person.center_id,
+        office=office or by.office,
+        person=person,
+        employer=employer or person.employer,
+        channel=channel,
+        question=question.strip(),
+        visited_at=visited_at or timezone.now(),
+        registered_by=by,
+    )
+    visit.full_clean()
+    if visit.office and visit.office.center_id != visit.center_id:
+        raise ValidationError({"office": _("The office belongs to another center.")})
+    with acting_as(by):
+        visit.save()
+        visit.topics.set(topics)
+    return visit
+
+
+def _ensure_visit_pending(visit: Visit) -> None:
+    if visit.result != Visit.Result.PENDING:
+        raise ValidationError(_("This visit has already been dealt with: %s.") % visit.get_result_display())
+
+
+@transaction.atomic
+def visit_answer_on_spot(*, visit: Visit, by: User, action_taken: str) -> Visit:
+    """Close the visit as a consultation given on the spot."""
+    rules.ensure_can_register(by, visit.center)
+    visit = _locked(visit)
+    _ensure_visit_pending(visit)
+    if not action_taken.strip():
+        raise ValidationError({"action_taken": _("Say what the visitor was told.")})
+    visit.action_taken, visit.result = action_taken.strip(), Visit.Result.CONSULTATION
+    with acting_as(by):
+        return _save(visit, ["action_taken", "result"])
+
+
+@transaction.atomic
+def visit_open_case(
+    *,
+    visit: Visit,
+    by: User,
+    service: Service,
+    kind: ApplicationKind,
+    topic: Topic | None = None,
+    summary: str = "",
+    lawyer: User | None = None,
+) -> Application:
+    """Turn the visit into a case for a lawyer; the visit and the case are saved together or not at all."""
+    rules.ensure_can_register(by, visit.center)
+    visit = _locked(visit)
+    _ensure_visit_pending(visit)
+    application = application_register(
+        by=by,
+        person=visit.person,
+        service=service,
+        kind=kind,
+        topic=topic or visit.topics.order_by("sort_order").first(),
+        channel=visit.channel,
+        received_on=timezone.localdate(visit.visited_at),
+        summary=summary or visit.question,
+        employer=visit.employer,
+        office=visit.office,
+        lawyer=lawyer,
+        visit=visit,
+    )
+    visit.result = Visit.Result.CASE_OPENED
+    visit.action_taken = visit.action_taken or _("Case %s opened.") % application.registration_number
+    with acting_as(by):
+        _save(visit, ["result", "action_taken"])
+    return application
+
+
+# Applications
+
+
+def due_date(kind: ApplicationKind, received_on: date) -> date:
+    """The answer is due `kind.deadline_working_days` working days after receipt (0: the same day)."""
+    return workdays.add_working_days(received_on, kind.deadline_working_days)
+
+
+def _next_sequence(center: TerritorialCenter, year: int) -> int:
+    # The counter row is locked until the transaction commits, so parallel registrations queue
+    # here; a rolled-back registration rolls its number back too, leaving no gap.
+    counter, _ = RegistrationCounter.objects.get_or_create(center=center, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return counter.last_sequence
+
+
+def _ensure_lawyer_of(center_id: int, lawyer: User | None) -> None:
+    if lawyer is not None and (
+        lawyer.role not in (Role.LAWYER, Role.MANAGER) or lawyer.center_id != center_id
+    ):
+        raise ValidationError({"lawyer": _("Choose a lawyer of this center.")})
+
+
+@transaction.atomic
+def application_register(
+    *,
+    by: User,
+    person: Person,
+    service: Service,
+    kind: ApplicationKind,
+    topic: Topic,
+    channel: Channel,
+    received_on: date | None = None,
+    summary: str = "",
+    employer: Employer | None = None,
+    office: RepresentativeOffice | None = None,
+    lawyer: User | None = None,
+    visit: Visit | None = None,
+) -> Application:
+    """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days."""
+    center = person.center
+    rules.ensure_can_register(by, center)
+    _ensure_lawyer_of(center.pk, lawyer)
+    received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    try:
+        due_on = due_date(kind, received_on)
+    except ValueError as error:
+        raise ValidationError({"received_on": str(error)}) from error
+    sequence = _next_sequence(center, received_on.year)
+    application = Application(
+        center=center,
+        office=office or by.office,
+        year=received_on.year,
+        sequence=sequence,
+        registration_number=f"{center.code}-{received_on.year}-{sequence:05d}",
+        person=person,
+        visit=visit,
+        employer=employer or person.employer,
+        service=service,
+        kind=kind,
+        topic=topic,
+        channel=channel,
+        summary=summary.strip(),
+        received_on=received_on,
+        due_on=due_on,
+        lawyer=lawyer,
+        registered_by=by,
+    )
+    application.full_clean()
+    with acting_as(by):
+        application.save()
+        StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
+    return application
+
+
+def _move(application: Application, to_status: Status, by: User, reason: str = "") -> None:
+    StatusChange.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=by,
+    )
+    application.status = to_status
+
+
+@transaction.atomic
+def application_change_status(
+    *,
+    application: Application,
+    by: User,
+    to_status: Status,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Application:
+    """Move a case along its allowed transitions; deciding goes through application_decide."""
+    rules.ensure_can_work(by, application)
+    application = _locked(application, expected_version)
+    if to_status == Status.DECIDED:
+        raise ValidationError({"status": _("Record the outcome to decide a case.")})
+    if to_status not in TRANSITIONS[application.status]:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": application.get_status_display(), "to": Status(to_status).label}
+            },
+            code="transition",
+        )
+    with acting_as(by):
+        _move(application, to_status, by, reason)
+        return _save(application, ["status"])
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    by: User,
+    outcome: Outcome | None,
+    decision: str = "",
+    recovered_kzt: Decimal = Decimal(0),
+    decided_on: date | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Record the outcome of a case in progress; only the assigned lawyer or a manager may decide."""
+    rules.ensure_can_work(by, application)
+    application = _locked(application, expected_version)
+    if Status.DECIDED not in TRANSITIONS[application.status]:
+        raise ValidationError(
+            {
+                "status": _("Only a case in progress can be decided (this one is “%s”).")
+                % application.get_status_display()
+            },
+            code="transition",
+        )
+    if outcome is None:
+        raise ValidationError({"outcome": _("A decided case needs an outcome.")}, code="required")
+    decided_on = decided_on or timezone.localdate()
+    if decided_on < application.received_on or decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("The decision date must lie between receipt and today.")})
+    application.outcome, application.decision = outcome, decision.strip()
+    application.recovered_kzt, application.decided_on = recovered_kzt, decided_on
+    with acting_as(by):
+        _move(application, Status.DECIDED, by)
+        return _save(application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"])
+
+
+@transaction.atomic
+def application_reopen(
+    *, application: Application, by: User, reason: str, expected_version: int | None = None
+) -> Application:
+    """A manager reopens a decided or closed case, with a reason; its outcome is cleared."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = _locked(application, expected_version)
+    if application.status not in (Status.DECIDED, Status.CLOSED):
+        raise ValidationError({"status": _("Only a decided or closed case can be reopened.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    application.outcome, application.decided_on = None, None
+    with acting_as(by):
+        _move(application, Status.IN_PROGRESS, by, reason.strip())
+        return _save(application, ["status", "outcome", "decided_on"])
+
+
+@transaction.atomic
+def application_assign(
+    *, application: Application, by: User, lawyer: User | None, expected_version: int | None = None
+) -> Application:
+    """A manager gives the case to a lawyer of the center (or takes it back with None)."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = _locked(application, expected_version)
+    _ensure_lawyer_of(application.center_id, lawyer)
+    application.lawyer = lawyer
+    with acting_as(by):
+        return _save(application, ["lawyer"])
+
+
+@transaction.atomic
+def application_extend_deadline(
+    *,
+    application: Application,
+    by: User,
+    new_due_on: date,
+    reason: str,
+    applicant_notified_on: date,
+    expected_version: int | None = None,
+) -> DeadlineExtension:
+    """A manager extends the deadline by a reasoned decision: at most 2 months from receipt in all,
+    the applicant told within 3 working days."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = _locked(application, expected_version)
+    errors = {}
+    latest = application.received_on + relativedelta(months=settings.CLINIC_EXTENSION_MAX_MONTHS)
+    today = timezone.localdate()
+    if not application.kind.extendable:
+        errors["new_due_on"] = _("The deadline of this kind of application cannot be extended.")
+    elif not application.is_open:
+        errors["new_due_on"] = _("Only an open case's deadline can be extended.")
+    elif new_due_on <= application.due_on:
+        errors["new_due_on"] = _("The new due date must be later than the current one.")
+    elif new_due_on > latest:
+        errors["new_due_on"] = (
+            _("The deadline may be extended to %s at the latest (2 months in all).") % latest
+        )
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    if not today <= applicant_notified_on <= workdays.add_working_days(today, 3):
+        errors["applicant_notified_on"] = _("The applicant must be told within 3 working days.")
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by):
+        extension = DeadlineExtension.objects.create(
+            application=application,
+            previous_due_on=application.due_on,
+            new_due_on=new_due_on,
+            reason=reason.strip(),
+            extended_by=by,
+            applicant_notified_on=applicant_notified_on,
+        )
+        application.due_on = new_due_on
+        _save(application, ["due_on"])
+    return extension
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, by: User, expected_version: int | None = None, **changes
+) -> Application:
+    """Correct a case's description (topic, channel, summary, employer) while it is open."""
+    allowed = {"topic", "channel", "summary", "employer", "service"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    rules.ensure_can_work(by, application)
+    application = _locked(application, expected_version)
+    if not application.is_open:
+        raise ValidationError(_("A decided case cannot be edited; a manager may reopen it."))
+    for field, value in changes.items():
+        setattr(application, field, value)
+    with acting_as(by):
+        return _save(application, changes)
+
+
+@transaction.atomic
+def note_add(*, application: Application, by: User, text: str) -> Note:
+    rules.ensure_can_work(by, application)
+    note = Note(application=application, text=text.strip(), author=by)
+    note.full_clean()
+    with acting_as(by):
+        note.save()
+    return note
+
+
+_SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".txt": None,  # any content
+}
+
+
+def _check_upload(upload: UploadedFile) -> str:
+    """Refuse files that are too large or not of an accepted type; return the sanitised name."""
+    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if upload.size > settings.CLINIC_DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %d MB.") % (settings.CLINIC_DOCUMENT_MAX_BYTES // 2**20)}
+        )
+    if extension not in _SIGNATURES:
+        raise ValidationError(
+            {"file": _("Accepted file types: %s.") % ", ".join(sorted(_SIGNATURES))}, code="file_type"
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    signatures = _SIGNATURES[extension]
+    if signatures and not head.startswith(signatures):
+        raise ValidationError({"file": _("The file's content does not match its type.")}, code="file_type")
+    return "".join(ch for ch in name if ch.isprintable())[:255]
+
+
+@transaction.atomic
+def document_attach(*, application: Application, by: User, upload: UploadedFile) -> Document:
+    """Store an uploaded document privately; it is served only through a permission-checked view."""
+    rules.ensure_can_work(by, application)
+    original_name = _check_upload(upload)
+    document = Document(
+        application=application,
+        token=secrets.token_hex(16),
+        original_name=original_name,
+        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(document.token, upload, save=False)
+    try:
+        with acting_as(by):
+            document.save()
+    except Exception:
+        document.file.delete(save=False)  # no row, no file
+        raise
+    return document
+
+
+# Labor disputes
+
+
+@transaction.atomic
+def dispute_register(
+    *,
+    by: User,
+    employer: Employer,
+    subject: str,
+    kind: LaborDispute.Kind = LaborDispute.Kind.INDIVIDUAL,
+    center: TerritorialCenter | None = None,
+    workers_affected: int = 1,
+    stage: LaborDispute.Stage = LaborDispute.Stage.NEGOTIATION,
+    opened_on: date | None = None,
+    is_reinstatement: bool = False,
+    disputed_act_on: date | None = None,
+    lawyer: User | None = None,
+    applications: Iterable[Application] = (),
+) -> LaborDispute:
+    """Record an individual or collective labor dispute against an employer."""
+    center = _center_of(by, center)
+    rules.ensure_can_handle_disputes(by, center.pk)
+    _ensure_lawyer_of(center.pk, lawyer)
+    applications = list(applications)
+    if any(application.center_id != center.pk for application in applications):
+        raise ValidationError({"applications": _("Link only applications of this center.")})
+    if kind == LaborDispute.Kind.INDIVIDUAL and workers_affected != 1:
+        raise ValidationError({"workers_affected": _("An individual dispute concerns one worker.")})
+    dispute = LaborDispute(
+        center=center,
+        employer=employer,
+        kind=kind,
+        subject=subject.strip(),
+        workers_affected=workers_affected,
+        stage=stage,
+        opened_on=opened_on or timezone.localdate(),
+        is_reinstatement=is_reinstatement,
+        disputed_act_on=disputed_act_on,
+        lawyer=lawyer,
+        registered_by=by,
+    )
+    dispute.full_clean()
+    with acting_as(by):
+        dispute.save()
+        dispute.applications.set(applications)
+    return dispute
+
+
+@transaction.atomic
+def dispute_move_stage(
+    *, dispute: LaborDispute, by: User, stage: LaborDispute.Stage, expected_version: int | None = None
+) -> LaborDispute:
+    """Move an unresolved dispute to another stage (conciliation commission, inspection, court)."""
+    rules.ensure_can_handle_disputes(by, dispute.center_id)
+    dispute = _locked(dispute, expected_version)
+    if dispute.result:
+        raise ValidationError({"stage": _("The dispute is already resolved.")})
+    dispute.stage = stage
+    with acting_as(by):
+        return _save(dispute, ["stage"])
+
+
+@transaction.atomic
+def dispute_resolve(
+    *,
+    dispute: LaborDispute,
+    by: User,
+    result: LaborDispute.Result,
+    resolved_on: date | None = None,
+    recovered_kzt: Decimal = Decimal(0),
+    expected_version: int | None = None,
+) -> LaborDispute:
+    """Record how the dispute ended and the money recovered for the workers."""
+    rules.ensure_can_handle_disputes(by, dispute.center_id)
+    dispute = _locked(dispute, expected_version)
+    if not result:
+        raise ValidationError({"result": _("Choose the result of the dispute.")})
+    dispute.result, dispute.recovered_kzt = result, recovered_kzt
+    dispute.resolved_on = resolved_on or timezone.localdate()
+    if dispute.resolved_on < dispute.opened_on:
+        raise ValidationError({"resolved_on": _("A dispute cannot be resolved before it was opened.")})
+    with acting_as(by):
+        return _save(dispute, ["result", "recovered_kzt", "resolved_on"])
+
+
+@transaction.atomic
+def prevented_dispute_record(
+    *,
+    by: User,
+    employer: Employer,
+    prevented_on: date,
+    how: str,
+    center: TerritorialCenter | None = None,
+    primary_organization: PrimaryOrganization | None = None,
+    workers_affected: int = 1,
+) -> PreventedDispute:
+    """Record a dispute the conflict-prevention center prevented at an organization."""
+    center = _center_of(by, center)
+    rules.ensure_can_handle_disputes(by, center.pk)
+    prevented = PreventedDispute(
+        center=center,
+        employer=employer,
+        primary_organization=primary_organization,
+        prevented_on=prevented_on,
+        how=how.strip(),
+        workers_affected=workers_affected,
+        recorded_by=by,
+    )
+    prevented.full_clean()
+    if prevented_on > timezone.localdate():
+        raise ValidationError({"prevented_on": _("The date cannot be in the future.")})
+    with acting_as(by):
+        prevented.save()
+    return prevented

@@ -1,0 +1,16 @@
+from django.core.management.base import BaseCommand
+
+from organizations.roles import roles_sync
+from organizations.seeding import reference_load
+
+
+class Command(BaseCommand):
+    help = "Load the reference data of seeds/reference and the role groups. Safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        counts = reference_load()
+        roles_sync()
+        if options["verbosity"]:
+            for model, count in counts.items():
+                self.stdout.write(f"{model}: {count}")
+            self.stdout.write(self.style.SUCCESS("Reference data and role groups are up to date."))
