@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from clinic.demo import demo_cases_create
 from organizations.demo import DEMO_PASSWORD, demo_organizations_create, demo_staff_create
 
 
@@ -11,7 +12,8 @@ class Command(BaseCommand):
         call_command("seed_reference", verbosity=0)
         employers = demo_organizations_create()
         users = demo_staff_create()
-        self.stdout.write(f"Employers: {employers}")
+        applications = demo_cases_create(staff=users)
+        self.stdout.write(f"Employers: {employers}, applications: {applications}")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD}):"))
         for username, user in users.items():
             place = user.center.name_en if user.center else "Federation"
