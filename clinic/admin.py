@@ -1,1 +1,433 @@
-# Register your models here.
+"""The clinic in the Django admin. Every add, change and action goes through clinic.services, so the
+admin obeys the same role rules and writes the same audit trail as the API and the web pages."""
+
+from auditlog.admin import LogEntryAdmin
+from auditlog.mixins import AuditlogHistoryAdminMixin
+from auditlog.models import LogEntry
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from organizations.admin import CenterScopedAdmin
+
+from . import forms, services
+from .models import (
+    Application,
+    ApplicationKind,
+    Channel,
+    DeadlineExtension,
+    Document,
+    LaborDispute,
+    Note,
+    Outcome,
+    Person,
+    PreventedDispute,
+    Service,
+    StatusChange,
+    Topic,
+    Visit,
+)
+
+# Reference lists
+
+
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_en", "name_ru", "name_kk", "sort_order", "is_active")
+    list_editable = ("sort_order", "is_active")
+    search_fields = ("code", "name_en", "name_ru", "name_kk")
+
+
+admin.site.register([Service, Topic, Channel], ReferenceAdmin)
+
+
+@admin.register(ApplicationKind)
+class ApplicationKindAdmin(ReferenceAdmin):
+    list_display = (*ReferenceAdmin.list_display, "deadline_working_days", "extendable")
+    list_editable = (*ReferenceAdmin.list_editable, "deadline_working_days", "extendable")
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(ReferenceAdmin):
+    list_display = (*ReferenceAdmin.list_display, "is_positive")
+
+
+# Service-backed admin
+
+
+class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
+    """Saves through `perform` (a service call) and offers `object_actions`, each an ActionForm
+    shown on its own page; the audit trail of each record is one click away."""
+
+    show_auditlog_history_link = True
+    object_actions: dict[str, tuple[str, type[forms.ActionForm]]] = {}
+    change_form_template = "admin/clinic/change_form.html"
+
+    def perform(self, request, obj, data: dict):
+        """Create (obj is None) or change the record through its service; return it."""
+        raise PermissionDenied(_("Records of this kind are changed through their actions."))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ServiceForm(base):
+            def _post_clean(self):
+                # The service validates the model itself; its refusals land on the fields.
+                if self.errors:
+                    return
+                try:
+                    self.instance = model_admin.perform(request, obj, self.cleaned_data)
+                except ValidationError as error:
+                    for field, errors in forms._errors_by_field(error, set(self.fields)).items():
+                        for message in errors:
+                            self.add_error(field, message)
+                except PermissionDenied as error:
+                    self.add_error(None, str(error))
+
+        return ServiceForm
+
+    def save_model(self, request, obj, form, change):
+        """Already saved by `perform` during validation."""
+
+    def save_related(self, request, form, formsets, change):
+        """Related rows are written by the services."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cases are closed, never deleted: the audit trail must stay whole
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/action/<slug:action>/",
+                self.admin_site.admin_view(self.action_view),
+                name=f"{opts.app_label}_{opts.model_name}_action",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["object_actions"] = (
+            [(slug, title) for slug, (title, _form) in self.object_actions.items()] if obj else []
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def action_view(self, request, object_id, action):
+        obj = self.get_object(request, object_id)
+        if obj is None or action not in self.object_actions:
+            raise Http404
+        title, form_class = self.object_actions[action]
+        form = form_class(request.POST or None, request.FILES or None, target=obj)
+        if request.method == "POST" and form.perform(by=request.user) is not None:
+            self.message_user(request, _("Done: %s.") % title, messages.SUCCESS)
+            opts = self.model._meta
+            change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: {obj}",
+            "form": form,
+            "object": obj,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/clinic/action_form.html", context)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Persons and visits
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceBackedAdmin):
+    list_display = ("full_name", "iin", "phone", "is_union_member", "center")
+    list_filter = ("is_union_member", "center")
+    search_fields = ("full_name", "=iin", "phone")
+    list_select_related = ("center",)
+    autocomplete_fields = ("employer", "primary_organization")
+    fields = (
+        "center",
+        "full_name",
+        "iin",
+        "phone",
+        "email",
+        "is_union_member",
+        "primary_organization",
+        "employer",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("center",) if obj or not request.user.sees_all_centers else ()
+
+    def perform(self, request, obj, data):
+        data = {field: value for field, value in data.items() if field != "center" or obj is None}
+        if obj is None:
+            return services.person_create(by=request.user, **data)
+        return services.person_update(person=obj, by=request.user, **data)
+
+
+@admin.register(Visit)
+class VisitAdmin(ServiceBackedAdmin):
+    list_display = ("visited_at", "person", "channel", "result", "center", "office")
+    list_filter = ("result", "channel", "center", "visited_at")
+    search_fields = ("person__full_name", "=person__iin", "person__phone")
+    list_select_related = ("person", "channel", "center", "office")
+    autocomplete_fields = ("person", "employer")
+    fields = (
+        "person",
+        "channel",
+        "topics",
+        "question",
+        "employer",
+        "office",
+        "visited_at",
+        "result",
+        "action_taken",
+    )
+    readonly_fields = ("result", "action_taken")
+    object_actions = {
+        "answer": (_("Answer on the spot"), forms.AnswerOnSpotForm),
+        "open-case": (_("Open a case"), forms.OpenCaseForm),
+    }
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj else self.readonly_fields
+
+    def perform(self, request, obj, data):
+        if obj is not None:
+            return super().perform(request, obj, data)
+        data.pop("result", None)
+        return services.visit_register(by=request.user, **data)
+
+
+# Applications
+
+
+class StatusChangeInline(ReadOnlyInline):
+    model = StatusChange
+    fields = ("changed_at", "from_status", "to_status", "reason", "changed_by")
+
+
+class NoteInline(ReadOnlyInline):
+    model = Note
+    fields = ("created_at", "author", "text")
+
+
+class DocumentInline(ReadOnlyInline):
+    model = Document
+    fields = ("uploaded_at", "uploaded_by", "download", "content_type", "size")
+    readonly_fields = ("download",)
+
+    @admin.display(description=_("file"))
+    def download(self, document):
+        url = reverse("admin:clinic_document_download", args=[document.pk])
+        return format_html('<a href="{}">{}</a>', url, document.original_name)
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = DeadlineExtension
+    fields = (
+        "extended_at",
+        "previous_due_on",
+        "new_due_on",
+        "reason",
+        "extended_by",
+        "applicant_notified_on",
+    )
+
+
+@admin.register(Application)
+class ApplicationAdmin(ServiceBackedAdmin):
+    list_display = (
+        "registration_number",
+        "person",
+        "service",
+        "topic",
+        "status",
+        "received_on",
+        "due_on",
+        "lawyer",
+        "outcome",
+    )
+    list_filter = ("status", "service", "kind", "topic", "channel", "outcome", "center", "received_on")
+    search_fields = ("=registration_number", "person__full_name", "=person__iin")
+    list_select_related = ("person", "service", "topic", "lawyer", "outcome")
+    autocomplete_fields = ("person", "employer")
+    date_hierarchy = "received_on"
+    inlines = [StatusChangeInline, NoteInline, DocumentInline, ExtensionInline]
+    registration_fields = (
+        "person",
+        "service",
+        "kind",
+        "topic",
+        "channel",
+        "received_on",
+        "summary",
+        "employer",
+        "office",
+        "lawyer",
+    )
+    editable_fields = ("service", "topic", "channel", "summary", "employer")
+    state_fields = (
+        "registration_number",
+        "center",
+        "kind",
+        "received_on",
+        "due_on",
+        "status",
+        "lawyer",
+        "outcome",
+        "decided_on",
+        "decision",
+        "recovered_kzt",
+        "person",
+        "office",
+        "visit",
+    )
+    object_actions = {
+        "status": (_("Change status"), forms.StatusChangeForm),
+        "decide": (_("Decide"), forms.DecideForm),
+        "note": (_("Add a note"), forms.NoteForm),
+        "document": (_("Upload a document"), forms.DocumentForm),
+        "assign": (_("Assign a lawyer"), forms.AssignForm),
+        "extend": (_("Extend the deadline"), forms.ExtendDeadlineForm),
+        "reopen": (_("Reopen"), forms.ReopenForm),
+    }
+
+    def get_fields(self, request, obj=None):
+        return self.state_fields + self.editable_fields if obj else self.registration_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.state_fields if obj else ()
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    def perform(self, request, obj, data):
+        if obj is None:
+            return services.application_register(by=request.user, **data)
+        changes = {field: data[field] for field in self.editable_fields if data[field] != getattr(obj, field)}
+        return services.application_update(application=obj, by=request.user, **changes) if changes else obj
+
+    def get_urls(self):
+        return [
+            path(
+                "documents/<int:pk>/download/",
+                self.admin_site.admin_view(self.document_download),
+                name="clinic_document_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def document_download(self, request, pk):
+        """Documents are private files: served only to those who may see the case."""
+        document = Document.objects.visible_to(request.user).filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+
+
+# Labor disputes
+
+
+@admin.register(LaborDispute)
+class LaborDisputeAdmin(ServiceBackedAdmin):
+    list_display = (
+        "employer",
+        "kind",
+        "stage",
+        "opened_on",
+        "result",
+        "resolved_on",
+        "recovered_kzt",
+        "center",
+    )
+    list_filter = ("kind", "stage", "result", "center", "opened_on")
+    search_fields = ("employer__name", "=employer__bin", "subject")
+    list_select_related = ("employer", "center")
+    autocomplete_fields = ("employer", "applications")
+    fields = (
+        "center",
+        "kind",
+        "employer",
+        "subject",
+        "workers_affected",
+        "stage",
+        "opened_on",
+        "is_reinstatement",
+        "disputed_act_on",
+        "lawyer",
+        "applications",
+        "result",
+        "resolved_on",
+        "recovered_kzt",
+    )
+    object_actions = {
+        "stage": (_("Move to another stage"), forms.DisputeStageForm),
+        "resolve": (_("Record the result"), forms.DisputeResolveForm),
+    }
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj:
+            return self.fields
+        return ("result", "resolved_on", "recovered_kzt") + (
+            () if request.user.sees_all_centers else ("center",)
+        )
+
+    def perform(self, request, obj, data):
+        if obj is not None:
+            return super().perform(request, obj, data)
+        return services.dispute_register(by=request.user, **data)
+
+
+@admin.register(PreventedDispute)
+class PreventedDisputeAdmin(ServiceBackedAdmin):
+    list_display = ("employer", "primary_organization", "prevented_on", "workers_affected", "center")
+    list_filter = ("center", "prevented_on")
+    search_fields = ("employer__name", "=employer__bin")
+    list_select_related = ("employer", "primary_organization", "center")
+    autocomplete_fields = ("employer", "primary_organization")
+    fields = ("center", "employer", "primary_organization", "prevented_on", "how", "workers_affected")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj:
+            return self.fields
+        return () if request.user.sees_all_centers else ("center",)
+
+    def perform(self, request, obj, data):
+        if obj is not None:
+            return super().perform(request, obj, data)
+        return services.prevented_dispute_record(by=request.user, **data)
+
+
+class FederationLogEntryAdmin(LogEntryAdmin):
+    """The whole audit log spans every center: only federation-level staff browse it. Center staff
+    read each record's trail from the record itself."""
+
+    def has_module_permission(self, request):
+        return request.user.sees_all_centers and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.sees_all_centers and super().has_view_permission(request, obj)
+
+
+admin.site.unregister(LogEntry)
+admin.site.register(LogEntry, FederationLogEntryAdmin)

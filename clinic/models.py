@@ -127,7 +127,7 @@ class Person(Versioned):
     full_name = models.CharField(_("full name"), max_length=255)
     iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
     phone = models.CharField(
-        _("phone"), max_length=12, blank=True, validators=[validate_phone], help_text=_("+7XXXXXXXXXX")
+        _("phone"), max_length=20, blank=True, validators=[validate_phone], help_text=_("+7XXXXXXXXXX")
     )
     email = models.EmailField(_("e-mail"), blank=True)
     is_union_member = models.BooleanField(_("union member"), default=False)

@@ -18,6 +18,7 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
+from organizations.services import staff_sync_groups
 
 
 class CenterFactory(factory.django.DjangoModelFactory):
@@ -77,6 +78,7 @@ class PrimaryOrganizationFactory(factory.django.DjangoModelFactory):
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"staff{n}")
     role = Role.LAWYER
@@ -87,6 +89,11 @@ class StaffFactory(factory.django.DjangoModelFactory):
     )
     is_staff = True
     password = factory.django.Password("test-password")
+
+    @factory.post_generation
+    def role_group(self, create, extracted, **kwargs):
+        if create:
+            staff_sync_groups(user=self)
 
 
 def _reference(model, code: str, **extra):

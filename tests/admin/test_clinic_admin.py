@@ -1,0 +1,159 @@
+"""The clinic in the Django admin: the same services, rules and audit trail as everywhere else."""
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from clinic import services
+from clinic.models import Application, Person, Status
+from organizations.models import Role
+from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, outcome
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def role_groups(db):
+    call_command("seed_reference", verbosity=0)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_administrator_sees_the_twenty_centers(client):
+    admin = StaffFactory(role=Role.ADMINISTRATOR, center=None, is_superuser=True)
+
+    response = login(client, admin).get("/admin/organizations/territorialcenter/")
+
+    assert response.status_code == 200
+    assert "20 territorial centers" in response.text
+    assert "Almaty Region" in response.text
+
+
+def test_reception_adds_a_person_through_the_service(client, center):
+    reception = StaffFactory(role=Role.RECEPTION, center=center)
+
+    response = login(client, reception).post(
+        "/admin/clinic/person/add/",
+        {"full_name": "Aigerim  Seitkali", "iin": "", "phone": "8 701 234 56 78", "email": ""},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    person = Person.objects.get()
+    assert (person.full_name, person.phone, person.center) == ("Aigerim Seitkali", "+77012345678", center)
+    assert LogEntry.objects.get_for_object(person).get().actor == reception
+
+
+def test_a_duplicate_iin_is_shown_next_to_the_field(client, center, reception):
+    existing = PersonFactory(center=center)
+
+    response = login(client, reception).post(
+        "/admin/clinic/person/add/", {"full_name": "Someone Else", "iin": existing.iin, "phone": ""}
+    )
+
+    assert response.status_code == 200
+    assert existing.full_name in str(response.context["adminform"].form.errors["iin"])
+    assert Person.objects.count() == 1
+
+
+def test_a_lawyer_decides_an_assigned_case_from_its_page(client, center, lawyer):
+    application = ApplicationFactory(center=center, lawyer=lawyer)
+    services.application_change_status(application=application, by=lawyer, to_status=Status.IN_PROGRESS)
+    outcome("satisfied")
+
+    response = login(client, lawyer).post(
+        f"/admin/clinic/application/{application.pk}/action/decide/",
+        {"outcome": "satisfied", "decision": "Wages paid.", "recovered_kzt": "150000.00"},
+    )
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.outcome_id) == (Status.DECIDED, "satisfied")
+
+
+def test_a_lawyer_cannot_decide_someone_elses_case(client, center, lawyer):
+    colleague = StaffFactory(role=Role.LAWYER, center=center)
+    application = ApplicationFactory(center=center, lawyer=colleague)
+    services.application_change_status(application=application, by=colleague, to_status=Status.IN_PROGRESS)
+    outcome("satisfied")
+
+    response = login(client, lawyer).post(
+        f"/admin/clinic/application/{application.pk}/action/decide/",
+        {"outcome": "satisfied", "recovered_kzt": "0"},
+    )
+
+    assert response.status_code == 200
+    assert "Only the lawyer assigned" in " ".join(response.context["form"].non_field_errors())
+    application.refresh_from_db()
+    assert application.status == Status.IN_PROGRESS
+
+
+def test_another_centers_case_is_not_found(client, center, other_center):
+    manager = StaffFactory(role=Role.MANAGER, center=center)
+    foreign = ApplicationFactory(center=other_center)
+
+    client = login(client, manager)
+
+    assert (
+        client.get(f"/admin/clinic/application/{foreign.pk}/change/").status_code == 302
+    )  # "does not exist"
+    assert client.get(f"/admin/clinic/application/{foreign.pk}/action/decide/").status_code == 404
+    listing = client.get("/admin/clinic/application/")
+    assert foreign.registration_number not in listing.text
+
+
+def test_the_audit_trail_is_shown_on_the_case(client, center, manager):
+    application = ApplicationFactory(center=center)
+    services.application_assign(application=application, by=manager, lawyer=manager)
+
+    response = login(client, manager).get(f"/admin/clinic/application/{application.pk}/auditlog/")
+
+    assert response.status_code == 200
+    assert "Lawyer" in response.text
+
+
+def test_center_staff_cannot_browse_the_federation_audit_log(client, manager):
+    assert login(client, manager).get("/admin/auditlog/logentry/").status_code == 403
+
+
+def test_documents_download_only_for_those_who_see_the_case(client, center, other_center, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    manager = StaffFactory(role=Role.MANAGER, center=center)
+    outsider = StaffFactory(role=Role.MANAGER, center=other_center)
+    application = ApplicationFactory(center=center)
+    document = services.document_attach(
+        application=application, by=manager, upload=SimpleUploadedFile("../../order.pdf", b"%PDF-1.4 order")
+    )
+    url = f"/admin/clinic/application/documents/{document.pk}/download/"
+
+    response = login(client, manager).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 order"
+    assert 'filename="order.pdf"' in response["Content-Disposition"]
+
+    assert login(client, outsider).get(url).status_code == 404
+
+
+def test_reception_registers_a_case_in_the_admin(client, center, reception):
+    person = PersonFactory(center=center)
+    from tests.factories import channel, kind, service, topic
+
+    response = login(client, reception).post(
+        "/admin/clinic/application/add/",
+        {
+            "person": person.pk,
+            "service": service().pk,
+            "kind": kind().pk,
+            "topic": topic().pk,
+            "channel": channel().pk,
+            "received_on": "2021-03-19",
+            "summary": "Unpaid wages",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    application = Application.objects.get()
+    assert application.registration_number == f"{center.code}-2021-00001"
