@@ -423,10 +423,14 @@ class FederationLogEntryAdmin(LogEntryAdmin):
     read each record's trail from the record itself."""
 
     def has_module_permission(self, request):
-        return request.user.sees_all_centers and super().has_module_permission(request)
+        return _federation_level(request.user) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None):
-        return request.user.sees_all_centers and super().has_view_permission(request, obj)
+        return _federation_level(request.user) and super().has_view_permission(request, obj)
+
+
+def _federation_level(user) -> bool:
+    return user.is_authenticated and user.sees_all_centers
 
 
 admin.site.unregister(LogEntry)
