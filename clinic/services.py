@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -366,6 +367,7 @@ def application_change_status(
     """Move a case along its allowed transitions; deciding goes through application_decide."""
     rules.ensure_can_work(by, application)
     application = _locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if to_status == Status.DECIDED:
         raise ValidationError({"status": _("Record the outcome to decide a case.")})
     if to_status not in TRANSITIONS[application.status]:
@@ -395,6 +397,7 @@ def application_decide(
     """Record the outcome of a case in progress; only the assigned lawyer or a manager may decide."""
     rules.ensure_can_work(by, application)
     application = _locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if Status.DECIDED not in TRANSITIONS[application.status]:
         raise ValidationError(
             {
@@ -503,6 +506,7 @@ def application_update(
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     rules.ensure_can_work(by, application)
     application = _locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if not application.is_open:
         raise ValidationError(_("A decided case cannot be edited; a manager may reopen it."))
     for field, value in changes.items():
@@ -514,6 +518,8 @@ def application_update(
 @transaction.atomic
 def note_add(*, application: Application, by: User, text: str) -> Note:
     rules.ensure_can_work(by, application)
+    application = _locked(application)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     note = Note(application=application, text=text.strip(), author=by)
     note.full_clean()
     with acting_as(by):
@@ -541,7 +547,7 @@ def _check_upload(upload: UploadedFile) -> str:
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if upload.size > settings.CLINIC_DOCUMENT_MAX_BYTES:
         raise ValidationError(
-            {"file": _("The file is larger than %d MB.") % (settings.CLINIC_DOCUMENT_MAX_BYTES // 2**20)}
+            {"file": _("The file is larger than %s.") % filesizeformat(settings.CLINIC_DOCUMENT_MAX_BYTES)}
         )
     if extension not in _SIGNATURES:
         raise ValidationError(
@@ -559,6 +565,8 @@ def _check_upload(upload: UploadedFile) -> str:
 def document_attach(*, application: Application, by: User, upload: UploadedFile) -> Document:
     """Store an uploaded document privately; it is served only through a permission-checked view."""
     rules.ensure_can_work(by, application)
+    application = _locked(application)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     original_name = _check_upload(upload)
     document = Document(
         application=application,

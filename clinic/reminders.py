@@ -1,0 +1,74 @@
+"""Deadline reminders: one e-mail per lawyer listing the open cases that are overdue or due soon."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core import mail
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from organizations.models import Role, User
+
+from . import workdays
+from .models import Application
+
+
+@dataclass(frozen=True)
+class ReminderLine:
+    registration_number: str
+    person: str
+    due_on: date
+    overdue: bool
+
+
+def _cases_by_lawyer(today: date, horizon: date) -> dict[int, tuple[User, list[ReminderLine]]]:
+    """Open cases of active lawyers with an e-mail, overdue or due by `horizon`: one query, grouped here."""
+    applications = (
+        (Application.objects.overdue(today) | Application.objects.due_between(today, horizon))
+        .filter(lawyer__role=Role.LAWYER, lawyer__is_active=True)
+        .exclude(lawyer__email="")
+        .select_related("person", "lawyer")
+        .order_by("lawyer_id", "due_on", "registration_number")
+    )
+    grouped: dict[int, tuple[User, list[ReminderLine]]] = {}
+    for application in applications:
+        _lawyer, lines = grouped.setdefault(application.lawyer_id, (application.lawyer, []))
+        lines.append(
+            ReminderLine(
+                registration_number=application.registration_number,
+                person=application.person.full_name,
+                due_on=application.due_on,
+                overdue=application.due_on < today,
+            )
+        )
+    return grouped
+
+
+def _message(lawyer: User, lines: list[ReminderLine], days_ahead: int) -> mail.EmailMessage:
+    overdue = sum(line.overdue for line in lines)
+    subject = ngettext(
+        "Deadlines: %(count)d case needs your attention (%(overdue)d overdue)",
+        "Deadlines: %(count)d cases need your attention (%(overdue)d overdue)",
+        len(lines),
+    ) % {"count": len(lines), "overdue": overdue}
+    body = render_to_string(
+        "clinic/email/deadline_reminder.txt",
+        {"lawyer": lawyer, "lines": lines, "days_ahead": days_ahead, "overdue_count": overdue},
+    )
+    return mail.EmailMessage(subject=subject, body=body, to=[lawyer.email])
+
+
+def reminders_send(*, today: date | None = None) -> int:
+    """E-mail each lawyer their open cases that are overdue or due within
+    CLINIC_REMINDER_DAYS_AHEAD working days; return the number of e-mails sent."""
+    today = today or timezone.localdate()
+    days_ahead = settings.CLINIC_REMINDER_DAYS_AHEAD
+    horizon = workdays.add_working_days(today, days_ahead)
+    messages = [
+        _message(lawyer, lines, days_ahead) for lawyer, lines in _cases_by_lawyer(today, horizon).values()
+    ]
+    if not messages:
+        return 0
+    return mail.get_connection().send_messages(messages) or 0
