@@ -45,6 +45,7 @@ EVERYTHING = (
     *CASE_MODELS,
     *DISPUTE_MODELS,
     "auditlog.logentry",
+    "reports.report",
 )
 
 
@@ -72,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_grant(("organizations.employer", "organizations.primaryorganization"), WRITE),
         **_grant(("clinic.person", "clinic.visit", *CASE_MODELS, *DISPUTE_MODELS), WRITE),
         "auditlog.logentry": READ,
+        "reports.report": READ,
     },
     Role.ANALYST: _grant(EVERYTHING, READ),
     Role.ADMINISTRATOR: {**_grant(EVERYTHING, ALL), "auditlog.logentry": READ, "organizations.user": ALL},

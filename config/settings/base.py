@@ -131,6 +131,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
+# Report builds get their own queue so a burst of them (the 1st of the month) never delays the
+# clinic's reminders; a worker started with `-Q reports,default` consumes both.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "reports.tasks.*": {"queue": "reports"},
+    "clinic.tasks.*": {"queue": "default"},
+}
+# Periodic tasks are rows edited in the admin (created by reports/migrations), not a setting.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # Clinic rules that are configuration, not code.

@@ -1,0 +1,319 @@
+"""A built report as a file: CSV, XLSX (with a native trend chart) or a printable HTML page with SVG
+charts. Everything is read from the stored figures: an export runs no aggregate query."""
+
+import csv
+import io
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from . import charts
+from .models import Report
+from .queries import COMPARED, COUNTERS, DISPUTE_RESULTS
+
+FIGURE_NAMES = {
+    "received": gettext_lazy("Received"),
+    "decided": gettext_lazy("Decided"),
+    "satisfied": gettext_lazy("Satisfied"),
+    "partially_satisfied": gettext_lazy("Partially satisfied"),
+    "rejected": gettext_lazy("Rejected"),
+    "explained": gettext_lazy("Explained (consultation)"),
+    "withdrawn": gettext_lazy("Withdrawn"),
+    "referred": gettext_lazy("Referred to a competent body"),
+    "positive": gettext_lazy("Positive result"),
+    "positive_rate": gettext_lazy("Positive result, % of decided"),
+    "pending": gettext_lazy("Open at the end of the period"),
+    "overdue": gettext_lazy("Of them overdue"),
+    "recovered_kzt": gettext_lazy("Money recovered, KZT"),
+}
+BREAKDOWN_TITLES = {
+    "by_service": ("service", gettext_lazy("By service")),
+    "by_topic": ("topic", gettext_lazy("By topic")),
+    "by_kind": ("kind", gettext_lazy("By kind")),
+    "by_channel": ("channel", gettext_lazy("By channel")),
+    "by_center": ("center", gettext_lazy("By center")),
+}
+RESULT_NAMES = {
+    "in_favor": gettext_lazy("In the workers' favor"),
+    "partly": gettext_lazy("Partly in the workers' favor"),
+    "not_in_favor": gettext_lazy("Not in the workers' favor"),
+}
+TABLE_FIGURES = (*COUNTERS, "recovered_kzt")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ExportFile(NamedTuple):
+    content: bytes
+    filename: str
+    content_type: str
+
+
+def _figures(report: Report) -> dict[str, Any]:
+    if report.state != Report.State.DONE or not report.figures:
+        raise ValueError(f"Report {report.pk} has no built figures to export (state: {report.state}).")
+    return report.figures
+
+
+def _filename(report: Report, extension: str) -> str:
+    scope = report.center.iso_code if report.center_id else "federation"
+    return f"report-{scope}-{report.period}.{extension}"
+
+
+def label(figures: dict[str, Any], group: str, key: str) -> str:
+    """The name of a code (service, topic, center...) in the active language, as stored with the figures."""
+    names = figures.get("labels", {}).get(group, {}).get(str(key))
+    if not names:
+        return str(key)
+    return names.get((get_language() or "en")[:2]) or names.get("en") or str(key)
+
+
+def _number(value: Any) -> Any:
+    """Stored decimal strings back to Decimal, so spreadsheets get numbers; None stays empty."""
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return value
+
+
+def _breakdowns(figures: dict[str, Any]) -> list[tuple[str, str, str, list[tuple[str, str, dict]]]]:
+    """(key, group, title, [(code, name, counters)]) for every breakdown present, rows by name."""
+    result = []
+    for key, (group, title) in BREAKDOWN_TITLES.items():
+        if key in figures:
+            rows = [(code, label(figures, group, code), counters) for code, counters in figures[key].items()]
+            result.append((key, group, str(title), sorted(rows, key=lambda row: row[1])))
+    return result
+
+
+def _header(report: Report) -> list[tuple[str, str]]:
+    def moment(value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+    return [
+        (_("Scope"), report.scope_name),
+        (_("Period"), f"{report.period} ({report.period_start:%Y-%m-%d} – {report.period_end:%Y-%m-%d})"),
+        (_("Data as of"), moment(report.data_as_of)),
+        (_("Built at"), moment(report.built_at)),
+    ]
+
+
+# CSV
+
+
+def report_csv(report: Report) -> ExportFile:
+    """Every figure as one row (section, group, name, figure, value): easy to filter and pivot."""
+    figures = _figures(report)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "group", "name", "figure", "value"])
+    for name, value in _header(report):
+        writer.writerow(["report", "", "", name, value])
+    for figure in TABLE_FIGURES:
+        writer.writerow(["totals", "", "", figure, figures["totals"][figure]])
+    for key, _group, _title, rows in _breakdowns(figures):
+        for code, name, counters in rows:
+            for figure in TABLE_FIGURES:
+                writer.writerow([key, code, name, figure, counters[figure]])
+    writer.writerow(["reception", "", "", "visits", figures["visits"]])
+    writer.writerow(["reception", "", "", "visitors", figures["visitors"]])
+    disputes = figures["disputes"]
+    for figure in ("opened", "opened_collective", "workers_affected", "resolved", "recovered_kzt"):
+        writer.writerow(["disputes", "", "", figure, disputes[figure]])
+    for result in DISPUTE_RESULTS:
+        writer.writerow(
+            ["disputes", "by_result", RESULT_NAMES[result], result, disputes["by_result"][result]]
+        )
+    for figure, value in figures["prevented"].items():
+        writer.writerow(["prevented", "", "", figure, value])
+    for figure, value in figures["money"].items():
+        writer.writerow(["money", "", "", figure, value])
+    for key, comparison in figures["comparison"].items():
+        period = f"{comparison['period']['start']} – {comparison['period']['end']}"
+        for figure in COMPARED:
+            for part, value in comparison["changes"][figure].items():
+                writer.writerow(["comparison", key, period, f"{figure}.{part}", value])
+    for month in figures["trend"]:
+        writer.writerow(["trend", month["month"], "", "received", month["received"]])
+        writer.writerow(["trend", month["month"], "", "positive", month["positive"]])
+    # With a byte-order mark Excel reads the Cyrillic names as UTF-8.
+    return ExportFile(
+        buffer.getvalue().encode("utf-8-sig"), _filename(report, "csv"), "text/csv; charset=utf-8"
+    )
+
+
+# XLSX
+
+
+def _write_table(sheet, header: list[str], rows: list[list[Any]], start_row: int = 1) -> int:
+    """Write a bold header and rows; return the next free row."""
+    for column, title in enumerate(header, start=1):
+        sheet.cell(row=start_row, column=column, value=title).font = Font(bold=True)
+    for offset, row in enumerate(rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=start_row + offset, column=column, value=_number(value))
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 else "0.0"
+    return start_row + len(rows) + 2
+
+
+def _autosize(sheet) -> None:
+    for column in sheet.columns:
+        width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
+        sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(10, width + 2), 60)
+
+
+def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
+    sheet.title = _("Summary")
+    sheet["A1"] = _("Outcome report")
+    sheet["A1"].font = Font(bold=True, size=14)
+    row = _write_table(sheet, [_("Report"), ""], [list(pair) for pair in _header(report)], start_row=3)
+    totals = [[str(FIGURE_NAMES[figure]), figures["totals"][figure]] for figure in TABLE_FIGURES]
+    row = _write_table(sheet, [_("Applications"), _("Value")], totals, start_row=row)
+    comparison = figures["comparison"]
+    rows = []
+    for figure in COMPARED:
+        previous, year_before = (
+            comparison["previous"]["changes"][figure],
+            comparison["year_before"]["changes"][figure],
+        )
+        rows.append(
+            [
+                str(FIGURE_NAMES[figure]),
+                figures["totals"][figure],
+                previous["earlier"],
+                previous["absolute"],
+                previous["percent"],
+                year_before["earlier"],
+                year_before["absolute"],
+                year_before["percent"],
+            ]
+        )
+    header = [
+        _("Comparison"),
+        _("This period"),
+        _("Previous period"),
+        _("Change"),
+        _("Change, %"),
+        _("A year before"),
+        _("Change"),
+        _("Change, %"),
+    ]
+    row = _write_table(sheet, header, rows, start_row=row)
+    disputes = figures["disputes"]
+    other = [
+        [_("Visits to the reception"), figures["visits"]],
+        [_("Persons who came"), figures["visitors"]],
+        [_("Labor disputes opened"), disputes["opened"]],
+        [_("Labor disputes resolved"), disputes["resolved"]],
+        *[[str(RESULT_NAMES[result]), disputes["by_result"][result]] for result in DISPUTE_RESULTS],
+        [_("Disputes prevented"), figures["prevented"]["disputes"]],
+        [_("Organizations where disputes were prevented"), figures["prevented"]["organizations"]],
+        [_("Money recovered by applications, KZT"), figures["money"]["applications_kzt"]],
+        [_("Money recovered by labor disputes, KZT"), figures["money"]["disputes_kzt"]],
+        [_("Money recovered in all, KZT"), figures["money"]["total_kzt"]],
+    ]
+    _write_table(sheet, [_("Other figures"), _("Value")], other, start_row=row)
+    _autosize(sheet)
+
+
+def _trend_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
+    sheet = workbook.create_sheet(_("Trend"))
+    rows = [[month["month"], month["received"], month["positive"]] for month in figures["trend"]]
+    _write_table(sheet, [_("Month"), _("Received"), _("Positive result")], rows)
+    chart = LineChart()
+    chart.title = _("Received and positive results, 12 months")
+    chart.y_axis.title = _("Applications")
+    chart.x_axis.title = _("Month")
+    chart.height, chart.width = 8, 18
+    chart.add_data(
+        Reference(sheet, min_col=2, max_col=3, min_row=1, max_row=len(rows) + 1), titles_from_data=True
+    )
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
+    sheet.add_chart(chart, "E2")
+    _autosize(sheet)
+
+
+def report_xlsx(report: Report) -> ExportFile:
+    """A workbook: the summary, one sheet per breakdown, and the 12-month trend with a line chart."""
+    figures = _figures(report)
+    workbook = Workbook()
+    _summary_sheet(workbook.active, report, figures)
+    header = [_("Code"), _("Name"), *[str(FIGURE_NAMES[figure]) for figure in TABLE_FIGURES]]
+    for _key, _group, title, rows in _breakdowns(figures):
+        sheet = workbook.create_sheet(title)
+        _write_table(sheet, header, [[code, name, *[c[f] for f in TABLE_FIGURES]] for code, name, c in rows])
+        _autosize(sheet)
+    _trend_sheet(workbook, figures)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return ExportFile(buffer.getvalue(), _filename(report, "xlsx"), XLSX_TYPE)
+
+
+# Printable HTML
+
+
+def report_print_context(report: Report) -> dict[str, Any]:
+    """What reports/report_print.html needs, charts included; for the web view and for report_html."""
+    figures = _figures(report)
+    breakdowns = []
+    for key, _group, title, rows in _breakdowns(figures):
+        names = [name for _code, name, _counters in rows]
+        chart = charts.bar_chart(
+            names,
+            [
+                (str(FIGURE_NAMES["received"]), [counters["received"] for _c, _n, counters in rows]),
+                (str(FIGURE_NAMES["positive"]), [counters["positive"] for _c, _n, counters in rows]),
+            ],
+            title=f"{title}: {FIGURE_NAMES['received']} / {FIGURE_NAMES['positive']}",
+        )
+        table = [
+            {"code": code, "name": name, "values": [counters[figure] for figure in TABLE_FIGURES]}
+            for code, name, counters in rows
+        ]
+        breakdowns.append({"key": key, "title": title, "rows": table, "chart": chart})
+    trend = figures["trend"]
+    trend_chart = charts.line_chart(
+        [month["month"] for month in trend],
+        [
+            (str(FIGURE_NAMES["received"]), [month["received"] for month in trend]),
+            (str(FIGURE_NAMES["positive"]), [month["positive"] for month in trend]),
+        ],
+        title=_("Received and positive results, 12 months"),
+    )
+    comparison = [
+        {
+            "name": FIGURE_NAMES[figure],
+            "value": figures["totals"][figure],
+            "previous": figures["comparison"]["previous"]["changes"][figure],
+            "year_before": figures["comparison"]["year_before"]["changes"][figure],
+        }
+        for figure in COMPARED
+    ]
+    return {
+        "report": report,
+        "header": _header(report),
+        "figures": figures,
+        "totals": [(FIGURE_NAMES[figure], figures["totals"][figure]) for figure in TABLE_FIGURES],
+        "comparison": comparison,
+        "comparison_periods": {key: value["period"] for key, value in figures["comparison"].items()},
+        "breakdowns": breakdowns,
+        "table_figures": [FIGURE_NAMES[figure] for figure in TABLE_FIGURES],
+        "dispute_results": [(RESULT_NAMES[r], figures["disputes"]["by_result"][r]) for r in DISPUTE_RESULTS],
+        "trend_chart": trend_chart,
+    }
+
+
+def report_html(report: Report) -> ExportFile:
+    """The printable page as a standalone HTML file (inline CSS and SVG, no scripts)."""
+    html = render_to_string("reports/report_print.html", report_print_context(report))
+    return ExportFile(html.encode("utf-8"), _filename(report, "html"), "text/html; charset=utf-8")

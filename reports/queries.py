@@ -1,0 +1,314 @@
+"""The figures of a report, computed by the database: one aggregate query per block or breakdown, so
+the number of queries for a report is fixed whatever the number of rows.
+
+Access is not checked here: a report is computed for its whole scope, and who may request or read it
+is decided by reports.rules and Report.objects.visible_to.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import CharField, Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+
+from clinic.models import (
+    Application,
+    ApplicationKind,
+    Channel,
+    LaborDispute,
+    Outcome,
+    PreventedDispute,
+    Service,
+    Topic,
+    Visit,
+)
+from organizations.models import TerritorialCenter
+
+from .periods import Period
+
+# Figure name -> outcome code, counted among the applications decided in the period.
+OUTCOME_FIGURES = {
+    "satisfied": Outcome.SATISFIED,
+    "partially_satisfied": Outcome.PARTIALLY_SATISFIED,
+    "rejected": Outcome.REJECTED,
+    "explained": Outcome.EXPLAINED,
+    "withdrawn": Outcome.WITHDRAWN,
+    "referred": Outcome.REFERRED,
+}
+# DOMAIN.md: "Positive result" in reports = satisfied + partially satisfied.
+POSITIVE_OUTCOMES = (Outcome.SATISFIED, Outcome.PARTIALLY_SATISFIED)
+SERVICES = (Service.PUBLIC_RECEPTION, Service.LEGAL_CLINIC, Service.PREVENTION_CENTER)
+COUNTERS = ("received", "decided", *OUTCOME_FIGURES, "positive", "positive_rate", "pending", "overdue")
+COMPARED = ("received", "decided", "positive", "positive_rate")
+BREAKDOWNS = {
+    "by_service": "service_id",
+    "by_topic": "topic_id",
+    "by_kind": "kind_id",
+    "by_channel": "channel_id",
+}
+DISPUTE_RESULTS = tuple(LaborDispute.Result.values)
+ZERO = Decimal(0)
+TENTH = Decimal("0.1")
+CENT = Decimal("0.01")
+
+
+def percent(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
+    """part / whole in percent, rounded to 0.1; None when there is no whole to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _json_decimal(value: Decimal | None) -> str | None:
+    # Decimals are stored as strings: JSON numbers are floats to most readers.
+    return None if value is None else str(value)
+
+
+def _money(value: Decimal | None) -> str:
+    return str((value or ZERO).quantize(CENT))
+
+
+def _day_range(start: date, end: date) -> tuple[datetime, datetime]:
+    """The aware datetimes [start 00:00, end + 1 day 00:00) in the local zone, for timestamp columns."""
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), zone),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone),
+    )
+
+
+def _scoped(queryset: QuerySet, center_id: int | None) -> QuerySet:
+    """Rows of one center (its offices included: they carry the center), or of every center."""
+    return queryset if center_id is None else queryset.of_center(center_id)
+
+
+def _application_counters(period: Period, open_on: date) -> dict[str, Any]:
+    """Conditional aggregates of the application counters for one period."""
+    received = Q(received_on__gte=period.start, received_on__lte=period.end)
+    decided = Q(decided_on__gte=period.start, decided_on__lte=period.end)
+    # Open at the cut-off: received by then and not decided by then (a later decision does not count).
+    pending = Q(received_on__lte=open_on) & (Q(decided_on__isnull=True) | Q(decided_on__gt=open_on))
+    return {
+        "received": Count("pk", filter=received),
+        "decided": Count("pk", filter=decided),
+        **{name: Count("pk", filter=decided & Q(outcome_id=code)) for name, code in OUTCOME_FIGURES.items()},
+        "pending": Count("pk", filter=pending),
+        "overdue": Count("pk", filter=pending & Q(due_on__lt=open_on)),
+        "recovered_kzt": Sum("recovered_kzt", filter=decided, default=ZERO),
+    }
+
+
+def _applications(center_id: int | None, period: Period) -> QuerySet:
+    # Only rows that can count: received by the end and not decided before the start. Received or
+    # decided in the period, or open at the cut-off (never after the end), all satisfy this.
+    return _scoped(Application.objects.all(), center_id).filter(
+        Q(received_on__lte=period.end),
+        Q(decided_on__isnull=True) | Q(decided_on__gte=period.start),
+    )
+
+
+def _finish_counters(row: dict[str, Any]) -> dict[str, Any]:
+    """Add the derived figures (positive, positive rate) and make the row JSON-safe."""
+    positive = row["satisfied"] + row["partially_satisfied"]
+    counters = {name: row[name] for name in COUNTERS if name not in ("positive", "positive_rate")}
+    counters["positive"] = positive
+    counters["positive_rate"] = _json_decimal(percent(positive, row["decided"]))
+    counters["recovered_kzt"] = _money(row["recovered_kzt"])
+    return counters
+
+
+def cut_off(period: Period, as_of: datetime) -> date:
+    """The day at whose end open cases are counted: the period's end, or today for a running period."""
+    return min(period.end, timezone.localdate(as_of))
+
+
+def application_totals(*, center_id: int | None, period: Period, as_of: datetime) -> dict[str, Any]:
+    """Received, decided, outcomes, positive, pending and overdue applications: one query."""
+    open_on = cut_off(period, as_of)
+    row = _applications(center_id, period).aggregate(**_application_counters(period, open_on))
+    return _finish_counters(row)
+
+
+def application_breakdown(
+    *, center_id: int | None, period: Period, as_of: datetime, field: str
+) -> dict[str, dict[str, Any]]:
+    """The same counters grouped by one column (service, topic, kind, channel, center): one query."""
+    open_on = cut_off(period, as_of)
+    rows = (
+        _applications(center_id, period)
+        .values(field)
+        .annotate(**_application_counters(period, open_on))
+        .order_by(field)
+    )
+    return {str(row[field]): _finish_counters(row) for row in rows}
+
+
+def visit_figures(*, center_id: int | None, period: Period) -> dict[str, int]:
+    """Visits at the reception and distinct persons who came: one query."""
+    since, until = _day_range(period.start, period.end)
+    return _scoped(Visit.objects.all(), center_id).aggregate(
+        visits=Count("pk", filter=Q(visited_at__gte=since, visited_at__lt=until)),
+        visitors=Count("person_id", distinct=True, filter=Q(visited_at__gte=since, visited_at__lt=until)),
+    )
+
+
+def dispute_figures(*, center_id: int | None, period: Period) -> dict[str, Any]:
+    """Labor disputes opened and resolved in the period, by result, and the money recovered: one query."""
+    opened = Q(opened_on__gte=period.start, opened_on__lte=period.end)
+    resolved = Q(resolved_on__gte=period.start, resolved_on__lte=period.end)
+    row = (
+        _scoped(LaborDispute.objects.all(), center_id)
+        .filter(opened | resolved)
+        .aggregate(
+            opened=Count("pk", filter=opened),
+            opened_collective=Count("pk", filter=opened & Q(kind=LaborDispute.Kind.COLLECTIVE)),
+            resolved=Count("pk", filter=resolved),
+            **{result: Count("pk", filter=resolved & Q(result=result)) for result in DISPUTE_RESULTS},
+            workers_affected=Sum("workers_affected", filter=opened, default=0),
+            recovered_kzt=Sum("recovered_kzt", filter=resolved, default=ZERO),
+        )
+    )
+    return {
+        "opened": row["opened"],
+        "opened_collective": row["opened_collective"],
+        "workers_affected": row["workers_affected"],
+        "resolved": row["resolved"],
+        "by_result": {result: row[result] for result in DISPUTE_RESULTS},
+        "recovered_kzt": _money(row["recovered_kzt"]),
+    }
+
+
+def prevented_figures(*, center_id: int | None, period: Period) -> dict[str, int]:
+    """Disputes prevented by monitoring and the number of organizations concerned: one query."""
+    return (
+        _scoped(PreventedDispute.objects.all(), center_id)
+        .filter(prevented_on__gte=period.start, prevented_on__lte=period.end)
+        .aggregate(
+            disputes=Count("pk"),
+            organizations=Count("employer_id", distinct=True),
+            workers_affected=Sum("workers_affected", default=0),
+        )
+    )
+
+
+def monthly_trend(*, center_id: int | None, period: Period) -> list[dict[str, Any]]:
+    """Received and positive applications per month for the 12 months ending with the period: one query."""
+    # Received counts by month of receipt and positive by month of decision, as in the report itself:
+    # two groupings, joined with UNION ALL into one statement.
+    months = period.trend_months()
+    first, last = months[0], period.end
+    applications = _scoped(Application.objects.all(), center_id).order_by()
+    received = (
+        applications.filter(received_on__gte=first, received_on__lte=last)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(received=Count("pk"), positive=Value(0, output_field=IntegerField()))
+    )
+    positive = (
+        applications.filter(decided_on__gte=first, decided_on__lte=last, outcome_id__in=POSITIVE_OUTCOMES)
+        .annotate(month=TruncMonth("decided_on"))
+        .values("month")
+        .annotate(received=Value(0, output_field=IntegerField()), positive=Count("pk"))
+    )
+    by_month = {month: {"received": 0, "positive": 0} for month in months}
+    for row in received.union(positive, all=True).values_list("month", "received", "positive"):
+        month, received_count, positive_count = row
+        month = month.date() if isinstance(month, datetime) else month
+        by_month[month]["received"] += received_count
+        by_month[month]["positive"] += positive_count
+    return [{"month": month.strftime("%Y-%m"), **counts} for month, counts in by_month.items()]
+
+
+def labels(*, center_id: int | None) -> dict[str, dict[str, dict[str, str]]]:
+    """Names (en, ru, kk) of the reference codes and centers a report shows: one UNION query."""
+    # Stored with the figures, so that an old snapshot still reads as it did when it was built.
+    columns = ("group", "key", "name_en", "name_ru", "name_kk")
+    references = {"service": Service, "topic": Topic, "kind": ApplicationKind, "channel": Channel}
+    queries = [
+        model.objects.order_by()
+        .annotate(group=Value(group, output_field=CharField()), key=Cast("code", CharField()))
+        .values_list(*columns)
+        for group, model in references.items()
+    ]
+    centers = TerritorialCenter.objects.order_by()
+    if center_id is not None:
+        centers = centers.filter(pk=center_id)
+    queries.append(
+        centers.annotate(
+            group=Value("center", output_field=CharField()), key=Cast("pk", CharField())
+        ).values_list(*columns)
+    )
+    result: dict[str, dict[str, dict[str, str]]] = {group: {} for group in (*references, "center")}
+    for group, key, name_en, name_ru, name_kk in queries[0].union(*queries[1:], all=True):
+        result[group][key] = {"en": name_en, "ru": name_ru, "kk": name_kk}
+    return result
+
+
+def _compare(current: dict[str, Any], earlier: dict[str, Any]) -> dict[str, dict[str, str | int | None]]:
+    """Absolute and percent change of the compared figures (the rate's absolute change is in points)."""
+    changes = {}
+    for name in COMPARED:
+        now, then = current[name], earlier[name]
+        if name == "positive_rate":
+            now, then = (None if now is None else Decimal(now)), (None if then is None else Decimal(then))
+        if now is None or then is None:
+            changes[name] = {"earlier": _json_value(then), "absolute": None, "percent": None}
+            continue
+        changes[name] = {
+            "earlier": _json_value(then),
+            "absolute": _json_value(now - then),
+            "percent": _json_decimal(percent(now - then, then)),
+        }
+    return changes
+
+
+def _json_value(value: int | Decimal | None) -> int | str | None:
+    return _json_decimal(value) if isinstance(value, Decimal) else value
+
+
+def report_figures(*, center_id: int | None, period: Period, as_of: datetime) -> dict[str, Any]:
+    """Every figure of a report for a scope and period, ready to store as JSON."""
+    # A fixed number of queries: 3 totals (the period, the one before, a year before), 4 breakdowns,
+    # visits, disputes, prevented disputes, the trend, the labels, and by center for the federation.
+    totals = application_totals(center_id=center_id, period=period, as_of=as_of)
+    previous, year_before = period.previous(), period.year_before()
+    figures: dict[str, Any] = {
+        "scope": {"center_id": center_id},
+        "period": period.as_dict(),
+        "open_on": cut_off(period, as_of).isoformat(),
+        "totals": totals,
+    }
+    for name, field in BREAKDOWNS.items():
+        figures[name] = application_breakdown(center_id=center_id, period=period, as_of=as_of, field=field)
+    for code in SERVICES:  # the three services always appear, if only with zeros
+        figures["by_service"].setdefault(code, _finish_counters(_zero_row()))
+    if center_id is None:
+        figures["by_center"] = application_breakdown(
+            center_id=None, period=period, as_of=as_of, field="center_id"
+        )
+    figures |= visit_figures(center_id=center_id, period=period)
+    figures["disputes"] = dispute_figures(center_id=center_id, period=period)
+    figures["prevented"] = prevented_figures(center_id=center_id, period=period)
+    figures["money"] = {
+        "applications_kzt": totals["recovered_kzt"],
+        "disputes_kzt": figures["disputes"]["recovered_kzt"],
+        "total_kzt": _money(Decimal(totals["recovered_kzt"]) + Decimal(figures["disputes"]["recovered_kzt"])),
+    }
+    figures["comparison"] = {
+        key: {
+            "period": earlier.as_dict(),
+            "changes": _compare(totals, application_totals(center_id=center_id, period=earlier, as_of=as_of)),
+        }
+        for key, earlier in (("previous", previous), ("year_before", year_before))
+    }
+    figures["trend"] = monthly_trend(center_id=center_id, period=period)
+    figures["labels"] = labels(center_id=center_id)
+    return figures
+
+
+def _zero_row() -> dict[str, Any]:
+    return {name: 0 for name in ("received", "decided", *OUTCOME_FIGURES, "pending", "overdue")} | {
+        "recovered_kzt": ZERO
+    }

@@ -1,0 +1,31 @@
+"""Report tasks: thin wrappers that take ids and call the services."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from .services import report_build, scheduled_reports_request
+
+# acks_late + reject_on_worker_lost: a build whose worker dies is delivered again, which is safe as
+# report_build is idempotent. Back-off stays below the broker's visibility timeout (3600 s), or a
+# waiting retry would be redelivered to a second worker; the time limits come from the settings.
+REPORT_TASK_OPTIONS = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 5,
+}
+
+
+@shared_task(**REPORT_TASK_OPTIONS)
+def build_report(report_id: int) -> None:
+    """Build one report; a redelivery finds it built and does nothing."""
+    report_build(report_id=report_id)
+
+
+@shared_task(**REPORT_TASK_OPTIONS)
+def build_scheduled_reports() -> int:
+    """Queue the reports of the last completed month, quarter and year (daily, from beat)."""
+    return len(scheduled_reports_request(today=timezone.localdate()))
