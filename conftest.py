@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from organizations.models import Role
+from tests.celery_worker import redis_worker  # noqa: F401  (a fixture: a real worker on Redis)
 from tests.factories import CenterFactory, StaffFactory
 
 

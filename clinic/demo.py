@@ -9,6 +9,7 @@ registration numbers and counters exactly as the services would give them.
 
 import random
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -314,8 +315,11 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 @transaction.atomic
-def demo_cases_create(*, staff: dict[str, User], today: date | None = None) -> int:
-    """Create the demo cases once (a second run finds them and does nothing); returns how many exist."""
+def demo_cases_create(
+    *, staff: dict[str, User], today: date | None = None, center_codes: Collection[str] | None = None
+) -> int:
+    """Create the demo cases once (a second run finds them and does nothing); returns how many exist.
+    `center_codes` limits them to some centers (tests)."""
     if Application.objects.exists():
         return Application.objects.count()
     today = today or timezone.localdate()
@@ -324,7 +328,10 @@ def demo_cases_create(*, staff: dict[str, User], today: date | None = None) -> i
     for employer in Employer.objects.order_by("pk"):
         employers_by_center.setdefault(employer.center_id, []).append(employer)
     admin = staff["admin"]
-    for center in TerritorialCenter.objects.order_by("iso_code"):
+    centers = TerritorialCenter.objects.order_by("iso_code")
+    if center_codes is not None:
+        centers = centers.filter(code__in=center_codes)
+    for center in centers:
         rng = random.Random(f"demo-{center.iso_code}")
         employers = employers_by_center.get(center.pk, [])
         center_staff = staff if center.code == FIGURES_CENTER else {"reception": admin}
@@ -348,7 +355,7 @@ def demo_cases_create(*, staff: dict[str, User], today: date | None = None) -> i
                     )
                     generator.application(rng, center, service, received_on, outcome, center_staff, employers)
     generator.save(author=admin)
-    _demo_disputes_create(staff, employers_by_center, today)
+    _demo_disputes_create(staff, employers_by_center, today, centers)
     return Application.objects.count()
 
 
@@ -365,12 +372,15 @@ def _almaty_2021(generator, rng, center, staff, employers) -> None:
 
 
 def _demo_disputes_create(
-    staff: dict[str, User], employers_by_center: dict[int, list[Employer]], today: date
+    staff: dict[str, User],
+    employers_by_center: dict[int, list[Employer]],
+    today: date,
+    centers: Iterable[TerritorialCenter],
 ) -> None:
     disputes, prevented = [], []
     admin = staff["admin"]
     organizations = {org.employer_id: org for org in PrimaryOrganization.objects.all()}
-    for center in TerritorialCenter.objects.order_by("iso_code"):
+    for center in centers:
         rng = random.Random(f"disputes-{center.iso_code}")
         employers = employers_by_center.get(center.pk, [])
         author = staff["lawyer"] if center.code == FIGURES_CENTER else admin
