@@ -2,14 +2,30 @@
 turns the service's ValidationError into errors on the form's fields, so the admin and the web
 pages show the rule next to the field it concerns."""
 
+import re
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Role, User
+from organizations.models import Employer, Role, User
 
 from . import services
-from .models import TRANSITIONS, ApplicationKind, LaborDispute, Outcome, Service, Status, Topic, Visit
+from .models import (
+    TRANSITIONS,
+    Application,
+    ApplicationKind,
+    Channel,
+    LaborDispute,
+    Outcome,
+    Person,
+    Service,
+    Status,
+    Topic,
+    Visit,
+)
 
 
 class ActionForm(forms.Form):
@@ -167,3 +183,234 @@ class DisputeResolveForm(ActionForm):
 
     def apply(self, *, target, by, **data):
         return services.dispute_resolve(dispute=target, by=by, **data)
+
+
+# The web pages' own forms
+
+
+def _center_lawyers(center_id: int | None):
+    return User.objects.filter(
+        center_id=center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
+    ).order_by("last_name", "first_name", "username")
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    """What the reception desk recorded: the person, the visit, and the case if one was opened."""
+
+    person: Person
+    visit: Visit
+    application: Application | None = None
+
+
+class WalkInForm(forms.Form):
+    """The reception desk in one form: the person (found, or new), the visit, and what was done
+    (answered on the spot, or a case opened). `perform` saves all of it or nothing."""
+
+    NEW_PERSON = "new"
+    ANSWERED = Visit.Result.CONSULTATION
+    CASE = Visit.Result.CASE_OPENED
+
+    person = forms.CharField(label=_("Person"), required=False)  # a found person's id, or NEW_PERSON
+    full_name = forms.CharField(label=_("Full name"), max_length=255, required=False)
+    phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    iin = forms.CharField(label=_("IIN"), max_length=20, required=False, help_text=_("Optional: 12 digits."))
+    employer = forms.CharField(
+        label=_("Employer"),
+        max_length=255,
+        required=False,
+        help_text=_("Optional: name or BIN."),
+        widget=forms.TextInput(attrs={"list": "employers", "autocomplete": "off"}),  # the desk's <datalist>
+    )
+    channel = forms.ModelChoiceField(
+        Channel.objects.filter(is_active=True),
+        label=_("Channel"),
+        empty_label=None,
+        initial=Channel.IN_PERSON,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        Topic.objects.filter(is_active=True),
+        label=_("Topics"),
+        help_text=_("At least one; a case opened takes the first as its topic."),
+        required=False,  # visit_register says "choose at least one topic"
+        widget=forms.CheckboxSelectMultiple,
+    )
+    question = forms.CharField(label=_("Question"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.ChoiceField(
+        label=_("What was done"),
+        choices=[(ANSWERED, _("Answered on the spot")), (CASE, _("Open a case"))],
+        initial=ANSWERED,
+        widget=forms.RadioSelect,
+    )
+    action_taken = forms.CharField(
+        label=_("What was the visitor told?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    service = forms.ModelChoiceField(
+        Service.objects.filter(is_active=True),
+        label=_("Service"),
+        required=False,
+        initial=Service.LEGAL_CLINIC,
+    )
+    kind = forms.ModelChoiceField(
+        ApplicationKind.objects.filter(is_active=True),
+        label=_("Kind"),
+        required=False,
+        initial=ApplicationKind.WRITTEN_APPLICATION,
+    )
+    lawyer = forms.ModelChoiceField(
+        User.objects.none(), label=_("Lawyer"), required=False, empty_label=_("Not yet assigned")
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["lawyer"].queryset = _center_lawyers(user.center_id)
+
+    def clean_person(self) -> Person | None:
+        """None for a new person; otherwise a person this user may see."""
+        value = self.cleaned_data["person"].strip()
+        if value == self.NEW_PERSON:
+            return None
+        person = (
+            Person.objects.visible_to(self.user).filter(pk=int(value)).first() if value.isdigit() else None
+        )
+        if person is None:
+            raise ValidationError(_("Choose the person from the search results, or “New person”."))
+        return person
+
+    def clean_employer(self) -> Employer | None:
+        """The employer typed as its BIN or its name (a part of it, if only one employer matches)."""
+        text = " ".join(self.cleaned_data["employer"].split())
+        if not text:
+            return None
+        employers = Employer.objects.visible_to(self.user)
+        if bin_match := re.search(r"\b\d{12}\b", text):
+            found = list(employers.filter(bin=bin_match.group())[:1])
+        else:
+            found = list(employers.filter(name__iexact=text)[:2]) or list(
+                employers.filter(name__icontains=text)[:2]
+            )
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(_("Several employers match “%s”: type the BIN.") % text)
+        raise ValidationError(_("No employer “%s” is registered: check the name or the BIN.") % text)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "person" in data and data["person"] is None and not data.get("full_name", "").strip():
+            self.add_error("full_name", _("Enter the visitor's full name."))
+        if data.get("result") == self.CASE:
+            for field in ("service", "kind"):
+                if field in data and data[field] is None:
+                    self.add_error(field, _("Needed to open a case."))
+        return data
+
+    def perform(self, *, by: User) -> WalkIn | None:
+        """Register the person (if new), the visit and what was done, in one transaction: a refusal
+        by any of the services leaves nothing saved and lands next to its field."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                person = data["person"]
+                if person is None:
+                    person = services.person_create(
+                        by=by,
+                        full_name=data["full_name"],
+                        phone=data["phone"],
+                        iin=data["iin"],
+                        employer=data["employer"],
+                    )
+                visit = services.visit_register(
+                    by=by,
+                    person=person,
+                    channel=data["channel"],
+                    topics=data["topics"],
+                    question=data["question"],
+                    employer=data["employer"],
+                )
+                if data["result"] == self.ANSWERED:
+                    visit = services.visit_answer_on_spot(
+                        visit=visit, by=by, action_taken=data["action_taken"]
+                    )
+                    return WalkIn(person=person, visit=visit)
+                application = services.visit_open_case(
+                    visit=visit, by=by, service=data["service"], kind=data["kind"], lawyer=data["lawyer"]
+                )
+                return WalkIn(person=person, visit=visit, application=application)
+        except ValidationError as error:
+            for field, messages in _errors_by_field(error, set(self.fields)).items():
+                for message in messages:
+                    self.add_error(field, message)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return None
+
+
+class CaseFilterForm(forms.Form):
+    """The filters of the case list, read from the query string."""
+
+    MINE, CENTER = "mine", "center"
+    OPEN = "open"
+    OVERDUE, DUE_SOON = "overdue", "due_soon"
+    RECEIVED, DUE = "received", "due"
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or applicant's name")}),
+    )
+    scope = forms.ChoiceField(
+        label=_("Cases"),
+        required=False,
+        choices=[(MINE, _("Assigned to me")), (CENTER, _("All of the center"))],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), (OPEN, _("Open (not decided)")), *Status.choices],
+    )
+    service = forms.ModelChoiceField(
+        Service.objects.all(), label=_("Service"), required=False, empty_label=_("Any")
+    )
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), label=_("Topic"), required=False, empty_label=_("Any")
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), (OVERDUE, _("Overdue")), (DUE_SOON, _("Due soon"))],
+    )
+    order = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[(RECEIVED, _("Newest first")), (DUE, _("Due date first"))],
+    )
+
+    def filter(self, cases, *, user: User, today, soon_until):
+        """Narrow `cases` (already visible_to the user) by the valid filters; invalid ones are ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
+            cases = cases.assigned_to(user)
+        cases = cases.search(data.get("q", ""))
+        if data.get("status") == self.OPEN:
+            cases = cases.open()
+        elif data.get("status"):
+            cases = cases.filter(status=data["status"])
+        if data.get("service"):
+            cases = cases.filter(service=data["service"])
+        if data.get("topic"):
+            cases = cases.filter(topic=data["topic"])
+        if data.get("deadline") == self.OVERDUE:
+            cases = cases.overdue(today)
+        elif data.get("deadline") == self.DUE_SOON:
+            cases = cases.due_between(today, soon_until)
+        if data.get("order") == self.DUE:
+            return cases.order_by("due_on", "registration_number")
+        return cases.order_by("-received_on", "-sequence")

@@ -1,15 +1,19 @@
 """Reads of the clinic's records; access scoping comes from CenterScopedQuerySet.visible_to."""
 
+import re
 from datetime import date
 from typing import Self
 
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
 from organizations.identifiers import normalize_identifier
 from organizations.querysets import CenterScopedQuerySet
 
 from .validators import normalize_phone
+
+# Digits with the separators people type in a phone number: "8 701 234-56-78", "+7 (701) 234".
+_PHONE_LIKE = re.compile(r"\+?[\d\s()\-]+")
 
 
 class PersonQuerySet(CenterScopedQuerySet):
@@ -24,9 +28,39 @@ class PersonQuerySet(CenterScopedQuerySet):
             condition |= Q(phone=phone)
         return self.filter(condition) if condition else self.none()
 
+    def search(self, text: str) -> Self:
+        """The reception desk's search: exact IIN, phone (typed any way; 5+ digits match a part of the
+        number) or a part of the name. Nothing for an empty text."""
+        text = " ".join((text or "").split())
+        if not text:
+            return self.none()
+        condition = Q(full_name__icontains=text)
+        iin = normalize_identifier(text)
+        if len(iin) == 12 and iin.isascii() and iin.isdigit():
+            condition |= Q(iin=iin)
+        if _PHONE_LIKE.fullmatch(text):
+            phone = normalize_phone(text)
+            if phone.startswith("+7") and len(phone) == 12:
+                condition |= Q(phone=phone)
+            else:
+                # A number still being typed: drop the country prefix (8, 7 or +7) and match the rest.
+                digits = re.sub(r"\D", "", text)
+                digits = digits[1:] if digits[:1] in ("7", "8") else digits
+                if len(digits) >= 5:
+                    condition |= Q(phone__contains=digits)
+        return self.filter(condition)
+
 
 class VisitQuerySet(CenterScopedQuerySet):
-    pass
+    def on_day(self, day: date) -> Self:
+        """Visits of a local calendar day (the active time zone's)."""
+        return self.filter(visited_at__date=day)
+
+    def with_list_relations(self) -> Self:
+        """What a list of visits shows, in a fixed number of queries."""
+        return self.select_related("person", "channel", "registered_by", "application").prefetch_related(
+            "topics"
+        )
 
 
 class ApplicationQuerySet(CenterScopedQuerySet):
@@ -51,6 +85,30 @@ class ApplicationQuerySet(CenterScopedQuerySet):
 
     def assigned_to(self, user) -> Self:
         return self.filter(lawyer=user)
+
+    def search(self, text: str) -> Self:
+        """Cases whose registration number or applicant's name contains the text."""
+        text = " ".join((text or "").split())
+        if not text:
+            return self
+        return self.filter(Q(registration_number__icontains=text) | Q(person__full_name__icontains=text))
+
+    def with_deadline_state(self, today: date, soon_until: date) -> Self:
+        """Annotate `deadline_state`: "overdue", "due_soon" (due by `soon_until`) or "" (in time, or done)."""
+        from .models import OPEN_STATUSES
+
+        return self.annotate(
+            deadline_state=Case(
+                When(status__in=OPEN_STATUSES, due_on__lt=today, then=Value("overdue")),
+                When(status__in=OPEN_STATUSES, due_on__lte=soon_until, then=Value("due_soon")),
+                default=Value(""),
+                output_field=CharField(),
+            )
+        )
+
+    def with_list_relations(self) -> Self:
+        """What a list of cases shows (applicant, service, topic, kind, lawyer, center) in one query."""
+        return self.select_related("person", "service", "topic", "kind", "lawyer", "center")
 
 
 class ApplicationRelatedQuerySet(CenterScopedQuerySet):

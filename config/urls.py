@@ -1,9 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from organizations.api.views import ObtainTokenView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("organizations.urls")),  # the role's home, sign-in, sign-out, password
+    path("", include("clinic.urls")),  # the reception desk, cases, documents
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/", include("clinic.api.urls")),
+    path("api/v1/", include("organizations.api.urls")),
 ]
+
+handler404 = "clinic.api.common.not_found"

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served as our own static files: no CDN
     "auditlog",
     "django_celery_beat",
     "organizations",
@@ -70,7 +71,9 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"  # organizations.views.home sends each role to its first page
+LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -87,6 +90,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents hold personal data: they live outside any public path and are served
 # only through views that check permissions.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -99,20 +103,47 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
 
 REST_FRAMEWORK = {
+    # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token (session
+    # authentication alone would answer 403). Session requests keep their CSRF check.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.ApiAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api.common.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "clinic.api.common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trade-union legal clinic API",
+    "DESCRIPTION": (
+        "Persons, reception visits, cases, labor disputes and the organization tree of the "
+        "federation's legal clinics. Sign in with a token (POST /api/v1/auth/token/, then "
+        "`Authorization: Token <key>`) or a session. Every list shows your own center only "
+        "(federation analysts: every center, read-only). Changes to persons, visits, cases and "
+        "disputes need `If-Match` with the ETag from reading the record. Messages follow "
+        "Accept-Language (en, ru, kk)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from the drf-spectacular-sidecar package, served as our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "clinic.models.Status",
+        "VisitResultEnum": "clinic.models.Visit.Result",
+        "DisputeKindEnum": "clinic.models.LaborDispute.Kind",
+        "DisputeStageEnum": "clinic.models.LaborDispute.Stage",
+        "DisputeResultEnum": "clinic.models.LaborDispute.Result",
+        "CenterKindEnum": "organizations.models.TerritorialCenter.Kind",
+        "EmployerSizeEnum": "organizations.models.Employer.Size",
+        "RoleEnum": "organizations.models.Role",
+    },
 }
 
 # Celery: with REDIS_URL the tasks go to a real broker; without it they run in-process,

@@ -1,0 +1,208 @@
+"""What every API view shares: error translation, conflict-safe updates (ETag / If-Match),
+masking of personal data, pagination and the read-only rule for federation analysts.
+
+One place for each: settings.REST_FRAMEWORK points at the exception handler and the paginator,
+the view sets mix in ConditionalMixin, the person serializers mix in PersonalDataMixin.
+"""
+
+import logging
+import re
+from contextlib import contextmanager
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.defaults import page_not_found
+from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from clinic.services import VersionConflict
+from organizations.models import Role
+
+logger = logging.getLogger(__name__)
+
+
+# Errors
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = _(
+        "This change needs an If-Match header with the record's ETag: read the record, "
+        "then send its ETag back, so that nobody else's change is overwritten."
+    )
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _('If-Match must carry the ETag of the record, e.g. "3".')
+    default_code = "precondition_failed"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The record conflicts with one saved at the same time; reload it and try again.")
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's handler, taught the exceptions the services raise: django's ValidationError is a 400
+    with a message per field, VersionConflict a 412, a constraint hit by a race a 409."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_field_errors(exc))
+    elif isinstance(exc, VersionConflict):
+        current = getattr(exc, "current_version", None)
+        response = drf_exception_handler(PreconditionFailed(str(exc), code="version_conflict"), context)
+        if current is not None:
+            response.data["current_version"] = current
+            response["ETag"] = etag(current)
+        return response
+    elif isinstance(exc, IntegrityError) and _is_unique_violation(exc):
+        # The services check uniqueness first; a violation here is two requests racing.
+        logger.warning("Unique violation answered with 409: %s", exc)
+        exc = Conflict()
+    return drf_exception_handler(exc, context)
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "23505" or "UNIQUE constraint" in str(error)
+
+
+def _field_errors(error: DjangoValidationError) -> dict[str, list]:
+    detail = serializers.as_serializer_error(error)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return detail
+
+
+def not_found(request, exception=None) -> HttpResponse:
+    """settings handler404: a URL under /api/ that matches no route gets a JSON 404 like the API's."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
+    return page_not_found(request, exception)
+
+
+# Conflict-safe updates
+
+_ENTITY_TAG = re.compile(r'^\s*"?(\d{1,10})"?\s*$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class ConditionalMixin:
+    """Versioned records: reads answer with `ETag: "<version>"`; the actions named in
+    `conditional_actions` require `If-Match` with that ETag (428 without it, 412 when stale).
+
+    The schema (clinic.api.schema) documents the header and the 412/428 answers of the same actions.
+    """
+
+    conditional_actions: frozenset[str] = frozenset()
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        return self.respond(self.get_object())
+
+    def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
+        """The record as the view's serializer shows it, with its ETag."""
+        data = self.get_serializer(instance).data
+        return Response(data, status=status_code, headers={"ETag": etag(instance.version)})
+
+    def if_match(self, instance: models.Model) -> int:
+        """The version the client based its change on; refuses a missing or stale If-Match."""
+        if self.action not in self.conditional_actions:
+            raise AssertionError(f"{type(self).__name__}.{self.action} is not in conditional_actions")
+        header = self.request.headers.get("If-Match", "").strip()
+        if not header or header == "*":
+            raise PreconditionRequired()
+        match = _ENTITY_TAG.match(header)
+        if match is None:
+            raise PreconditionFailed()
+        version = int(match.group(1))
+        if version != instance.version:
+            raise VersionConflict(instance.version)
+        return version
+
+
+@contextmanager
+def version_guard(instance: models.Model, expected_version: int):
+    """For a service that takes no `expected_version`: lock the row and compare the version in
+    the same transaction the service then runs in, so no change slips in between."""
+    with transaction.atomic():
+        current = (
+            type(instance)
+            ._default_manager.select_for_update()
+            .values_list("version", flat=True)
+            .get(pk=instance.pk)
+        )
+        if current != expected_version:
+            raise VersionConflict(current)
+        yield
+
+
+# Personal data
+
+PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def sees_personal_data(user, center_id: int | None) -> bool:
+    """IIN and phone are shown to the staff of the person's own center who work with applicants;
+    federation-level users (analysts) get them masked."""
+    return (
+        getattr(user, "role", None) in PERSONAL_DATA_ROLES
+        and user.center_id is not None
+        and user.center_id == center_id
+    )
+
+
+def mask_iin(value: str) -> str:
+    """850517400123 -> 85********23: enough to tell two people apart, not enough to identify one."""
+    return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
+
+
+def mask_phone(value: str) -> str:
+    """+77011234578 -> +7********78."""
+    return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
+
+
+class PersonalDataMixin:
+    """For serializers of a Person (or of a record whose `center_id` is the person's center):
+    masks the fields in `masked_fields` unless the requesting user may see them."""
+
+    masked_fields = {"iin": mask_iin, "phone": mask_phone}
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not sees_personal_data(request.user, instance.center_id):
+            for field, mask in self.masked_fields.items():
+                if data.get(field):
+                    data[field] = mask(data[field])
+        return data
+
+
+# Access and paging
+
+
+class StaffPermission(permissions.IsAuthenticated):
+    """Signed-in staff may read what visible_to shows them; read-only roles change nothing.
+    The finer rules (who may decide which case) are clinic.rules', checked by the services."""
+
+    message = _("Your role gives read-only access.")
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in permissions.SAFE_METHODS or not request.user.is_read_only
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` (at most 100; the default is settings PAGE_SIZE)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 100

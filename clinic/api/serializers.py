@@ -1,0 +1,499 @@
+"""Serializers of the clinic API. Output serializers show a record; input serializers check the
+shape of a request (types, lengths, ids the user can see) and hand keyword arguments to a service,
+which applies the business rules."""
+
+import re
+from datetime import UTC, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clinic.models import (
+    Application,
+    ApplicationKind,
+    Channel,
+    Document,
+    LaborDispute,
+    Note,
+    Outcome,
+    Person,
+    PreventedDispute,
+    Service,
+    Status,
+    Topic,
+    Visit,
+)
+from organizations.models import (
+    Employer,
+    PrimaryOrganization,
+    RepresentativeOffice,
+    TerritorialCenter,
+    User,
+)
+
+from .common import PersonalDataMixin
+
+TEXT_MAX = 10_000  # free text: long enough for any letter, short enough to refuse a flood
+INT_MAX = 2**31 - 1  # PostgreSQL integer
+EARLIEST_VISIT = datetime(2000, 1, 1, tzinfo=UTC)
+CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """The id of a record the requesting user can see: another center's id "does not exist"."""
+
+    def get_queryset(self):
+        return super().get_queryset().visible_to(self.context["request"].user)
+
+
+class CodeRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference-list item by its code; anything that cannot be a code is refused unasked
+    (PostgreSQL rejects a NUL character in a query, which would be a 500)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not CODE.fullmatch(data):
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+def _reference(model, **kwargs) -> CodeRelatedField:
+    return CodeRelatedField(queryset=model.objects.filter(is_active=True), **kwargs)
+
+
+def _visible(model, **kwargs) -> VisibleRelatedField:
+    return VisibleRelatedField(queryset=model.objects.all(), **kwargs)
+
+
+def _staff(**kwargs) -> serializers.PrimaryKeyRelatedField:
+    # Which staff may take a case (a lawyer or manager of the case's center) is the service's rule.
+    return serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True), **kwargs)
+
+
+def _text(**kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=TEXT_MAX, allow_blank=True, **kwargs)
+
+
+def _money(**kwargs) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, **kwargs)
+
+
+# Summaries nested in other records
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="get_full_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "full_name", "role"]
+        read_only_fields = fields
+
+
+class EmployerSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "bin"]
+        read_only_fields = fields
+
+
+class PersonSummarySerializer(PersonalDataMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "full_name", "iin", "phone"]
+        read_only_fields = fields
+
+
+# Persons
+
+
+class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "center",
+            "full_name",
+            "iin",
+            "phone",
+            "email",
+            "is_union_member",
+            "primary_organization",
+            "employer",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonUpdateSerializer(serializers.Serializer):
+    full_name = serializers.CharField(max_length=255)
+    iin = serializers.CharField(max_length=32, allow_blank=True, required=False, help_text="12 digits.")
+    phone = serializers.CharField(max_length=32, allow_blank=True, required=False, help_text="+7XXXXXXXXXX")
+    email = serializers.EmailField(max_length=254, allow_blank=True, required=False)
+    is_union_member = serializers.BooleanField(required=False)
+    primary_organization = _visible(PrimaryOrganization, allow_null=True, required=False)
+    employer = _visible(Employer, allow_null=True, required=False)
+
+
+class PersonCreateSerializer(PersonUpdateSerializer):
+    center = serializers.PrimaryKeyRelatedField(
+        queryset=TerritorialCenter.objects.all(),
+        required=False,
+        help_text="Federation staff only: center staff always register in their own center.",
+    )
+
+
+class PersonLookupSerializer(serializers.Serializer):
+    iin = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        if not (attrs.get("iin", "").strip() or attrs.get("phone", "").strip()):
+            raise serializers.ValidationError(_("Give an IIN or a phone number."))
+        return attrs
+
+
+# Visits
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    person = PersonSummarySerializer(read_only=True)
+    application = serializers.SerializerMethodField(help_text="The case opened from this visit, if any.")
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "center",
+            "office",
+            "person",
+            "employer",
+            "visited_at",
+            "channel",
+            "topics",
+            "question",
+            "action_taken",
+            "result",
+            "application",
+            "registered_by",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_application(self, visit: Visit) -> int | None:
+        application = getattr(visit, "application", None)  # reverse one-to-one: missing raises
+        return application.pk if application else None
+
+
+class VisitCreateSerializer(serializers.Serializer):
+    person = _visible(Person)
+    channel = _reference(Channel)
+    topics = _reference(Topic, many=True)
+    question = _text(required=False)
+    employer = _visible(Employer, allow_null=True, required=False)
+    office = _visible(RepresentativeOffice, allow_null=True, required=False)
+    visited_at = serializers.DateTimeField(required=False, help_text="Now if left out; not in the future.")
+
+    def validate_visited_at(self, value: datetime) -> datetime:
+        # visit_register takes any moment; a visit from the future or from before the clinics
+        # existed is a typo (and a year like 1101 has no ISO 8601 offset in Asia/Almaty).
+        if not EARLIEST_VISIT <= value <= timezone.now():
+            raise serializers.ValidationError(_("Enter a moment between the year 2000 and now."))
+        return value
+
+
+class VisitAnswerSerializer(serializers.Serializer):
+    action_taken = _text(help_text="What the visitor was told.")
+
+
+class VisitOpenCaseSerializer(serializers.Serializer):
+    service = _reference(Service)
+    kind = _reference(ApplicationKind)
+    topic = _reference(Topic, required=False, help_text="The visit's first topic if left out.")
+    summary = _text(required=False)
+    lawyer = _staff(allow_null=True, required=False)
+
+
+# Applications
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    person = PersonSummarySerializer(read_only=True)
+    employer = EmployerSummarySerializer(read_only=True, allow_null=True)
+    lawyer = UserSummarySerializer(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "registration_number",
+            "center",
+            "office",
+            "person",
+            "visit",
+            "employer",
+            "service",
+            "kind",
+            "topic",
+            "channel",
+            "summary",
+            "received_on",
+            "due_on",
+            "is_overdue",
+            "lawyer",
+            "status",
+            "outcome",
+            "decided_on",
+            "decision",
+            "recovered_kzt",
+            "registered_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    person = _visible(Person)
+    service = _reference(Service)
+    kind = _reference(ApplicationKind)
+    topic = _reference(Topic)
+    channel = _reference(Channel)
+    received_on = serializers.DateField(required=False, help_text="Today if left out.")
+    summary = _text(required=False)
+    employer = _visible(Employer, allow_null=True, required=False)
+    office = _visible(RepresentativeOffice, allow_null=True, required=False)
+    lawyer = _staff(allow_null=True, required=False)
+
+
+class ApplicationUpdateSerializer(serializers.Serializer):
+    """The description of an open case; send only what changes."""
+
+    service = _reference(Service, required=False)
+    topic = _reference(Topic, required=False)
+    channel = _reference(Channel, required=False)
+    summary = _text(required=False)
+    employer = _visible(Employer, allow_null=True, required=False)
+
+
+class ApplicationStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=Status.choices, help_text="The new status; deciding a case goes through /decide/."
+    )
+    reason = _text(required=False)
+
+
+class ApplicationDecideSerializer(serializers.Serializer):
+    outcome = _reference(Outcome)
+    decision = _text(required=False, help_text="The answer given to the applicant.")
+    recovered_kzt = _money(required=False)
+    decided_on = serializers.DateField(required=False, help_text="Today if left out.")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = _text()
+
+
+class ApplicationAssignSerializer(serializers.Serializer):
+    lawyer = _staff(allow_null=True, help_text="A lawyer or manager of the center; null takes the case back.")
+
+
+class ApplicationExtendDeadlineSerializer(serializers.Serializer):
+    new_due_on = serializers.DateField()
+    reason = _text()
+    applicant_notified_on = serializers.DateField(help_text="Within 3 working days of today.")
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"text": {"max_length": TEXT_MAX}}
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    uploaded_by = UserSummarySerializer(read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="Streams the file to staff who may see the case."
+    )
+
+    class Meta:
+        model = Document
+        fields = ["id", "original_name", "content_type", "size", "uploaded_by", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, document: Document) -> str:
+        return reverse(
+            "clinic-api:application-document-download",
+            kwargs={"pk": document.application_id, "document_pk": document.pk},
+        )
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        max_length=255, help_text="PDF, image, office document or text; 10 MB at most."
+    )
+
+
+TIMELINE_KINDS = ("status_change", "note", "document", "deadline_extension")
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    """One event of a case: a status change, a note, a document or a deadline extension."""
+
+    kind = serializers.ChoiceField(choices=TIMELINE_KINDS)
+    at = serializers.DateTimeField()
+    by = UserSummarySerializer()
+    text = serializers.CharField(help_text="The reason, the note's text or the document's name.")
+    from_status = serializers.ChoiceField(choices=Status.choices, allow_null=True, allow_blank=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    new_due_on = serializers.DateField(allow_null=True)
+    document = DocumentSerializer(allow_null=True)
+
+
+# Labor disputes
+
+
+class LaborDisputeSerializer(serializers.ModelSerializer):
+    employer = EmployerSummarySerializer(read_only=True)
+    result = serializers.ChoiceField(
+        choices=LaborDispute.Result.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty while unresolved.",
+    )
+    lawyer = UserSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = LaborDispute
+        fields = [
+            "id",
+            "center",
+            "kind",
+            "employer",
+            "subject",
+            "is_reinstatement",
+            "disputed_act_on",
+            "workers_affected",
+            "stage",
+            "opened_on",
+            "resolved_on",
+            "result",
+            "recovered_kzt",
+            "lawyer",
+            "applications",
+            "registered_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class LaborDisputeCreateSerializer(serializers.Serializer):
+    employer = _visible(Employer)
+    subject = _text()
+    kind = serializers.ChoiceField(choices=LaborDispute.Kind.choices, required=False)
+    center = serializers.PrimaryKeyRelatedField(
+        queryset=TerritorialCenter.objects.all(), required=False, help_text="Federation staff only."
+    )
+    workers_affected = serializers.IntegerField(min_value=1, max_value=INT_MAX, required=False)
+    stage = serializers.ChoiceField(choices=LaborDispute.Stage.choices, required=False)
+    opened_on = serializers.DateField(required=False, help_text="Today if left out.")
+    is_reinstatement = serializers.BooleanField(required=False)
+    disputed_act_on = serializers.DateField(allow_null=True, required=False)
+    lawyer = _staff(allow_null=True, required=False)
+    applications = _visible(Application, many=True, required=False)
+
+
+class DisputeStageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=LaborDispute.Stage.choices)
+
+
+class DisputeResolveSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=LaborDispute.Result.choices)
+    resolved_on = serializers.DateField(required=False, help_text="Today if left out.")
+    recovered_kzt = _money(required=False)
+
+
+class PreventedDisputeSerializer(serializers.ModelSerializer):
+    employer = EmployerSummarySerializer(read_only=True)
+
+    class Meta:
+        model = PreventedDispute
+        fields = [
+            "id",
+            "center",
+            "employer",
+            "primary_organization",
+            "prevented_on",
+            "how",
+            "workers_affected",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class PreventedDisputeCreateSerializer(serializers.Serializer):
+    employer = _visible(Employer)
+    prevented_on = serializers.DateField()
+    how = _text()
+    center = serializers.PrimaryKeyRelatedField(
+        queryset=TerritorialCenter.objects.all(), required=False, help_text="Federation staff only."
+    )
+    primary_organization = _visible(PrimaryOrganization, allow_null=True, required=False)
+    workers_affected = serializers.IntegerField(min_value=1, max_value=INT_MAX, required=False)
+
+
+# Reference lists
+
+
+class _ReferenceSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="In the request's language.")
+
+    class Meta:
+        fields = ["code", "name", "name_en", "name_ru", "name_kk", "sort_order", "is_active"]
+        read_only_fields = fields
+
+
+class ServiceSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = Service
+
+
+class TopicSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = Topic
+
+
+class ChannelSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = Channel
+
+
+class ApplicationKindSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = ApplicationKind
+        fields = [*_ReferenceSerializer.Meta.fields, "deadline_working_days", "extendable"]
+        read_only_fields = fields
+
+
+class OutcomeSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = Outcome
+        fields = [*_ReferenceSerializer.Meta.fields, "is_positive"]
+        read_only_fields = fields

@@ -1,0 +1,19 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "clinic-api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("persons", views.PersonViewSet, basename="person")
+router.register("visits", views.VisitViewSet, basename="visit")
+router.register("applications", views.ApplicationViewSet, basename="application")
+router.register("labor-disputes", views.LaborDisputeViewSet, basename="labor-dispute")
+router.register("prevented-disputes", views.PreventedDisputeViewSet, basename="prevented-dispute")
+router.register("services", views.ServiceViewSet, basename="service")
+router.register("topics", views.TopicViewSet, basename="topic")
+router.register("channels", views.ChannelViewSet, basename="channel")
+router.register("kinds", views.ApplicationKindViewSet, basename="kind")
+router.register("outcomes", views.OutcomeViewSet, basename="outcome")
+
+urlpatterns = router.urls

@@ -1,0 +1,552 @@
+"""The clinic API: thin view sets. Each starts from `Model.objects.visible_to(request.user)` (so
+another center's record is a 404), checks the shape of the input with a serializer and calls the
+service that makes the change. Errors are translated in one place, clinic.api.common."""
+
+import json
+from collections.abc import Callable
+from operator import itemgetter
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, parsers, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from clinic import rules, services
+from clinic.filters import (
+    ApplicationFilter,
+    LaborDisputeFilter,
+    PersonFilter,
+    PreventedDisputeFilter,
+    VisitFilter,
+)
+from clinic.models import (
+    Application,
+    ApplicationKind,
+    Channel,
+    LaborDispute,
+    Outcome,
+    Person,
+    PreventedDispute,
+    Service,
+    Topic,
+    Visit,
+)
+from clinic.validators import normalize_phone
+from organizations.identifiers import normalize_identifier
+
+from . import serializers as s
+from .common import ConditionalMixin, StaffPermission, etag, version_guard
+from .schema import VALIDATION_ERROR
+
+LOOKUP_LIMIT = 20
+
+
+class ClinicViewSet(viewsets.GenericViewSet):
+    permission_classes = [StaffPermission]
+
+    def validated(self, serializer_class, **kwargs) -> dict:
+        """The request body checked by an input serializer, as keyword arguments for a service."""
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def reload(self, instance):
+        """The record again, with what the list shows (a service returns a bare, fresh row)."""
+        return self.get_queryset().get(pk=instance.pk)
+
+
+# Persons
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List applicants"),
+    retrieve=extend_schema(summary="Read an applicant"),
+)
+class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Applicants. IIN and phone are masked for users who need not see them."""
+
+    serializer_class = s.PersonSerializer
+    filterset_class = PersonFilter
+    conditional_actions = frozenset({"partial_update"})
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.request.user).order_by("full_name", "pk")
+
+    @extend_schema(
+        summary="Register an applicant",
+        request=s.PersonCreateSerializer,
+        responses={201: s.PersonSerializer},
+    )
+    def create(self, request):
+        """Look the person up first (`/persons/lookup/`): a second person with the same IIN is refused."""
+        person = services.person_create(by=request.user, **self.validated(s.PersonCreateSerializer))
+        return self.respond(person, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Correct an applicant's details", request=s.PersonUpdateSerializer)
+    def partial_update(self, request, pk=None):
+        person = self.get_object()
+        rules.ensure_can_register(request.user, person.center)  # the role before the body: 403, not 400
+        version = self.if_match(person)
+        changes = self.validated(s.PersonUpdateSerializer, partial=True)
+        person = services.person_update(person=person, by=request.user, expected_version=version, **changes)
+        return self.respond(person)
+
+    @extend_schema(
+        summary="Find an applicant by IIN or phone",
+        parameters=[s.PersonLookupSerializer],
+        responses={200: s.PersonSerializer(many=True), 400: VALIDATION_ERROR},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def lookup(self, request):
+        """Persons whose IIN or phone matches exactly (at most 20): the check before registering."""
+        query = s.PersonLookupSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        persons = self.get_queryset().matching(
+            iin=normalize_identifier(query.validated_data.get("iin", "")),
+            phone=normalize_phone(query.validated_data.get("phone", "")),
+        )
+        return Response(self.get_serializer(persons[:LOOKUP_LIMIT], many=True).data)
+
+
+# Visits
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List reception visits"),
+    retrieve=extend_schema(summary="Read a visit"),
+)
+class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Public reception: who came, when, about what, and what was done."""
+
+    serializer_class = s.VisitSerializer
+    filterset_class = VisitFilter
+    conditional_actions = frozenset({"answer", "open_case"})
+
+    def get_queryset(self):
+        return (
+            Visit.objects.visible_to(self.request.user)
+            .select_related("person", "application")
+            .prefetch_related("topics")
+            .order_by("-visited_at", "-pk")
+        )
+
+    @extend_schema(
+        summary="Register a visit", request=s.VisitCreateSerializer, responses={201: s.VisitSerializer}
+    )
+    def create(self, request):
+        visit = services.visit_register(by=request.user, **self.validated(s.VisitCreateSerializer))
+        return self.respond(self.reload(visit), status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Answer on the spot", request=s.VisitAnswerSerializer, responses={200: s.VisitSerializer}
+    )
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        """Close a pending visit as a consultation given on the spot."""
+        visit = self.get_object()
+        rules.ensure_can_register(request.user, visit.center)
+        version = self.if_match(visit)
+        data = self.validated(s.VisitAnswerSerializer)
+        with version_guard(visit, version):
+            visit = services.visit_answer_on_spot(visit=visit, by=request.user, **data)
+        return self.respond(self.reload(visit))
+
+    @extend_schema(
+        summary="Open a case from a visit",
+        request=s.VisitOpenCaseSerializer,
+        responses={201: s.ApplicationSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="open-case")
+    def open_case(self, request, pk=None):
+        """Turn a pending visit into a case for a lawyer; answers with the new case (and its ETag)."""
+        visit = self.get_object()
+        rules.ensure_can_register(request.user, visit.center)
+        version = self.if_match(visit)
+        data = self.validated(s.VisitOpenCaseSerializer)
+        with version_guard(visit, version):
+            application = services.visit_open_case(visit=visit, by=request.user, **data)
+        application = ApplicationViewSet.queryset_for(request.user).get(pk=application.pk)
+        return Response(
+            s.ApplicationSerializer(application, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag(application.version)},
+        )
+
+
+# Applications
+
+
+def _manage(user, application: Application) -> None:
+    rules.ensure_can_manage(user, application.center_id)
+
+
+class BinaryRenderer(renderers.BaseRenderer):
+    """Lets a download be asked for as application/octet-stream; errors still go out as JSON text."""
+
+    media_type = "application/octet-stream"
+    format = "bin"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return data if isinstance(data, bytes) else json.dumps(data, default=str).encode()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List cases"),
+    retrieve=extend_schema(summary="Read a case"),
+)
+class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Cases: registered, worked by a lawyer, decided; with notes, documents and a timeline."""
+
+    serializer_class = s.ApplicationSerializer
+    filterset_class = ApplicationFilter
+    conditional_actions = frozenset(
+        {"partial_update", "change_status", "decide", "reopen", "assign", "extend_deadline"}
+    )
+
+    @staticmethod
+    def queryset_for(user):
+        return Application.objects.visible_to(user).select_related("person", "employer", "lawyer")
+
+    def get_queryset(self):
+        return self.queryset_for(self.request.user).order_by("-received_on", "-sequence")
+
+    def _change(self, rule: Callable, service: Callable, serializer_class, **kwargs) -> Response:
+        """A conditional change of a case: 404, then the role (403), If-Match (428/412), the body (400)."""
+        application = self.get_object()
+        rule(self.request.user, application)
+        version = self.if_match(application)
+        data = self.validated(serializer_class, **kwargs)
+        service(application=application, by=self.request.user, expected_version=version, **data)
+        return self.respond(self.reload(application))
+
+    @extend_schema(
+        summary="Register a case",
+        request=s.ApplicationCreateSerializer,
+        responses={201: s.ApplicationSerializer},
+    )
+    def create(self, request):
+        """Numbered <CENTER>-<YEAR>-<00001>, due in the kind's number of working days."""
+        application = services.application_register(
+            by=request.user, **self.validated(s.ApplicationCreateSerializer)
+        )
+        return self.respond(self.reload(application), status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Correct an open case's description", request=s.ApplicationUpdateSerializer)
+    def partial_update(self, request, pk=None):
+        return self._change(
+            rules.ensure_can_work, services.application_update, s.ApplicationUpdateSerializer, partial=True
+        )
+
+    @extend_schema(summary="Change a case's status", request=s.ApplicationStatusSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        """registered → in progress ⇄ on hold; decided → closed. Deciding goes through /decide/."""
+        return self._change(rules.ensure_can_work, _change_status, s.ApplicationStatusSerializer)
+
+    @extend_schema(summary="Decide a case", request=s.ApplicationDecideSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The assigned lawyer or a manager records the outcome of a case in progress."""
+        return self._change(rules.ensure_can_work, services.application_decide, s.ApplicationDecideSerializer)
+
+    @extend_schema(summary="Reopen a decided case", request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """A manager reopens a decided or closed case, giving the reason; the outcome is cleared."""
+        return self._change(_manage, services.application_reopen, s.ReasonSerializer)
+
+    @extend_schema(summary="Assign a case to a lawyer", request=s.ApplicationAssignSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """A manager gives the case to a lawyer of the center, or takes it back (null)."""
+        return self._change(_manage, services.application_assign, s.ApplicationAssignSerializer)
+
+    @extend_schema(summary="Extend a case's deadline", request=s.ApplicationExtendDeadlineSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-deadline")
+    def extend_deadline(self, request, pk=None):
+        """A manager's reasoned extension: at most 2 months from receipt, the applicant told within
+        3 working days."""
+        return self._change(
+            _manage, services.application_extend_deadline, s.ApplicationExtendDeadlineSerializer
+        )
+
+    @extend_schema(
+        methods=["GET"], summary="List a case's notes", responses={200: s.NoteSerializer(many=True)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a note to a case",
+        request=s.NoteSerializer,
+        responses={201: s.NoteSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_class=None)
+    def notes(self, request, pk=None):
+        application = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            rules.ensure_can_work(request.user, application)
+            note = services.note_add(
+                application=application, by=request.user, **self.validated(s.NoteSerializer)
+            )
+            return Response(s.NoteSerializer(note, context=context).data, status=status.HTTP_201_CREATED)
+        notes = application.notes.select_related("author")
+        return Response(s.NoteSerializer(notes, many=True, context=context).data)
+
+    @extend_schema(
+        methods=["GET"], summary="List a case's documents", responses={200: s.DocumentSerializer(many=True)}
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach a document to a case",
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def documents(self, request, pk=None):
+        """Files are stored privately and downloaded only through `download_url`."""
+        application = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            rules.ensure_can_work(request.user, application)
+            upload = self.validated(s.DocumentUploadSerializer)["file"]
+            document = services.document_attach(application=application, by=request.user, upload=upload)
+            return Response(
+                s.DocumentSerializer(document, context=context).data, status=status.HTTP_201_CREATED
+            )
+        documents = application.documents.select_related("uploaded_by")
+        return Response(s.DocumentSerializer(documents, many=True, context=context).data)
+
+    @extend_schema(
+        summary="Download a document",
+        parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_pk>[0-9]+)",
+        renderer_classes=[renderers.JSONRenderer, BinaryRenderer],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def document_download(self, request, pk=None, document_pk=None):
+        """The file itself, as an attachment, to staff who may see the case."""
+        application = self.get_object()
+        document = get_object_or_404(application.documents.all(), pk=document_pk)
+        try:
+            file = document.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
+        response = FileResponse(
+            file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(summary="A case's timeline", responses={200: s.TimelineEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def timeline(self, request, pk=None):
+        """Status changes, notes, documents and deadline extensions, oldest first."""
+        application = self.get_object()
+        entries = _timeline(application)
+        return Response(
+            s.TimelineEntrySerializer(entries, many=True, context=self.get_serializer_context()).data
+        )
+
+
+def _change_status(*, status, **kwargs) -> Application:
+    # The API calls the field `status`, like the model and the service's error messages.
+    return services.application_change_status(to_status=status, **kwargs)
+
+
+def _entry(kind: str, at, by, text: str, **extra) -> dict:
+    return {
+        "kind": kind,
+        "at": at,
+        "by": by,
+        "text": text,
+        "from_status": None,
+        "to_status": None,
+        "new_due_on": None,
+        "document": None,
+        **extra,
+    }
+
+
+def _timeline(application: Application) -> list[dict]:
+    """Everything that happened to a case, oldest first; four queries, whatever the length."""
+    entries = [
+        _entry(
+            "status_change",
+            change.changed_at,
+            change.changed_by,
+            change.reason,
+            from_status=change.from_status,
+            to_status=change.to_status,
+        )
+        for change in application.status_changes.select_related("changed_by")
+    ]
+    entries += [
+        _entry("note", note.created_at, note.author, note.text)
+        for note in application.notes.select_related("author")
+    ]
+    entries += [
+        _entry(
+            "document", document.uploaded_at, document.uploaded_by, document.original_name, document=document
+        )
+        for document in application.documents.select_related("uploaded_by")
+    ]
+    entries += [
+        _entry(
+            "deadline_extension",
+            extension.extended_at,
+            extension.extended_by,
+            extension.reason,
+            new_due_on=extension.new_due_on,
+        )
+        for extension in application.extensions.select_related("extended_by")
+    ]
+    return sorted(entries, key=itemgetter("at"))
+
+
+# Labor disputes
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List labor disputes"),
+    retrieve=extend_schema(summary="Read a labor dispute"),
+)
+class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Individual and collective labor disputes against employers."""
+
+    serializer_class = s.LaborDisputeSerializer
+    filterset_class = LaborDisputeFilter
+    conditional_actions = frozenset({"move_stage", "resolve"})
+
+    def get_queryset(self):
+        return (
+            LaborDispute.objects.visible_to(self.request.user)
+            .select_related("employer", "lawyer")
+            .prefetch_related(Prefetch("applications", queryset=Application.objects.only("pk")))
+            .order_by("-opened_on", "-pk")
+        )
+
+    def _change(self, service: Callable, serializer_class) -> Response:
+        dispute = self.get_object()
+        rules.ensure_can_handle_disputes(self.request.user, dispute.center_id)
+        version = self.if_match(dispute)
+        data = self.validated(serializer_class)
+        service(dispute=dispute, by=self.request.user, expected_version=version, **data)
+        return self.respond(self.reload(dispute))
+
+    @extend_schema(
+        summary="Record a labor dispute",
+        request=s.LaborDisputeCreateSerializer,
+        responses={201: s.LaborDisputeSerializer},
+    )
+    def create(self, request):
+        dispute = services.dispute_register(by=request.user, **self.validated(s.LaborDisputeCreateSerializer))
+        return self.respond(self.reload(dispute), status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Move a dispute to another stage", request=s.DisputeStageSerializer)
+    @action(detail=True, methods=["post"], url_path="move-stage")
+    def move_stage(self, request, pk=None):
+        """Conciliation commission, labor inspection, court: only while the dispute is unresolved."""
+        return self._change(services.dispute_move_stage, s.DisputeStageSerializer)
+
+    @extend_schema(summary="Resolve a dispute", request=s.DisputeResolveSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        """How the dispute ended and the money recovered for the workers."""
+        return self._change(services.dispute_resolve, s.DisputeResolveSerializer)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List prevented disputes"),
+    retrieve=extend_schema(summary="Read a prevented dispute"),
+)
+class PreventedDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """Disputes the conflict-prevention center prevented by monitoring, per organization."""
+
+    serializer_class = s.PreventedDisputeSerializer
+    filterset_class = PreventedDisputeFilter
+
+    def get_queryset(self):
+        return (
+            PreventedDispute.objects.visible_to(self.request.user)
+            .select_related("employer")
+            .order_by("-prevented_on", "-pk")
+        )
+
+    @extend_schema(
+        summary="Record a prevented dispute",
+        request=s.PreventedDisputeCreateSerializer,
+        responses={201: s.PreventedDisputeSerializer},
+    )
+    def create(self, request):
+        prevented = services.prevented_dispute_record(
+            by=request.user, **self.validated(s.PreventedDisputeCreateSerializer)
+        )
+        data = self.get_serializer(self.reload(prevented)).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+
+# Reference lists
+
+
+class ReferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """A short list of codes and names, read-only; looked up by code."""
+
+    pagination_class = None
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,32}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List clinic services"), retrieve=extend_schema(summary="Read a service")
+)
+class ServiceViewSet(ReferenceViewSet):
+    queryset = Service.objects.all()
+    serializer_class = s.ServiceSerializer
+
+
+@extend_schema_view(list=extend_schema(summary="List topics"), retrieve=extend_schema(summary="Read a topic"))
+class TopicViewSet(ReferenceViewSet):
+    queryset = Topic.objects.all()
+    serializer_class = s.TopicSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List channels"), retrieve=extend_schema(summary="Read a channel")
+)
+class ChannelViewSet(ReferenceViewSet):
+    queryset = Channel.objects.all()
+    serializer_class = s.ChannelSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List application kinds"),
+    retrieve=extend_schema(summary="Read an application kind"),
+)
+class ApplicationKindViewSet(ReferenceViewSet):
+    queryset = ApplicationKind.objects.all()
+    serializer_class = s.ApplicationKindSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List outcomes"), retrieve=extend_schema(summary="Read an outcome")
+)
+class OutcomeViewSet(ReferenceViewSet):
+    queryset = Outcome.objects.all()
+    serializer_class = s.OutcomeSerializer

@@ -1,0 +1,174 @@
+"""Filters of the clinic's lists (django-filter). They narrow a queryset that already went
+through visible_to, so an id of another center's record simply matches nothing."""
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from organizations.api.filters import IdFilter
+from organizations.identifiers import normalize_identifier
+from organizations.models import TerritorialCenter
+
+from .models import (
+    Application,
+    ApplicationKind,
+    Channel,
+    LaborDispute,
+    Outcome,
+    Person,
+    PreventedDispute,
+    Service,
+    Status,
+    Topic,
+    Visit,
+)
+from .validators import normalize_phone
+
+
+def _reference(model, field_name: str, label: str) -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(field_name=field_name, queryset=model.objects.all(), label=label)
+
+
+def _center() -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(queryset=TerritorialCenter.objects.all(), label=_("territorial center"))
+
+
+def _iin(value: str) -> str:
+    candidate = normalize_identifier(value)
+    return candidate if len(candidate) == 12 and candidate.isascii() and candidate.isdigit() else ""
+
+
+class ApplicationFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        method="search",
+        label=_("registration number, applicant's name or exact IIN"),
+        max_length=100,
+    )
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    service = _reference(Service, "service", _("service"))
+    kind = _reference(ApplicationKind, "kind", _("kind"))
+    topic = _reference(Topic, "topic", _("topic"))
+    channel = _reference(Channel, "channel", _("channel"))
+    outcome = _reference(Outcome, "outcome", _("outcome"))
+    center = _center()
+    office = IdFilter(field_name="office", label=_("representative office"))
+    lawyer = IdFilter(field_name="lawyer", label=_("lawyer"))
+    employer = IdFilter(field_name="employer", label=_("employer"))
+    person = IdFilter(field_name="person", label=_("person"))
+    received_after = filters.DateFilter(
+        field_name="received_on", lookup_expr="gte", label=_("received on or after")
+    )
+    received_before = filters.DateFilter(
+        field_name="received_on", lookup_expr="lte", label=_("received on or before")
+    )
+    decided_after = filters.DateFilter(
+        field_name="decided_on", lookup_expr="gte", label=_("decided on or after")
+    )
+    decided_before = filters.DateFilter(
+        field_name="decided_on", lookup_expr="lte", label=_("decided on or before")
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue", label=_("open after the due date"))
+    ordering = filters.OrderingFilter(fields=("received_on", "due_on", "registration_number"))
+
+    class Meta:
+        model = Application
+        fields = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(registration_number__icontains=value) | Q(person__full_name__icontains=value)
+        if iin := _iin(value):
+            condition |= Q(person__iin=iin)
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()
+
+
+class PersonFilter(filters.FilterSet):
+    q = filters.CharFilter(method="search", label=_("name, exact IIN or exact phone"), max_length=100)
+    center = _center()
+    employer = IdFilter(field_name="employer", label=_("employer"))
+    is_union_member = filters.BooleanFilter()
+    ordering = filters.OrderingFilter(fields=("full_name", "created_at"))
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(full_name__icontains=value)
+        if iin := _iin(value):
+            condition |= Q(iin=iin)
+        if (phone := normalize_phone(value)).startswith("+7"):
+            condition |= Q(phone=phone)
+        return queryset.filter(condition)
+
+
+class VisitFilter(filters.FilterSet):
+    center = _center()
+    office = IdFilter(field_name="office", label=_("representative office"))
+    person = IdFilter(field_name="person", label=_("person"))
+    channel = _reference(Channel, "channel", _("channel"))
+    topic = _reference(Topic, "topics", _("topic"))
+    result = filters.ChoiceFilter(choices=Visit.Result.choices)
+    visited_after = filters.DateFilter(
+        field_name="visited_at", lookup_expr="date__gte", label=_("visited on or after")
+    )
+    visited_before = filters.DateFilter(
+        field_name="visited_at", lookup_expr="date__lte", label=_("visited on or before")
+    )
+    ordering = filters.OrderingFilter(fields=("visited_at",))
+
+    class Meta:
+        model = Visit
+        fields = []
+
+
+class LaborDisputeFilter(filters.FilterSet):
+    center = _center()
+    kind = filters.ChoiceFilter(choices=LaborDispute.Kind.choices)
+    stage = filters.ChoiceFilter(choices=LaborDispute.Stage.choices)
+    result = filters.ChoiceFilter(choices=LaborDispute.Result.choices)
+    employer = IdFilter(field_name="employer", label=_("employer"))
+    lawyer = IdFilter(field_name="lawyer", label=_("lawyer"))
+    resolved = filters.BooleanFilter(method="filter_resolved", label=_("resolved"))
+    opened_after = filters.DateFilter(
+        field_name="opened_on", lookup_expr="gte", label=_("opened on or after")
+    )
+    opened_before = filters.DateFilter(
+        field_name="opened_on", lookup_expr="lte", label=_("opened on or before")
+    )
+    ordering = filters.OrderingFilter(fields=("opened_on", "resolved_on"))
+
+    class Meta:
+        model = LaborDispute
+        fields = []
+
+    def filter_resolved(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.resolved() if value else queryset.filter(result="")
+
+
+class PreventedDisputeFilter(filters.FilterSet):
+    center = _center()
+    employer = IdFilter(field_name="employer", label=_("employer"))
+    prevented_after = filters.DateFilter(
+        field_name="prevented_on", lookup_expr="gte", label=_("prevented on or after")
+    )
+    prevented_before = filters.DateFilter(
+        field_name="prevented_on", lookup_expr="lte", label=_("prevented on or before")
+    )
+    ordering = filters.OrderingFilter(fields=("prevented_on",))
+
+    class Meta:
+        model = PreventedDispute
+        fields = []

@@ -1,0 +1,485 @@
+"""The staff's web pages: the reception desk and the lawyers' workspace.
+
+Thin views: each starts from `Model.objects.visible_to(request.user)` (so another center's record
+is a 404), binds a form from clinic.forms and lets the form call the service, which refuses what
+the rules forbid; a refusal comes back as an error next to the field it concerns.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import wraps
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.identifiers import normalize_identifier
+from organizations.models import Employer, Role, User
+
+from . import forms, rules, workdays
+from .api.common import mask_iin, mask_phone, sees_personal_data
+from .models import TRANSITIONS, Application, Document, Person, Status, Visit
+from .validators import normalize_phone
+
+CASES_PER_PAGE = 25
+SEARCH_LIMIT = 10
+
+
+def staff_page(view: Callable) -> Callable:
+    """Signed-in staff only; the answer (personal data) is never kept by a browser or a proxy."""
+    signed_in = login_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.headers.get("HX-Request") and not request.user.is_authenticated:
+            # htmx would swap the sign-in page into a corner of this one: send the whole page there.
+            page = request.headers.get("HX-Current-URL") or request.get_full_path()
+            response = HttpResponse()
+            response["HX-Redirect"] = redirect_to_login(page)["Location"]
+            return response
+        return signed_in(request, *args, **kwargs)
+
+    return never_cache(wrapper)
+
+
+# Personal data
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """A person as this user may see them: IIN and phone masked for those who need not see them."""
+
+    person: Person
+    iin: str
+    phone: str
+    email: str
+
+    @classmethod
+    def of(cls, person: Person, user: User) -> "PersonCard":
+        if sees_personal_data(user, person.center_id):
+            return cls(person, person.iin, person.phone, person.email)
+        return cls(person, mask_iin(person.iin), mask_phone(person.phone), "")
+
+
+# Reception desk
+
+
+def _ensure_at_the_desk(user: User) -> None:
+    """The desk registers visitors of the user's own center: center staff who may register."""
+    if user.is_read_only or user.center_id is None or user.role not in rules.REGISTERING_ROLES:
+        raise PermissionDenied(
+            _(
+                "The reception desk registers visitors of a territorial center. Your account reads the "
+                "records but does not register them."
+            )
+        )
+
+
+def at_the_desk(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        _ensure_at_the_desk(request.user)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _search_results(user: User, query: str) -> dict:
+    """The persons found for the desk's search box, and which choice to pre-select: a single exact
+    IIN or phone match, or "new person" when nothing was found."""
+    persons = list(Person.objects.visible_to(user).search(query).select_related("employer")[:SEARCH_LIMIT])
+    checked = ""
+    if not persons:
+        checked = forms.WalkInForm.NEW_PERSON
+    elif len(persons) == 1 and (
+        persons[0].iin == normalize_identifier(query) or persons[0].phone == normalize_phone(query)
+    ):
+        checked = str(persons[0].pk)
+    return {
+        "query": query,
+        "persons": [PersonCard.of(person, user) for person in persons],
+        "checked": checked,
+        "limit": SEARCH_LIMIT,
+    }
+
+
+def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
+    """After a refused POST: the person the user had chosen stays chosen."""
+    chosen = form.data.get("person", "")
+    persons = []
+    if chosen.isdigit():
+        persons = list(Person.objects.visible_to(user).filter(pk=chosen).select_related("employer"))
+    return {"query": "", "persons": [PersonCard.of(p, user) for p in persons], "checked": chosen}
+
+
+@staff_page
+@at_the_desk
+@require_http_methods(["GET", "POST"])
+def reception(request: HttpRequest) -> HttpResponse:
+    """One screen: find or add the person, record the visit, answer it or open a case."""
+    form = forms.WalkInForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        walk_in = form.perform(by=request.user)
+        if walk_in is not None:
+            if walk_in.application is not None:
+                messages.success(
+                    request,
+                    _("Visit of %(person)s recorded; case %(number)s opened.")
+                    % {"person": walk_in.person, "number": walk_in.application.registration_number},
+                )
+            else:
+                messages.success(request, _("Visit of %s recorded: answered on the spot.") % walk_in.person)
+            return redirect("clinic:reception")
+        results = _chosen_person(request.user, form)
+    else:
+        results = _search_results(request.user, request.GET.get("q", ""))
+    today = timezone.localdate()
+    visits = (
+        Visit.objects.visible_to(request.user).on_day(today).with_list_relations().order_by("-visited_at")
+    )
+    # Suggestions for the employer box; typing the name or the BIN works without them.
+    employers = Employer.objects.visible_to(request.user).order_by("name").values_list("name", "bin")[:500]
+    return render(
+        request,
+        "clinic/reception.html",
+        {
+            "form": form,
+            "today": today,
+            "visits": visits,
+            "employers": employers,
+            **results,
+        },
+        status=422 if form.errors else 200,
+    )
+
+
+@staff_page
+@at_the_desk
+@require_GET
+def person_search(request: HttpRequest) -> HttpResponse:
+    """The search box's results (an htmx partial): up to ten persons of the own center."""
+    results = _search_results(request.user, request.GET.get("q", ""))
+    # oob: the count above the list is a live region of the page, updated out of band.
+    return render(request, "clinic/partials/person_results.html", {**results, "oob": True})
+
+
+# Cases
+
+
+def _soon_until(today: date) -> date:
+    """The last day that counts as "due soon": CLINIC_REMINDER_DAYS_AHEAD working days ahead."""
+    return workdays.add_working_days(today, settings.CLINIC_REMINDER_DAYS_AHEAD)
+
+
+@staff_page
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """A lawyer's own cases (or the center's); a manager's center; an analyst's federation."""
+    user = request.user
+    today = timezone.localdate()
+    soon_until = _soon_until(today)
+    filters = forms.CaseFilterForm(request.GET)
+    cases = filters.filter(
+        Application.objects.visible_to(user).with_list_relations().with_deadline_state(today, soon_until),
+        user=user,
+        today=today,
+        soon_until=soon_until,
+    )
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
+    if mine:
+        title = _("My cases")
+    elif user.sees_all_centers:
+        title = _("Cases of all centers")
+    else:
+        title = _("Cases of the center")
+    return render(
+        request,
+        "clinic/case_list.html",
+        {
+            "title": title,
+            "filters": filters,
+            "page": page,
+            "show_scope": user.role == Role.LAWYER,
+            "show_center": user.sees_all_centers,
+            "read_only": user.is_read_only,
+            "days_ahead": settings.CLINIC_REMINDER_DAYS_AHEAD,
+        },
+    )
+
+
+WORK, MANAGE = "work", "manage"
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """One action of the case page: its form, who may use it, and when the case allows it."""
+
+    form_class: type[forms.ActionForm]
+    title: Promise
+    done: Promise
+    needs: str  # WORK: the assigned lawyer or a manager; MANAGE: a manager
+    available: Callable[[Application], bool] = lambda case: True
+    initial: Callable[[Application], dict] = lambda case: {}
+    multipart: bool = False
+
+
+CASE_ACTIONS: dict[str, CaseAction] = {
+    "decide": CaseAction(
+        forms.DecideForm,
+        gettext_lazy("Record the outcome"),
+        gettext_lazy("Outcome recorded: the case is decided."),
+        WORK,
+        available=lambda case: Status.DECIDED in TRANSITIONS[case.status],
+    ),
+    "status": CaseAction(
+        forms.StatusChangeForm,
+        gettext_lazy("Change the status"),
+        gettext_lazy("Status changed."),
+        WORK,
+        available=lambda case: bool(TRANSITIONS[case.status] - {Status.DECIDED}),
+    ),
+    "note": CaseAction(forms.NoteForm, gettext_lazy("Add a note"), gettext_lazy("Note added."), WORK),
+    "document": CaseAction(
+        forms.DocumentForm,
+        gettext_lazy("Upload a document"),
+        gettext_lazy("Document uploaded."),
+        WORK,
+        multipart=True,
+    ),
+    "assign": CaseAction(
+        forms.AssignForm,
+        gettext_lazy("Assign a lawyer"),
+        gettext_lazy("Lawyer assigned."),
+        MANAGE,
+        available=lambda case: case.is_open,
+        initial=lambda case: {"lawyer": case.lawyer_id},
+    ),
+    "extend": CaseAction(
+        forms.ExtendDeadlineForm,
+        gettext_lazy("Extend the deadline"),
+        gettext_lazy("Deadline extended."),
+        MANAGE,
+        available=lambda case: case.is_open and case.kind.extendable,
+        initial=lambda case: {"applicant_notified_on": timezone.localdate()},
+    ),
+    "reopen": CaseAction(
+        forms.ReopenForm,
+        gettext_lazy("Reopen the case"),
+        gettext_lazy("Case reopened."),
+        MANAGE,
+        available=lambda case: not case.is_open,
+    ),
+}
+
+
+def _allowed(check: Callable, *args) -> bool:
+    try:
+        check(*args)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _permitted(user: User, case: Application) -> set[str]:
+    """WORK and/or MANAGE, as clinic.rules allow this user on this case; nothing for analysts."""
+    permitted = set()
+    if _allowed(rules.ensure_can_work, user, case):
+        permitted.add(WORK)
+    if _allowed(rules.ensure_can_manage, user, case.center_id):
+        permitted.add(MANAGE)
+    return permitted
+
+
+@dataclass
+class OfferedAction:
+    slug: str
+    action: CaseAction
+    form: forms.ActionForm
+
+
+def _auto_id(slug: str) -> str:
+    # Several forms share a page and field names ("reason", "lawyer"): each gets its own element ids.
+    return f"{slug}-%s"
+
+
+def _offered(user: User, case: Application) -> dict[str, OfferedAction]:
+    """The actions this user may take on the case as it is now, with their blank forms."""
+    permitted = _permitted(user, case)
+    return {
+        slug: OfferedAction(
+            slug, action, action.form_class(target=case, initial=action.initial(case), auto_id=_auto_id(slug))
+        )
+        for slug, action in CASE_ACTIONS.items()
+        if action.needs in permitted and action.available(case)
+    }
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str  # status, note, document, extension, audit
+    title: str
+    by: User | None
+    text: str = ""
+    document: Document | None = None
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+AUDIT_TITLES = {
+    LogEntry.Action.CREATE: gettext_lazy("Audit: record created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Audit: record changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Audit: record deleted"),
+}
+
+
+def _display(value) -> str:
+    """An audit value as people read it: auditlog writes "None" for an empty one."""
+    return "—" if value in (None, "", "None") else str(value)
+
+
+def _timeline(case: Application) -> list[TimelineEntry]:
+    """Status changes, notes, documents, deadline extensions and the audit trail, oldest first."""
+    entries = []
+    for change in case.status_changes.select_related("changed_by"):
+        title = (
+            _("%(from)s → %(to)s")
+            % {"from": change.get_from_status_display(), "to": change.get_to_status_display()}
+            if change.from_status
+            else change.get_to_status_display()
+        )
+        entries.append(TimelineEntry(change.changed_at, "status", title, change.changed_by, change.reason))
+    for note in case.notes.select_related("author"):
+        entries.append(TimelineEntry(note.created_at, "note", _("Note"), note.author, note.text))
+    for document in case.documents.select_related("uploaded_by"):
+        entries.append(
+            TimelineEntry(
+                document.uploaded_at, "document", _("Document"), document.uploaded_by, document=document
+            )
+        )
+    for extension in case.extensions.select_related("extended_by"):
+        title = _("Deadline extended: %(old)s → %(new)s") % {
+            "old": extension.previous_due_on,
+            "new": extension.new_due_on,
+        }
+        text = _("%(reason)s (applicant told on %(told)s)") % {
+            "reason": extension.reason,
+            "told": extension.applicant_notified_on,
+        }
+        entries.append(TimelineEntry(extension.extended_at, "extension", title, extension.extended_by, text))
+    for entry in LogEntry.objects.get_for_object(case).select_related("actor", "content_type"):
+        changes = []
+        if entry.action == LogEntry.Action.UPDATE:
+            for name, values in entry.changes_display_dict.items():
+                old, new = ([_display(value) for value in values] + ["", ""])[:2]
+                changes.append((str(name), old, new))
+        title = AUDIT_TITLES.get(entry.action, _("Record changed"))
+        entries.append(TimelineEntry(entry.timestamp, "audit", str(title), entry.actor, changes=changes))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _case_or_404(request: HttpRequest, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(request.user).select_related(
+            "person",
+            "person__employer",
+            "center",
+            "office",
+            "service",
+            "kind",
+            "topic",
+            "channel",
+            "lawyer",
+            "outcome",
+            "employer",
+            "registered_by",
+            "visit",
+        ),
+        pk=pk,
+    )
+
+
+def _render_case(
+    request: HttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    deadline_state = ""
+    if case.is_open and case.due_on < today:
+        deadline_state = "overdue"
+    elif case.is_open and case.due_on <= _soon_until(today):
+        deadline_state = "due_soon"
+    return render(
+        request,
+        "clinic/case_detail.html",
+        {
+            "case": case,
+            "person": PersonCard.of(case.person, request.user),
+            "timeline": _timeline(case),
+            "actions": list(offered.values()),
+            "deadline_state": deadline_state,
+            "read_only": request.user.is_read_only,
+        },
+        status=status,
+    )
+
+
+@staff_page
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case, its applicant, its timeline and the actions this user may take now."""
+    case = _case_or_404(request, pk)
+    return _render_case(request, case, _offered(request.user, case))
+
+
+@staff_page
+@require_POST
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action of the case page; back to the case with a message, or the page with the errors."""
+    case = _case_or_404(request, pk)
+    spec = CASE_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    if spec.needs not in _permitted(request.user, case):
+        if spec.needs == MANAGE:
+            raise PermissionDenied(_("Only a manager of the center may do this."))
+        raise PermissionDenied(_("Only the lawyer assigned to this case or a manager may change it."))
+    offered = _offered(request.user, case)
+    if action not in offered:
+        messages.warning(
+            request, _("“%s” is not possible for the case as it is now; the page shows what is.") % spec.title
+        )
+        return redirect("clinic:case_detail", pk=case.pk)
+    form = spec.form_class(request.POST, request.FILES, target=case, auto_id=_auto_id(action))
+    if form.perform(by=request.user) is not None:
+        messages.success(request, str(spec.done))
+        return redirect("clinic:case_detail", pk=case.pk)
+    offered[action].form = form
+    return _render_case(request, case, offered, status=422)
+
+
+@staff_page
+@require_GET
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A case's document, as a download, to those who may see the case (another center's: 404)."""
+    document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    try:
+        file = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
+    return FileResponse(
+        file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
+    )

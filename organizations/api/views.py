@@ -1,0 +1,87 @@
+"""The organization tree, read-only for every role. Center-owned lists start from visible_to."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+
+from organizations.models import (
+    BranchUnion,
+    Employer,
+    PrimaryOrganization,
+    RepresentativeOffice,
+    TerritorialCenter,
+)
+
+from . import serializers as s
+from .filters import EmployerFilter, PrimaryOrganizationFilter, RepresentativeOfficeFilter
+from .serializers import TokenSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List territorial centers"), retrieve=extend_schema(summary="Read a center")
+)
+class TerritorialCenterViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 20 territorial centers: public knowledge, the same list for everyone."""
+
+    queryset = TerritorialCenter.objects.all()
+    serializer_class = s.TerritorialCenterSerializer
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List representative offices"),
+    retrieve=extend_schema(summary="Read an office"),
+)
+class RepresentativeOfficeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.RepresentativeOfficeSerializer
+    filterset_class = RepresentativeOfficeFilter
+
+    def get_queryset(self):
+        return RepresentativeOffice.objects.visible_to(self.request.user).order_by("center__iso_code", "code")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List branch unions"), retrieve=extend_schema(summary="Read a branch union")
+)
+class BranchUnionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = BranchUnion.objects.all()
+    serializer_class = s.BranchUnionSerializer
+    pagination_class = None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List employers"), retrieve=extend_schema(summary="Read an employer")
+)
+class EmployerViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.EmployerSerializer
+    filterset_class = EmployerFilter
+
+    def get_queryset(self):
+        return Employer.objects.visible_to(self.request.user).order_by("name", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List primary organizations"),
+    retrieve=extend_schema(summary="Read a primary organization"),
+)
+class PrimaryOrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PrimaryOrganizationSerializer
+    filterset_class = PrimaryOrganizationFilter
+
+    def get_queryset(self):
+        return PrimaryOrganization.objects.visible_to(self.request.user).order_by("name", "pk")
+
+
+@extend_schema(
+    summary="Obtain an API token",
+    description="Send a username and password; use the token as `Authorization: Token <key>`.",
+    request=AuthTokenSerializer,
+    responses={200: TokenSerializer},
+)
+class ObtainTokenView(ObtainAuthToken):
+    """The token of an active staff member (created on first use)."""
+
+    authentication_classes = []  # credentials come in the body; no session, so no CSRF
+    permission_classes = [AllowAny]

@@ -1,0 +1,24 @@
+"""Where each role lands: the one place that maps a role to its first page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+
+from .models import Role
+
+# A role's first page after signing in (and the brand link's target): change a line here to move it.
+ROLE_HOMES = {
+    Role.RECEPTION: "clinic:reception",
+    Role.LAWYER: "clinic:case_list",  # "my cases"
+    Role.MANAGER: "clinic:case_list",  # the center's cases; later the manager's dashboard
+    Role.ANALYST: "clinic:case_list",  # every center's cases, read-only; later the federation page
+    Role.ADMINISTRATOR: "admin:index",
+}
+
+
+@never_cache
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to the first page of their role."""
+    return redirect(ROLE_HOMES.get(request.user.role, "clinic:case_list"))
