@@ -203,6 +203,8 @@ def visit_register(
         registered_by=by,
     )
     visit.full_clean()
+    if visit.visited_at > timezone.now():
+        raise ValidationError({"visited_at": _("A visit cannot be recorded in the future.")})
     if visit.office and visit.office.center_id != visit.center_id:
         raise ValidationError({"office": _("The office belongs to another center.")})
     with acting_as(by):
@@ -217,10 +219,12 @@ def _ensure_visit_pending(visit: Visit) -> None:
 
 
 @transaction.atomic
-def visit_answer_on_spot(*, visit: Visit, by: User, action_taken: str) -> Visit:
+def visit_answer_on_spot(
+    *, visit: Visit, by: User, action_taken: str, expected_version: int | None = None
+) -> Visit:
     """Close the visit as a consultation given on the spot."""
     rules.ensure_can_register(by, visit.center)
-    visit = _locked(visit)
+    visit = _locked(visit, expected_version)
     _ensure_visit_pending(visit)
     if not action_taken.strip():
         raise ValidationError({"action_taken": _("Say what the visitor was told.")})
@@ -239,10 +243,11 @@ def visit_open_case(
     topic: Topic | None = None,
     summary: str = "",
     lawyer: User | None = None,
+    expected_version: int | None = None,
 ) -> Application:
     """Turn the visit into a case for a lawyer; the visit and the case are saved together or not at all."""
     rules.ensure_can_register(by, visit.center)
-    visit = _locked(visit)
+    visit = _locked(visit, expected_version)
     _ensure_visit_pending(visit)
     application = application_register(
         by=by,
@@ -628,6 +633,8 @@ def dispute_register(
         registered_by=by,
     )
     dispute.full_clean()
+    if dispute.opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("A dispute cannot be opened in the future.")})
     with acting_as(by):
         dispute.save()
         dispute.applications.set(applications)

@@ -30,8 +30,8 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
-from .api.common import mask_iin, mask_phone, sees_personal_data
 from .models import TRANSITIONS, Application, Document, Person, Status, Visit
+from .personal_data import mask_iin, mask_phone, sees_personal_data
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25

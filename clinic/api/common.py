@@ -7,11 +7,10 @@ the view sets mix in ConditionalMixin, the person serializers mix in PersonalDat
 
 import logging
 import re
-from contextlib import contextmanager
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, models
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found
@@ -20,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from clinic.personal_data import mask_iin, mask_phone, sees_personal_data
 from clinic.services import VersionConflict
-from organizations.models import Role
 
 logger = logging.getLogger(__name__)
 
@@ -129,45 +128,7 @@ class ConditionalMixin:
         return version
 
 
-@contextmanager
-def version_guard(instance: models.Model, expected_version: int):
-    """For a service that takes no `expected_version`: lock the row and compare the version in
-    the same transaction the service then runs in, so no change slips in between."""
-    with transaction.atomic():
-        current = (
-            type(instance)
-            ._default_manager.select_for_update()
-            .values_list("version", flat=True)
-            .get(pk=instance.pk)
-        )
-        if current != expected_version:
-            raise VersionConflict(current)
-        yield
-
-
 # Personal data
-
-PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
-
-
-def sees_personal_data(user, center_id: int | None) -> bool:
-    """IIN and phone are shown to the staff of the person's own center who work with applicants;
-    federation-level users (analysts) get them masked."""
-    return (
-        getattr(user, "role", None) in PERSONAL_DATA_ROLES
-        and user.center_id is not None
-        and user.center_id == center_id
-    )
-
-
-def mask_iin(value: str) -> str:
-    """850517400123 -> 85********23: enough to tell two people apart, not enough to identify one."""
-    return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
-
-
-def mask_phone(value: str) -> str:
-    """+77011234578 -> +7********78."""
-    return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
 
 
 class PersonalDataMixin:

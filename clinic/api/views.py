@@ -39,7 +39,7 @@ from clinic.validators import normalize_phone
 from organizations.identifiers import normalize_identifier
 
 from . import serializers as s
-from .common import ConditionalMixin, StaffPermission, etag, version_guard
+from .common import ConditionalMixin, StaffPermission, etag
 from .schema import VALIDATION_ERROR
 
 LOOKUP_LIMIT = 20
@@ -151,8 +151,7 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
         rules.ensure_can_register(request.user, visit.center)
         version = self.if_match(visit)
         data = self.validated(s.VisitAnswerSerializer)
-        with version_guard(visit, version):
-            visit = services.visit_answer_on_spot(visit=visit, by=request.user, **data)
+        visit = services.visit_answer_on_spot(visit=visit, by=request.user, expected_version=version, **data)
         return self.respond(self.reload(visit))
 
     @extend_schema(
@@ -167,8 +166,7 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
         rules.ensure_can_register(request.user, visit.center)
         version = self.if_match(visit)
         data = self.validated(s.VisitOpenCaseSerializer)
-        with version_guard(visit, version):
-            application = services.visit_open_case(visit=visit, by=request.user, **data)
+        application = services.visit_open_case(visit=visit, by=request.user, expected_version=version, **data)
         application = ApplicationViewSet.queryset_for(request.user).get(pk=application.pk)
         return Response(
             s.ApplicationSerializer(application, context=self.get_serializer_context()).data,

@@ -44,6 +44,17 @@ def test_individual_dispute_is_registered(dispute, lawyer, employer, center):
 
 
 @pytest.mark.django_db
+def test_a_dispute_cannot_be_opened_in_the_future(lawyer, employer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.dispute_register(
+            by=lawyer, employer=employer, subject="Wages", opened_on=timezone.localdate() + timedelta(days=1)
+        )
+
+    assert "opened_on" in excinfo.value.message_dict
+    assert not LaborDispute.objects.exists()
+
+
+@pytest.mark.django_db
 def test_collective_dispute_counts_the_workers(lawyer, employer, register_case):
     # given
     applications = [register_case(), register_case()]

@@ -1,6 +1,8 @@
 """Public reception: a visit is answered on the spot or turned into a case, and "visit + case" is
 saved all together or not at all."""
 
+import datetime
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
@@ -38,6 +40,19 @@ def test_visit_needs_a_topic(reception, person):
         services.visit_register(by=reception, person=person, channel=channel(), topics=[])
 
     assert "topics" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_visit_cannot_be_recorded_in_the_future(reception, person):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.visit_register(
+            by=reception, person=person, channel=channel(), topics=[topic()], visited_at=tomorrow
+        )
+
+    assert "visited_at" in excinfo.value.message_dict
+    assert not Visit.objects.exists()
 
 
 @pytest.mark.django_db
