@@ -1,9 +1,31 @@
-"""Writes to the organization tree and its staff."""
+"""Writes to the organization tree and its staff, and to the organization statistics."""
+
+import logging
+import uuid
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
-from .models import RepresentativeOffice, Role, TerritorialCenter, User
+from clinic.audit import acting_as
+from clinic.services import VersionConflict
+
+from .models import (
+    RETURN_FIGURES,
+    BranchUnion,
+    RepresentativeOffice,
+    Role,
+    StatisticalReport,
+    StatisticalReturn,
+    TerritorialCenter,
+    User,
+)
+from .statistics import rules as statistics_rules
+from .statistics.queries import report_figures
 
 
 @transaction.atomic
@@ -40,3 +62,270 @@ def staff_create(
 def staff_sync_groups(*, user: User) -> None:
     """Make the user a member of exactly the group of their role (built by roles_sync)."""
     user.groups.set(Group.objects.filter(name=user.role))
+
+
+# Statistical returns: entered by a center's manager (draft -> submitted), approved by the federation,
+# then locked for good. Every change is attributed in the audit trail.
+
+logger = logging.getLogger(__name__)
+FIRST_STATISTICS_YEAR = 2000
+
+
+def _statistical_scope(
+    by: User, center: TerritorialCenter | None, branch_union: BranchUnion | None
+) -> tuple[TerritorialCenter | None, BranchUnion | None]:
+    """A center's staff work on their own center's return; others must name the center or branch union."""
+    if center is not None and branch_union is not None:
+        raise ValidationError({"branch_union": _("A return is a center's or a branch union's, not both.")})
+    if center is None and branch_union is None:
+        if by.center_id is None:
+            raise ValidationError({"center": _("Choose the territorial center or the branch union.")})
+        center = by.center
+    return center, branch_union
+
+
+def _ensure_statistics_year(year: int) -> None:
+    if not FIRST_STATISTICS_YEAR <= year <= timezone.localdate().year:
+        raise ValidationError(
+            {"year": _("Give a year from %(first)s to this year.") % {"first": FIRST_STATISTICS_YEAR}}
+        )
+
+
+def _ensure_draft(statistical_return: StatisticalReturn) -> None:
+    """Only a draft may change; the messages say what to do instead."""
+    if statistical_return.state == StatisticalReturn.State.APPROVED:
+        raise ValidationError(
+            _("The return %(name)s was approved on %(date)s and is locked: nobody can change it any more.")
+            % {
+                "name": statistical_return,
+                "date": date_format(timezone.localtime(statistical_return.approved_at), "DATE_FORMAT"),
+            },
+            code="locked",
+        )
+    if statistical_return.state == StatisticalReturn.State.SUBMITTED:
+        raise ValidationError(
+            _(
+                "The return %(name)s is submitted and awaits the federation's check; it can be changed "
+                "only after the federation returns it to draft."
+            )
+            % {"name": statistical_return},
+            code="submitted",
+        )
+
+
+def _locked_return(statistical_return: StatisticalReturn, expected_version: int | None) -> StatisticalReturn:
+    """A fresh copy of the return, locked until the transaction ends; refuses a stale version."""
+    fresh = StatisticalReturn.objects.select_for_update().get(pk=statistical_return.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise VersionConflict(fresh.version)
+    return fresh
+
+
+def _save_return(statistical_return: StatisticalReturn, fields, *, by: User) -> StatisticalReturn:
+    statistical_return.version += 1
+    statistical_return.full_clean()
+    with acting_as(by):
+        statistical_return.save(update_fields=[*fields, "version", "updated_at"])
+    return statistical_return
+
+
+@transaction.atomic
+def statistical_return_save(
+    *,
+    by: User,
+    year: int,
+    center: TerritorialCenter | None = None,
+    branch_union: BranchUnion | None = None,
+    expected_version: int | None = None,
+    **figures: int,
+) -> StatisticalReturn:
+    """Create or change the draft return of a center (or a branch union) for a year; the figures given
+    are checked against each other, each refusal on its field."""
+    unknown = set(figures) - set(RETURN_FIGURES)
+    if unknown:
+        raise ValueError(f"Not figures of a return: {', '.join(sorted(unknown))}")
+    center, branch_union = _statistical_scope(by, center, branch_union)
+    statistics_rules.ensure_can_enter(by, center_id=center.pk if center else None)
+    _ensure_statistics_year(year)
+    statistical_return = (
+        StatisticalReturn.objects.select_for_update()
+        .filter(center=center, branch_union=branch_union, year=year)
+        .order_by("pk")  # the default ordering joins the scopes, which FOR UPDATE refuses
+        .first()
+    )
+    if statistical_return is not None:
+        if expected_version is not None and statistical_return.version != expected_version:
+            raise VersionConflict(statistical_return.version)
+        _ensure_draft(statistical_return)
+    else:
+        statistical_return = StatisticalReturn(center=center, branch_union=branch_union, year=year)
+    for figure, value in figures.items():
+        setattr(statistical_return, figure, value)
+    statistical_return.full_clean()
+    statistics_rules.check_figures(statistical_return)
+    if statistical_return.pk:
+        return _save_return(statistical_return, figures, by=by)
+    try:
+        with transaction.atomic(), acting_as(by):
+            statistical_return.save()
+    except IntegrityError as error:  # a concurrent first save of the same scope and year won
+        raise ValidationError(
+            {"year": _("This return has just been created by someone else: open it again.")}
+        ) from error
+    return statistical_return
+
+
+@transaction.atomic
+def statistical_return_submit(
+    *, statistical_return: StatisticalReturn, by: User, expected_version: int | None = None
+) -> StatisticalReturn:
+    """Send the draft to the federation: complete and consistent figures only."""
+    statistics_rules.ensure_can_enter(by, center_id=statistical_return.center_id)
+    statistical_return = _locked_return(statistical_return, expected_version)
+    _ensure_draft(statistical_return)
+    statistics_rules.check_figures(statistical_return, complete=True)
+    statistical_return.state = StatisticalReturn.State.SUBMITTED
+    statistical_return.submitted_at, statistical_return.submitted_by = timezone.now(), by
+    return _save_return(statistical_return, ["state", "submitted_at", "submitted_by"], by=by)
+
+
+def _ensure_submitted(statistical_return: StatisticalReturn) -> None:
+    if statistical_return.state == StatisticalReturn.State.APPROVED:
+        _ensure_draft(statistical_return)  # the "locked" message
+    if statistical_return.state == StatisticalReturn.State.DRAFT:
+        raise ValidationError(
+            _("The return %(name)s is a draft: the center has not submitted it yet.")
+            % {"name": statistical_return},
+            code="draft",
+        )
+
+
+@transaction.atomic
+def statistical_return_approve(
+    *, statistical_return: StatisticalReturn, by: User, expected_version: int | None = None
+) -> StatisticalReturn:
+    """Approve a submitted return (federation analysts and administrators); it is locked from then on."""
+    statistics_rules.ensure_can_review(by)
+    statistical_return = _locked_return(statistical_return, expected_version)
+    _ensure_submitted(statistical_return)
+    statistics_rules.check_figures(statistical_return, complete=True)
+    statistical_return.state = StatisticalReturn.State.APPROVED
+    statistical_return.approved_at, statistical_return.approved_by = timezone.now(), by
+    return _save_return(statistical_return, ["state", "approved_at", "approved_by"], by=by)
+
+
+@transaction.atomic
+def statistical_return_return_to_draft(
+    *, statistical_return: StatisticalReturn, by: User, reason: str, expected_version: int | None = None
+) -> StatisticalReturn:
+    """Send a submitted return back to the center for corrections, saying why (federation only)."""
+    statistics_rules.ensure_can_review(by)
+    statistical_return = _locked_return(statistical_return, expected_version)
+    _ensure_submitted(statistical_return)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say what the center should correct.")})
+    statistical_return.state = StatisticalReturn.State.DRAFT
+    statistical_return.returned_at, statistical_return.returned_by = timezone.now(), by
+    statistical_return.return_reason = reason.strip()
+    return _save_return(statistical_return, ["state", "returned_at", "returned_by", "return_reason"], by=by)
+
+
+# The federation's annual statistical report: requested (row first, then the task after commit) and
+# built by a Celery task, as the outcome reports are (reports.services).
+
+# The first key of the builds' PostgreSQL advisory locks ("STAT"); the second is the report id.
+STATISTICS_LOCK_NAMESPACE = 0x53544154
+REPORTS_QUEUE = "reports"
+ERROR_TEXT_MAX = 2000
+
+
+def _queue_statistical_report_build(report_id: int, task_id: str) -> None:
+    from .tasks import build_statistical_report  # the tasks module imports this one
+
+    try:
+        # The reports queue, with the outcome reports' builds, so that a burst of them never delays
+        # the reminders (CELERY_TASK_ROUTES routes only reports.tasks.* there).
+        build_statistical_report.apply_async(args=(report_id,), task_id=task_id, queue=REPORTS_QUEUE)
+    except BrokerError as error:
+        # The row is committed by now: without this it would stay "queued" with no task behind it.
+        logger.exception("Could not queue the build of statistical report %s", report_id)
+        StatisticalReport.objects.filter(pk=report_id, task_id=task_id).update(
+            state=StatisticalReport.State.FAILED,
+            error=_("The build could not be queued: %s") % error,
+            updated_at=timezone.now(),
+        )
+
+
+@transaction.atomic
+def statistical_report_request(*, year: int, by: User | None) -> StatisticalReport:
+    """Create the federation's annual report for a year, or queue it again for a rebuild from the returns."""
+    if by is not None:  # None: a schedule or a command
+        statistics_rules.ensure_can_request_statistics_report(by)
+    _ensure_statistics_year(year)
+    # get_or_create survives a concurrent first request: the loser's insert fails on the unique year.
+    report, _created = StatisticalReport.objects.get_or_create(year=year, defaults={"requested_by": by})
+    report = StatisticalReport.objects.select_for_update().get(pk=report.pk)
+    report.state, report.error, report.attempts = StatisticalReport.State.QUEUED, "", 0
+    report.requested_by, report.requested_at = by, timezone.now()
+    report.task_id = str(uuid.uuid4())
+    report.save(
+        update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
+    )
+    report_id, task_id = report.pk, report.task_id
+    # robust: a failure while sending must not undo or break the caller's committed request.
+    transaction.on_commit(lambda: _queue_statistical_report_build(report_id, task_id), robust=True)
+    return report
+
+
+def _lock_statistical_build(report_id: int) -> None:
+    """Wait for any other build of this report to commit; released with the transaction."""
+    if connection.vendor != "postgresql":
+        return  # SQLite (the demo) runs one writer at a time and builds in-process
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
+            [STATISTICS_LOCK_NAMESPACE, report_id % 2**31],
+        )
+
+
+def _record_statistical_failure(report_id: int, error: BaseException) -> None:
+    text = f"{type(error).__name__}: {error}"[:ERROR_TEXT_MAX]
+    try:
+        with transaction.atomic():
+            StatisticalReport.objects.filter(pk=report_id).update(
+                state=StatisticalReport.State.FAILED, error=text, updated_at=timezone.now()
+            )
+    except DatabaseError:  # e.g. the connection itself was lost: the task's retry will try again
+        logger.exception("Could not record the failure of statistical report %s", report_id)
+
+
+def statistical_report_build(*, report_id: int) -> StatisticalReport | None:
+    """Compute the year's figures from the returns and store them as the snapshot, in one transaction."""
+    # Idempotent: a redelivered task, or one that waited for a concurrent build, finds the report
+    # built and does nothing. On an error the report is marked failed (in a transaction of its own,
+    # so that it survives) and the error re-raised for the task's retry policy.
+    with transaction.atomic():
+        report = StatisticalReport.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            logger.warning("Statistical report %s no longer exists: nothing to build", report_id)
+            return None
+        if report.is_built:
+            return report
+        report.state, report.attempts = StatisticalReport.State.RUNNING, report.attempts + 1
+        report.save(update_fields=["state", "attempts", "updated_at"])
+    try:
+        with transaction.atomic():
+            _lock_statistical_build(report_id)
+            report = StatisticalReport.objects.get(pk=report_id)
+            if report.is_built:
+                return report
+            as_of = timezone.now()
+            figures = report_figures(year=report.year, as_of=as_of)
+            report = StatisticalReport.objects.select_for_update().get(pk=report_id)
+            report.figures, report.state, report.error = figures, StatisticalReport.State.DONE, ""
+            report.data_as_of, report.built_at = as_of, timezone.now()
+            report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])
+            return report
+    except Exception as error:
+        _record_statistical_failure(report_id, error)
+        raise

@@ -48,7 +48,7 @@ def test_demo_command_serves_a_login_page(tmp_path):
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 480  # generous: CI machines may be loaded
         page = None
         while time.monotonic() < deadline and process.poll() is None:
             try:

@@ -167,6 +167,7 @@ CELERY_TASK_TIME_LIMIT = 900
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "reports.tasks.*": {"queue": "reports"},
+    "organizations.tasks.*": {"queue": "reports"},
     "clinic.tasks.*": {"queue": "default"},
 }
 # Periodic tasks are rows edited in the admin (created by reports/migrations), not a setting.

@@ -2,7 +2,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from clinic.demo import demo_cases_create
-from organizations.demo import DEMO_PASSWORD, demo_organizations_create, demo_staff_create
+from organizations.demo import (
+    DEMO_PASSWORD,
+    demo_organizations_create,
+    demo_staff_create,
+    demo_statistics_create,
+)
 
 
 class Command(BaseCommand):
@@ -14,6 +19,7 @@ class Command(BaseCommand):
         users = demo_staff_create()
         applications = demo_cases_create(staff=users)
         self.stdout.write(f"Employers: {employers}, applications: {applications}")
+        self.stdout.write(f"Statistical returns: {demo_statistics_create()}")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD}):"))
         for username, user in users.items():
             place = user.center.name_en if user.center else "Federation"
