@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organizations.admin import CenterScopedAdmin
+from organizations.forms import errors_by_field
 
 from . import forms, services
 from .models import (
@@ -82,7 +83,7 @@ class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
                 try:
                     self.instance = model_admin.perform(request, obj, self.cleaned_data)
                 except ValidationError as error:
-                    for field, errors in forms._errors_by_field(error, set(self.fields)).items():
+                    for field, errors in errors_by_field(error, set(self.fields)).items():
                         for message in errors:
                             self.add_error(field, message)
                 except PermissionDenied as error:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from organizations.forms import ActionForm, errors_by_field
 from organizations.models import Employer, Role, User
 
 from . import services
@@ -26,41 +27,6 @@ from .models import (
     Topic,
     Visit,
 )
-
-
-class ActionForm(forms.Form):
-    """A form about one record (`target`) whose `perform` runs a service; refusals become form errors."""
-
-    def __init__(self, *args, target, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.target = target
-
-    def perform(self, *, by: User):
-        """Run the action if the form is valid; return its result, or None with errors on the form."""
-        if not self.is_valid():
-            return None
-        try:
-            return self.apply(target=self.target, by=by, **self.cleaned_data)
-        except ValidationError as error:
-            for field, messages in _errors_by_field(error, set(self.fields)).items():
-                for message in messages:
-                    self.add_error(field, message)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
-        return None
-
-    def apply(self, *, target, by: User, **data):
-        raise NotImplementedError
-
-
-def _errors_by_field(error: ValidationError, fields: set[str]) -> dict[str | None, list[str]]:
-    """Service errors keyed by field; a field the form does not show goes to the form's top."""
-    if not hasattr(error, "error_dict"):
-        return {None: error.messages}
-    result: dict[str | None, list[str]] = {}
-    for field, errors in error.message_dict.items():
-        result.setdefault(field if field in fields else None, []).extend(errors)
-    return result
 
 
 class StatusChangeForm(ActionForm):
@@ -343,7 +309,7 @@ class WalkInForm(forms.Form):
                 )
                 return WalkIn(person=person, visit=visit, application=application)
         except ValidationError as error:
-            for field, messages in _errors_by_field(error, set(self.fields)).items():
+            for field, messages in errors_by_field(error, set(self.fields)).items():
                 for message in messages:
                     self.add_error(field, message)
         except PermissionDenied as error:

@@ -5,17 +5,17 @@ import secrets
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations.audit import acting_as
 from organizations.identifiers import normalize_identifier
 from organizations.models import (
     Employer,
@@ -25,9 +25,9 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
+from organizations.versioning import VersionConflict, locked, save_changes
 
 from . import rules, workdays
-from .audit import acting_as
 from .models import (
     TRANSITIONS,
     Application,
@@ -49,34 +49,7 @@ from .models import (
 )
 from .validators import normalize_phone
 
-Model = TypeVar("Model", bound=models.Model)
-
-
-class VersionConflict(Exception):
-    """The record changed since the version the caller based its change on."""
-
-    def __init__(self, current_version: int):
-        super().__init__(_("The record was changed by someone else (now version %d).") % current_version)
-        self.current_version = current_version
-
-
-def _locked(instance: Model, expected_version: int | None = None) -> Model:
-    """A fresh copy of the row, locked until the transaction ends; refuses a stale version."""
-    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and fresh.version != expected_version:
-        raise VersionConflict(fresh.version)
-    return fresh
-
-
-def _save(instance: Model, fields: Iterable[str]) -> Model:
-    """Validate and save the named fields, bumping the version of versioned records."""
-    fields = list(fields)
-    if hasattr(instance, "version"):
-        instance.version += 1
-        fields += ["version", "updated_at"]
-    instance.full_clean()
-    instance.save(update_fields=fields)
-    return instance
+__all__ = ["VersionConflict"]  # re-exported: callers catch it from the services they call
 
 
 def _center_of(user: User, center: TerritorialCenter | None) -> TerritorialCenter:
@@ -164,12 +137,12 @@ def person_update(*, person: Person, by: User, expected_version: int | None = No
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     rules.ensure_can_register(by, person.center)
-    person = _locked(person, expected_version)
+    person = locked(person, expected_version)
     for field, value in _normalized_person_fields(changes).items():
         setattr(person, field, value)
     _ensure_iin_free(person)
     with acting_as(by):
-        return _save(person, changes)
+        return save_changes(person, changes)
 
 
 # Visits (public reception)
@@ -224,13 +197,13 @@ def visit_answer_on_spot(
 ) -> Visit:
     """Close the visit as a consultation given on the spot."""
     rules.ensure_can_register(by, visit.center)
-    visit = _locked(visit, expected_version)
+    visit = locked(visit, expected_version)
     _ensure_visit_pending(visit)
     if not action_taken.strip():
         raise ValidationError({"action_taken": _("Say what the visitor was told.")})
     visit.action_taken, visit.result = action_taken.strip(), Visit.Result.CONSULTATION
     with acting_as(by):
-        return _save(visit, ["action_taken", "result"])
+        return save_changes(visit, ["action_taken", "result"])
 
 
 @transaction.atomic
@@ -247,7 +220,7 @@ def visit_open_case(
 ) -> Application:
     """Turn the visit into a case for a lawyer; the visit and the case are saved together or not at all."""
     rules.ensure_can_register(by, visit.center)
-    visit = _locked(visit, expected_version)
+    visit = locked(visit, expected_version)
     _ensure_visit_pending(visit)
     application = application_register(
         by=by,
@@ -266,7 +239,7 @@ def visit_open_case(
     visit.result = Visit.Result.CASE_OPENED
     visit.action_taken = visit.action_taken or _("Case %s opened.") % application.registration_number
     with acting_as(by):
-        _save(visit, ["result", "action_taken"])
+        save_changes(visit, ["result", "action_taken"])
     return application
 
 
@@ -371,7 +344,7 @@ def application_change_status(
 ) -> Application:
     """Move a case along its allowed transitions; deciding goes through application_decide."""
     rules.ensure_can_work(by, application)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if to_status == Status.DECIDED:
         raise ValidationError({"status": _("Record the outcome to decide a case.")})
@@ -385,7 +358,7 @@ def application_change_status(
         )
     with acting_as(by):
         _move(application, to_status, by, reason)
-        return _save(application, ["status"])
+        return save_changes(application, ["status"])
 
 
 @transaction.atomic
@@ -401,7 +374,7 @@ def application_decide(
 ) -> Application:
     """Record the outcome of a case in progress; only the assigned lawyer or a manager may decide."""
     rules.ensure_can_work(by, application)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if Status.DECIDED not in TRANSITIONS[application.status]:
         raise ValidationError(
@@ -420,7 +393,7 @@ def application_decide(
     application.recovered_kzt, application.decided_on = recovered_kzt, decided_on
     with acting_as(by):
         _move(application, Status.DECIDED, by)
-        return _save(application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"])
+        return save_changes(application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"])
 
 
 @transaction.atomic
@@ -429,7 +402,7 @@ def application_reopen(
 ) -> Application:
     """A manager reopens a decided or closed case, with a reason; its outcome is cleared."""
     rules.ensure_can_manage(by, application.center_id)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     if application.status not in (Status.DECIDED, Status.CLOSED):
         raise ValidationError({"status": _("Only a decided or closed case can be reopened.")})
     if not reason.strip():
@@ -437,7 +410,7 @@ def application_reopen(
     application.outcome, application.decided_on = None, None
     with acting_as(by):
         _move(application, Status.IN_PROGRESS, by, reason.strip())
-        return _save(application, ["status", "outcome", "decided_on"])
+        return save_changes(application, ["status", "outcome", "decided_on"])
 
 
 @transaction.atomic
@@ -446,11 +419,11 @@ def application_assign(
 ) -> Application:
     """A manager gives the case to a lawyer of the center (or takes it back with None)."""
     rules.ensure_can_manage(by, application.center_id)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     _ensure_lawyer_of(application.center_id, lawyer)
     application.lawyer = lawyer
     with acting_as(by):
-        return _save(application, ["lawyer"])
+        return save_changes(application, ["lawyer"])
 
 
 @transaction.atomic
@@ -466,7 +439,7 @@ def application_extend_deadline(
     """A manager extends the deadline by a reasoned decision: at most 2 months from receipt in all,
     the applicant told within 3 working days."""
     rules.ensure_can_manage(by, application.center_id)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     errors = {}
     latest = application.received_on + relativedelta(months=settings.CLINIC_EXTENSION_MAX_MONTHS)
     today = timezone.localdate()
@@ -496,7 +469,7 @@ def application_extend_deadline(
             applicant_notified_on=applicant_notified_on,
         )
         application.due_on = new_due_on
-        _save(application, ["due_on"])
+        save_changes(application, ["due_on"])
     return extension
 
 
@@ -510,20 +483,20 @@ def application_update(
     if unknown:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     rules.ensure_can_work(by, application)
-    application = _locked(application, expected_version)
+    application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     if not application.is_open:
         raise ValidationError(_("A decided case cannot be edited; a manager may reopen it."))
     for field, value in changes.items():
         setattr(application, field, value)
     with acting_as(by):
-        return _save(application, changes)
+        return save_changes(application, changes)
 
 
 @transaction.atomic
 def note_add(*, application: Application, by: User, text: str) -> Note:
     rules.ensure_can_work(by, application)
-    application = _locked(application)
+    application = locked(application)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     note = Note(application=application, text=text.strip(), author=by)
     note.full_clean()
@@ -570,7 +543,7 @@ def _check_upload(upload: UploadedFile) -> str:
 def document_attach(*, application: Application, by: User, upload: UploadedFile) -> Document:
     """Store an uploaded document privately; it is served only through a permission-checked view."""
     rules.ensure_can_work(by, application)
-    application = _locked(application)
+    application = locked(application)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
     original_name = _check_upload(upload)
     document = Document(
@@ -647,12 +620,12 @@ def dispute_move_stage(
 ) -> LaborDispute:
     """Move an unresolved dispute to another stage (conciliation commission, inspection, court)."""
     rules.ensure_can_handle_disputes(by, dispute.center_id)
-    dispute = _locked(dispute, expected_version)
+    dispute = locked(dispute, expected_version)
     if dispute.result:
         raise ValidationError({"stage": _("The dispute is already resolved.")})
     dispute.stage = stage
     with acting_as(by):
-        return _save(dispute, ["stage"])
+        return save_changes(dispute, ["stage"])
 
 
 @transaction.atomic
@@ -667,7 +640,7 @@ def dispute_resolve(
 ) -> LaborDispute:
     """Record how the dispute ended and the money recovered for the workers."""
     rules.ensure_can_handle_disputes(by, dispute.center_id)
-    dispute = _locked(dispute, expected_version)
+    dispute = locked(dispute, expected_version)
     if not result:
         raise ValidationError({"result": _("Choose the result of the dispute.")})
     dispute.result, dispute.recovered_kzt = result, recovered_kzt
@@ -675,7 +648,7 @@ def dispute_resolve(
     if dispute.resolved_on < dispute.opened_on:
         raise ValidationError({"resolved_on": _("A dispute cannot be resolved before it was opened.")})
     with acting_as(by):
-        return _save(dispute, ["result", "recovered_kzt", "resolved_on"])
+        return save_changes(dispute, ["result", "recovered_kzt", "resolved_on"])
 
 
 @transaction.atomic

@@ -12,9 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.forms import ActionForm, _errors_by_field
-
 from . import services
+from .forms import ActionForm, errors_by_field
 from .models import (
     RETURN_FIGURES,
     BranchUnion,
@@ -255,7 +254,7 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
                         **{figure: data[figure] for figure in RETURN_FIGURES if figure in data},
                     )
                 except ValidationError as error:
-                    for field, errors in _errors_by_field(error, set(self.fields)).items():
+                    for field, errors in errors_by_field(error, set(self.fields)).items():
                         for message in errors:
                             self.add_error(field, message)
                 except PermissionDenied as error:
@@ -422,7 +421,7 @@ class StatisticalReportAdmin(admin.ModelAdmin):
                         year=self.cleaned_data["year"], by=request.user
                     )
                 except ValidationError as error:
-                    for field, errors in _errors_by_field(error, set(self.fields)).items():
+                    for field, errors in errors_by_field(error, set(self.fields)).items():
                         for message in errors:
                             self.add_error(field, message)
                 except PermissionDenied as error:

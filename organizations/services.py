@@ -11,9 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from clinic.audit import acting_as
-from clinic.services import VersionConflict
-
+from .audit import acting_as
 from .models import (
     RETURN_FIGURES,
     BranchUnion,
@@ -26,6 +24,7 @@ from .models import (
 )
 from .statistics import rules as statistics_rules
 from .statistics.queries import report_figures
+from .versioning import VersionConflict, locked
 
 
 @transaction.atomic
@@ -113,14 +112,6 @@ def _ensure_draft(statistical_return: StatisticalReturn) -> None:
         )
 
 
-def _locked_return(statistical_return: StatisticalReturn, expected_version: int | None) -> StatisticalReturn:
-    """A fresh copy of the return, locked until the transaction ends; refuses a stale version."""
-    fresh = StatisticalReturn.objects.select_for_update().get(pk=statistical_return.pk)
-    if expected_version is not None and fresh.version != expected_version:
-        raise VersionConflict(fresh.version)
-    return fresh
-
-
 def _save_return(statistical_return: StatisticalReturn, fields, *, by: User) -> StatisticalReturn:
     statistical_return.version += 1
     statistical_return.full_clean()
@@ -181,7 +172,7 @@ def statistical_return_submit(
 ) -> StatisticalReturn:
     """Send the draft to the federation: complete and consistent figures only."""
     statistics_rules.ensure_can_enter(by, center_id=statistical_return.center_id)
-    statistical_return = _locked_return(statistical_return, expected_version)
+    statistical_return = locked(statistical_return, expected_version)
     _ensure_draft(statistical_return)
     statistics_rules.check_figures(statistical_return, complete=True)
     statistical_return.state = StatisticalReturn.State.SUBMITTED
@@ -206,7 +197,7 @@ def statistical_return_approve(
 ) -> StatisticalReturn:
     """Approve a submitted return (federation analysts and administrators); it is locked from then on."""
     statistics_rules.ensure_can_review(by)
-    statistical_return = _locked_return(statistical_return, expected_version)
+    statistical_return = locked(statistical_return, expected_version)
     _ensure_submitted(statistical_return)
     statistics_rules.check_figures(statistical_return, complete=True)
     statistical_return.state = StatisticalReturn.State.APPROVED
@@ -220,7 +211,7 @@ def statistical_return_return_to_draft(
 ) -> StatisticalReturn:
     """Send a submitted return back to the center for corrections, saying why (federation only)."""
     statistics_rules.ensure_can_review(by)
-    statistical_return = _locked_return(statistical_return, expected_version)
+    statistical_return = locked(statistical_return, expected_version)
     _ensure_submitted(statistical_return)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what the center should correct.")})

@@ -1,0 +1,37 @@
+"""Conflict-safe writes shared by every app: a versioned row is locked, its version compared with
+the one the caller read (ETag / If-Match), and bumped on save."""
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+Model = TypeVar("Model", bound=models.Model)
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the caller based its change on."""
+
+    def __init__(self, current_version: int):
+        super().__init__(_("The record was changed by someone else (now version %d).") % current_version)
+        self.current_version = current_version
+
+
+def locked(instance: Model, expected_version: int | None = None) -> Model:
+    """A fresh copy of the row, locked until the transaction ends; refuses a stale version."""
+    fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise VersionConflict(fresh.version)
+    return fresh
+
+
+def save_changes(instance: Model, fields: Iterable[str]) -> Model:
+    """Validate and save the named fields, bumping the version of versioned records."""
+    fields = list(fields)
+    if hasattr(instance, "version"):
+        instance.version += 1
+        fields += ["version", "updated_at"]
+    instance.full_clean()
+    instance.save(update_fields=fields)
+    return instance
