@@ -3,10 +3,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from organizations.api.views import ObtainTokenView
+from reports import urls as reports_urls
 
 urlpatterns = [
     path("", include("organizations.urls")),  # the role's home, sign-in, sign-out, password
     path("", include("clinic.urls")),  # the reception desk, cases, documents
+    path("", include(reports_urls.pages)),  # the manager's dashboard, the federation page
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -14,6 +17,7 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/", include("clinic.api.urls")),
     path("api/v1/", include("organizations.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
 ]
 
 handler404 = "clinic.api.common.not_found"

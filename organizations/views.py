@@ -11,8 +11,8 @@ from .models import Role
 ROLE_HOMES = {
     Role.RECEPTION: "clinic:reception",
     Role.LAWYER: "clinic:case_list",  # "my cases"
-    Role.MANAGER: "clinic:case_list",  # the center's cases; later the manager's dashboard
-    Role.ANALYST: "clinic:case_list",  # every center's cases, read-only; later the federation page
+    Role.MANAGER: "dashboard",  # the center's figures, cases to assign, reports
+    Role.ANALYST: "federation",  # every center side by side, read-only
     Role.ADMINISTRATOR: "admin:index",
 }
 

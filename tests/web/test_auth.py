@@ -23,8 +23,8 @@ def test_the_root_address_leads_an_anonymous_visitor_to_the_sign_in_form(client)
     [
         (Role.RECEPTION, "/reception/"),
         (Role.LAWYER, "/cases/"),
-        (Role.MANAGER, "/cases/"),
-        (Role.ANALYST, "/cases/"),
+        (Role.MANAGER, "/dashboard/"),
+        (Role.ANALYST, "/federation/"),
         (Role.ADMINISTRATOR, "/admin/"),
     ],
 )

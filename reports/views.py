@@ -1,0 +1,470 @@
+"""The reports' web pages: the manager's dashboard, the federation analyst's comparison of centers
+(with a drill-down into one center), and the list of stored reports with builds on demand.
+
+The dashboards compute their figures live with reports.queries (a fixed number of aggregate
+queries, whatever the number of cases); the stored reports are the snapshots to download.
+Every view starts from `visible_to(request.user)`: another center's report is a 404.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from clinic.forms import AssignForm
+from clinic.models import Application
+from clinic.views import staff_page
+from organizations.models import Role, TerritorialCenter, User
+
+from . import charts, exports, queries, services
+from .models import Report
+from .periods import Period, PeriodKind
+from .querysets import REPORTING_ROLES
+
+REPORTS_PER_PAGE = 25
+DASHBOARD_REPORTS = 10
+UNASSIGNED_SHOWN = 20
+IN_PROGRESS = (Report.State.QUEUED, Report.State.RUNNING)
+DOWNLOADS = {"csv": exports.report_csv, "xlsx": exports.report_xlsx, "html": exports.report_html}
+
+# The figures the dashboards compare, and whether a rise is good news (pending and overdue: not).
+KPIS = (
+    ("received", gettext_lazy("Received"), True),
+    ("decided", gettext_lazy("Decided"), True),
+    ("positive", gettext_lazy("Positive result"), True),
+    ("positive_rate", gettext_lazy("Positive result, % of decided"), True),
+    ("pending", gettext_lazy("Open (pending)"), False),
+    ("overdue", gettext_lazy("Of them overdue"), False),
+    ("recovered_kzt", gettext_lazy("Money recovered, KZT"), True),
+)
+TABLE_KPIS = ("received", "decided", "positive", "positive_rate", "pending", "overdue", "recovered_kzt")
+
+
+# Who may see which page
+
+
+def _is_center_manager(user: User) -> bool:
+    return user.role in REPORTING_ROLES and user.center_id is not None and not user.sees_all_centers
+
+
+def _ensure_center_manager(user: User) -> None:
+    if not _is_center_manager(user):
+        raise PermissionDenied(_("The dashboard is the page of a territorial center's manager."))
+
+
+def _ensure_federation(user: User) -> None:
+    if not user.sees_all_centers:
+        raise PermissionDenied(_("The federation page is for federation staff."))
+
+
+def _ensure_reporting(user: User) -> None:
+    if not (user.sees_all_centers or _is_center_manager(user)):
+        raise PermissionDenied(_("Reports are pulled by a center's managers and by federation staff."))
+
+
+# Forms
+
+
+class PeriodForm(forms.Form):
+    """A month, quarter or year, given by its kind and any day in it."""
+
+    period_kind = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodKind.choices)
+    day = forms.DateField(
+        label=gettext_lazy("Any day of the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "period_kind" in data and "day" in data:
+            data["period"] = Period.containing(data["period_kind"], data["day"])
+        return data
+
+    def period(self, default: Period) -> Period:
+        """The chosen period, or the default when nothing (valid) was chosen."""
+        return self.cleaned_data["period"] if self.is_bound and self.is_valid() else default
+
+
+class BuildForm(PeriodForm):
+    """Request a report: a manager's own center; federation staff choose the center or the roll-up."""
+
+    FEDERATION = ""
+
+    scope = forms.ChoiceField(label=gettext_lazy("Scope"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.sees_all_centers:
+            centers = [(str(center.pk), str(center)) for center in TerritorialCenter.objects.all()]
+            self.fields["scope"].choices = [(self.FEDERATION, _("Federation (all centers)")), *centers]
+        else:
+            del self.fields["scope"]
+
+    def center(self) -> TerritorialCenter | None:
+        if not self.user.sees_all_centers:
+            return self.user.center
+        scope = self.cleaned_data.get("scope") or self.FEDERATION
+        return None if scope == self.FEDERATION else TerritorialCenter.objects.get(pk=scope)
+
+    def perform(self) -> Report | None:
+        """Request the report; None with the refusal on the form."""
+        if not self.is_valid():
+            return None
+        period = self.cleaned_data["period"]
+        try:
+            return services.report_request(
+                center=self.center(), period_kind=period.kind, period_start=period.start, by=self.user
+            )
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        return None
+
+
+def _last_month(today: date) -> Period:
+    return Period.last_completed(PeriodKind.MONTH, today)
+
+
+def _build_form(user: User, today: date) -> BuildForm:
+    return BuildForm(user=user, initial={"period_kind": PeriodKind.MONTH, "day": _last_month(today).start})
+
+
+# Figures
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    name: str
+    value: Any
+    earlier: Any
+    change: Any
+    trend: str  # "up" (good news), "down" (bad news) or ""
+
+
+def _as_number(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _kpis(totals: dict, earlier: dict) -> list[Kpi]:
+    result = []
+    for key, name, rise_is_good in KPIS:
+        now, then = _as_number(totals[key]), _as_number(earlier[key])
+        change = None if now is None or then is None else now - then
+        trend = ""
+        if change:
+            trend = "up" if (change > 0) == rise_is_good else "down"
+        result.append(Kpi(key, str(name), totals[key], earlier[key], change, trend))
+    return result
+
+
+def _received_and_positive(rows: list[tuple[str, dict]]) -> list[tuple[str, list[int]]]:
+    return [
+        (str(exports.FIGURE_NAMES["received"]), [counters["received"] for _name, counters in rows]),
+        (str(exports.FIGURE_NAMES["positive"]), [counters["positive"] for _name, counters in rows]),
+    ]
+
+
+def _named_rows(breakdown: dict, names: dict, group: str) -> list[tuple[str, str, dict]]:
+    rows = [
+        (key, exports.label({"labels": names}, group, key), counters) for key, counters in breakdown.items()
+    ]
+    return sorted(rows, key=lambda row: (-row[2]["received"], row[1]))
+
+
+def center_figures(center_id: int, period: Period) -> dict[str, Any]:
+    """A center's figures for a period against the period before, with their charts: 7 queries."""
+    as_of = timezone.now()
+    totals = queries.application_totals(center_id=center_id, period=period, as_of=as_of)
+    earlier = queries.application_totals(center_id=center_id, period=period.previous(), as_of=as_of)
+    names = queries.labels(center_id=center_id)
+    by_topic = _named_rows(
+        queries.application_breakdown(center_id=center_id, period=period, as_of=as_of, field="topic_id"),
+        names,
+        "topic",
+    )
+    by_service = _named_rows(
+        queries.application_breakdown(center_id=center_id, period=period, as_of=as_of, field="service_id"),
+        names,
+        "service",
+    )
+    trend = queries.monthly_trend(center_id=center_id, period=period)
+    outcomes = [(str(exports.FIGURE_NAMES[name]), totals[name]) for name in queries.OUTCOME_FIGURES]
+    return {
+        "period": period,
+        "previous": period.previous(),
+        "open_on": queries.cut_off(period, as_of),
+        "kpis": _kpis(totals, earlier),
+        "by_topic": by_topic,
+        "by_service": by_service,
+        "outcomes": outcomes,
+        "trend_chart": charts.line_chart(
+            [month["month"] for month in trend],
+            [
+                (str(exports.FIGURE_NAMES["received"]), [month["received"] for month in trend]),
+                (str(exports.FIGURE_NAMES["positive"]), [month["positive"] for month in trend]),
+            ],
+            title=_("Received and positive results, 12 months"),
+        ),
+        "topic_chart": charts.bar_chart(
+            [name for _key, name, _counters in by_topic],
+            _received_and_positive([(name, counters) for _key, name, counters in by_topic]),
+            title=_("By topic"),
+        ),
+        "service_chart": charts.bar_chart(
+            [name for _key, name, _counters in by_service],
+            _received_and_positive([(name, counters) for _key, name, counters in by_service]),
+            title=_("By service"),
+        ),
+        "outcome_chart": charts.bar_chart(
+            [name for name, _count in outcomes],
+            [(str(exports.FIGURE_NAMES["decided"]), [count for _name, count in outcomes])],
+            title=_("By outcome"),
+        ),
+    }
+
+
+# The manager's dashboard
+
+
+def _assign_forms(user: User) -> list[tuple[Application, AssignForm]]:
+    """Open cases of the center with no lawyer, each with its assignment form: 2 queries."""
+    cases = list(
+        Application.objects.visible_to(user)
+        .open()
+        .filter(lawyer__isnull=True)
+        .with_list_relations()
+        .order_by("due_on", "pk")[:UNASSIGNED_SHOWN]
+    )
+    if not cases:
+        return []
+    lawyers = list(
+        User.objects.filter(center_id=user.center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True)
+        .order_by("last_name", "first_name")
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    choices = [("", "---------")] + [
+        (pk, f"{first} {last}".strip() or username) for pk, first, last, username in lawyers
+    ]
+    result = []
+    for case in cases:
+        form = AssignForm(target=case, auto_id=f"assign-{case.pk}-%s")
+        # The same lawyers for every row: one query, not one per form.
+        form.fields["lawyer"].choices = choices
+        result.append((case, form))
+    return result
+
+
+@staff_page
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """This month against last month, the charts, cases to assign and the center's reports."""
+    user = request.user
+    _ensure_center_manager(user)
+    today = timezone.localdate()
+    period = Period.containing(PeriodKind.MONTH, today)
+    reports = Report.objects.visible_to(user).select_related("center")[:DASHBOARD_REPORTS]
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "center": user.center,
+            **center_figures(user.center_id, period),
+            "unassigned": _assign_forms(user),
+            "reports": reports,
+            "build_form": _build_form(user, today),
+        },
+    )
+
+
+# The federation
+
+
+def _federation_rows(period: Period) -> tuple[list[dict], dict]:
+    """Every center's counters for the period from one GROUP BY query, and the federation's sums."""
+    as_of = timezone.now()
+    by_center = queries.application_breakdown(center_id=None, period=period, as_of=as_of, field="center_id")
+    rows, sums = [], dict.fromkeys(("received", "decided", "positive", "pending", "overdue"), 0)
+    recovered = Decimal(0)
+    for center in TerritorialCenter.objects.all():
+        counters = by_center.get(str(center.pk))
+        values = {key: (counters or {}).get(key, 0) for key in sums}
+        values["positive_rate"] = counters["positive_rate"] if counters else None
+        values["recovered_kzt"] = counters["recovered_kzt"] if counters else "0.00"
+        for key in sums:
+            sums[key] += values[key]
+        recovered += Decimal(values["recovered_kzt"])
+        rows.append({"center": center, "values": [values[key] for key in TABLE_KPIS], **values})
+    sums["positive_rate"] = queries.percent(sums["positive"], sums["decided"])
+    sums["recovered_kzt"] = recovered
+    return rows, {"values": [sums[key] for key in TABLE_KPIS]}
+
+
+def _period_form(request: HttpRequest, default: Period) -> tuple[PeriodForm, Period]:
+    if "period_kind" in request.GET:
+        form = PeriodForm(request.GET)
+    else:
+        form = PeriodForm(initial={"period_kind": default.kind, "day": default.start})
+    return form, form.period(default)
+
+
+@staff_page
+@require_GET
+def federation(request: HttpRequest) -> HttpResponse:
+    """All centers side by side for a period (default: last month): a table and a bar chart."""
+    _ensure_federation(request.user)
+    form, period = _period_form(request, _last_month(timezone.localdate()))
+    rows, total = _federation_rows(period)
+    chart = charts.bar_chart(
+        [row["center"].code for row in rows],
+        [
+            (str(exports.FIGURE_NAMES["received"]), [row["received"] for row in rows]),
+            (str(exports.FIGURE_NAMES["positive"]), [row["positive"] for row in rows]),
+        ],
+        title=_("Received and positive results by center"),
+        width=960,
+    )
+    return render(
+        request,
+        "reports/federation.html",
+        {
+            "form": form,
+            "period": period,
+            "rows": rows,
+            "total": total,
+            "headers": [exports.FIGURE_NAMES[key] for key in TABLE_KPIS],
+            "chart": chart,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@staff_page
+@require_GET
+def federation_center(request: HttpRequest, center_id: int) -> HttpResponse:
+    """One center's figures for the chosen period, read-only."""
+    _ensure_federation(request.user)
+    center = get_object_or_404(TerritorialCenter, pk=center_id)
+    form, period = _period_form(request, _last_month(timezone.localdate()))
+    return render(
+        request,
+        "reports/federation_center.html",
+        {
+            "center": center,
+            "form": form,
+            "query": request.GET.urlencode(),
+            **center_figures(center.pk, period),
+        },
+    )
+
+
+# Stored reports
+
+
+@staff_page
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports this user may see (a manager's center; federation staff: all and the roll-ups)."""
+    _ensure_reporting(request.user)
+    reports = Report.objects.visible_to(request.user).select_related("center")
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "page": page,
+            "build_form": _build_form(request.user, timezone.localdate()),
+            "show_scope": request.user.sees_all_centers,
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("reports:list")
+    return redirect(target)
+
+
+@staff_page
+@require_POST
+def report_build(request: HttpRequest) -> HttpResponse:
+    """Request a report (built in the background); back to the page it was asked from."""
+    _ensure_reporting(request.user)
+    form = BuildForm(request.POST, user=request.user)
+    report = form.perform()
+    if report is None:
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, _("The report was not requested: %s") % " ".join(errors))
+    else:
+        messages.success(request, _("Report %s requested: it is being built.") % report)
+    return _back(request)
+
+
+def _visible_report(request: HttpRequest, pk: int) -> Report:
+    return get_object_or_404(Report.objects.visible_to(request.user).select_related("center"), pk=pk)
+
+
+@staff_page
+@require_GET
+def report_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report's row (an htmx partial): it polls itself while the build is under way."""
+    return render(request, "reports/partials/report_row.html", {"report": _visible_report(request, pk)})
+
+
+@staff_page
+@require_POST
+def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+    """Build a report again (the Retry button of a failed build)."""
+    report = _visible_report(request, pk)
+    try:
+        report = services.report_rebuild(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if request.headers.get("HX-Request"):
+        report = _visible_report(request, pk)
+        return render(request, "reports/partials/report_row.html", {"report": report})
+    return _back(request)
+
+
+def _built(report: Report) -> None:
+    if report.state != Report.State.DONE or not report.figures:
+        raise Http404(_("The report is not built yet."))
+
+
+@staff_page
+@require_GET
+def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable page of a built report, in the browser."""
+    report = _visible_report(request, pk)
+    _built(report)
+    return render(request, "reports/report_print.html", exports.report_print_context(report))
+
+
+@staff_page
+@require_GET
+def report_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """A built report as a CSV, XLSX or HTML file."""
+    export = DOWNLOADS.get(file_format)
+    if export is None:
+        raise Http404
+    report = _visible_report(request, pk)
+    _built(report)
+    file = export(report)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response

@@ -1,0 +1,78 @@
+"""Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
+
+Playwright cannot download its own browser here: it runs /usr/bin/chromium (apt-get install chromium;
+bin/test installs it when run as root). Tests need `@pytest.mark.django_db(transaction=True)`: the
+live server answers from another thread and must see committed rows.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django would then refuse the ORM calls of
+# the test itself (fixtures, checks) as "called from an async context".
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not shutil.which(CHROMIUM):
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: apt-get install chromium (bin/test does it as root)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sign_in(browser, live_server):
+    """A new browser context (its own cookies) signed in as the user; closed after the test."""
+    contexts = []
+
+    def open_as(user):
+        context = browser.new_context(
+            accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", "test-password")
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Keep a full-page screenshot as a test artifact (test-artifacts/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+
+    return take
