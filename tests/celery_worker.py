@@ -17,6 +17,8 @@ from celery.signals import task_postrun, task_prerun
 from django.conf import settings
 from django.db import connections
 
+from config.celery import app as project_app
+
 WAIT_SECONDS = 30
 
 
@@ -33,6 +35,9 @@ def redis_worker():
         broker_transport_options={**settings.CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": prefix},
         worker_hijack_root_logger=False,
     )
+    # Every app's tasks module, imported before the worker starts: a worker only consumes the tasks
+    # registered when it started.
+    project_app.loader.import_default_modules()
     deliveries = []
 
     def record_delivery(task=None, **kwargs):

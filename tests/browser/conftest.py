@@ -12,10 +12,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django would then refuse the ORM calls of
-# the test itself (fixtures, checks) as "called from an async context".
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -29,8 +25,17 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screensh
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
+@pytest.fixture(autouse=True)
+def allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in this thread; Django would then refuse the ORM calls
+    of the test itself (fixtures, checks) as "called from an async context". Only for these tests."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def browser(allow_orm_beside_playwright) -> Iterator:
+    """One browser per test: Playwright's event loop must not outlive the test, or the next test in
+    this process (browser or not) would find the ORM refused."""
     if not shutil.which(CHROMIUM):
         pytest.fail(
             f"Chromium is missing at {CHROMIUM}: apt-get install chromium (bin/test does it as root)."
