@@ -29,6 +29,7 @@ FIGURE_NAMES = {
     "withdrawn": gettext_lazy("Withdrawn"),
     "referred": gettext_lazy("Referred to a competent body"),
     "positive": gettext_lazy("Positive result"),
+    # xgettext:no-python-format
     "positive_rate": gettext_lazy("Positive result, % of decided"),
     "pending": gettext_lazy("Open at the end of the period"),
     "overdue": gettext_lazy("Of them overdue"),
