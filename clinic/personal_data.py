@@ -1,5 +1,8 @@
 """Personal data (IIN, phone): who sees it in full, and how it is masked for everyone else."""
 
+from auditlog.signals import accessed
+
+from organizations.audit import acting_as
 from organizations.models import Role, User
 
 PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
@@ -23,3 +26,11 @@ def mask_iin(value: str) -> str:
 def mask_phone(value: str) -> str:
     """+77011234578 -> +7********78."""
     return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
+
+
+def log_full_record_access(*, person, user: User) -> None:
+    """Write an "access" entry to the audit trail when `user` is shown `person`'s unmasked record."""
+    if not sees_personal_data(user, person.center_id):
+        return  # a masked record discloses nothing to log
+    with acting_as(user):
+        accessed.send(sender=type(person), instance=person)

@@ -31,7 +31,7 @@ from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
 from .models import TRANSITIONS, Application, Document, Person, Status, Visit
-from .personal_data import mask_iin, mask_phone, sees_personal_data
+from .personal_data import log_full_record_access, mask_iin, mask_phone, sees_personal_data
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
@@ -415,6 +415,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
 def _render_case(
     request: HttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
 ) -> HttpResponse:
+    log_full_record_access(person=case.person, user=request.user)  # the page shows the applicant unmasked
     today = timezone.localdate()
     deadline_state = ""
     if case.is_open and case.due_on < today:

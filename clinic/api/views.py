@@ -35,6 +35,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
+from clinic.personal_data import log_full_record_access
 from clinic.validators import normalize_phone
 from organizations.identifiers import normalize_identifier
 
@@ -75,6 +76,11 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
 
     def get_queryset(self):
         return Person.objects.visible_to(self.request.user).order_by("full_name", "pk")
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        person = self.get_object()
+        log_full_record_access(person=person, user=request.user)  # the full record, unmasked
+        return self.respond(person)
 
     @extend_schema(
         summary="Register an applicant",

@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment with safe defaults."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -28,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files served as our own static files: no CDN
     "auditlog",
     "django_celery_beat",
+    "axes",  # failed sign-ins: counted per (username, address), locked out after AXES_FAILURE_LIMIT
     "organizations",
     "clinic",
     "reports",
@@ -44,6 +46,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "clinic.middleware.NoStoreApiMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -74,6 +79,20 @@ AUTH_USER_MODEL = "organizations.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"  # organizations.views.home sends each role to its first page
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first: it refuses a locked-out (username, address) before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One office often signs in from one address: lock the username at that address, not the address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clinic.middleware.lockout_response"
+# A session lasts one working day and ends when the browser closes.
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -159,7 +178,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task not acknowledged within the visibility timeout is delivered again; time limits stay
 # well below it so a stuck task is killed before a second copy starts.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
 # Report builds get their own queue so a burst of them (the 1st of the month) never delays the

@@ -1,11 +1,14 @@
 """The organization tree, read-only for every role. Center-owned lists start from visible_to."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
+from clinic.api.schema import ErrorSerializer
+from clinic.middleware import lockout_response
 from organizations.models import (
     BranchUnion,
     Employer,
@@ -76,12 +79,28 @@ class PrimaryOrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema(
     summary="Obtain an API token",
-    description="Send a username and password; use the token as `Authorization: Token <key>`.",
+    description=(
+        "Send a username and password; use the token as `Authorization: Token <key>`. After 5 failed "
+        "attempts for a username from one address, that username is locked there for 15 minutes (429)."
+    ),
     request=AuthTokenSerializer,
-    responses={200: TokenSerializer},
+    responses={
+        200: TokenSerializer,
+        429: OpenApiResponse(ErrorSerializer, description="Too many failed attempts: locked for a while."),
+    },
 )
 class ObtainTokenView(ObtainAuthToken):
     """The token of an active staff member (created on first use)."""
 
     authentication_classes = []  # credentials come in the body; no session, so no CSRF
     permission_classes = [AllowAny]
+
+    def post(self, request, *args, **kwargs):
+        # DRF's serializer authenticates with request=request, so django-axes counts each failure; its
+        # lockout flag lands on DRF's request, which AxesMiddleware does not see: answer it here.
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False):
+                return lockout_response(request._request)
+            raise
