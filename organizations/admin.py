@@ -114,6 +114,22 @@ class UserAdmin(DjangoUserAdmin):
         (_("Place in the federation"), {"fields": ("role", "center", "office")}),
     )
 
+    def get_queryset(self, request):
+        staff = super().get_queryset(request)
+        return staff if request.user.sees_all_centers else staff.filter(center_id=request.user.center_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Permissions follow the role; only a superuser may grant anything beyond it.
+        if request.user.is_superuser:
+            return ()
+        return ("is_superuser", "groups", "user_permissions", "last_login", "date_joined")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.sees_all_centers and db_field.name in ("center", "office"):
+            own = {"center": {"pk": request.user.center_id}, "office": {"center_id": request.user.center_id}}
+            kwargs["queryset"] = db_field.related_model.objects.filter(**own[db_field.name])
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         staff_sync_groups(user=form.instance)

@@ -53,6 +53,10 @@ ERRORS = {
         VersionConflictSerializer,
         description="If-Match names an older version: someone else changed the record. Nothing was changed.",
     ),
+    415: OpenApiResponse(
+        ErrorSerializer,
+        description="The body's content type is not accepted, or the body cannot be parsed as it.",
+    ),
     428: OpenApiResponse(ErrorSerializer, description="The If-Match header is missing."),
 }
 
@@ -100,6 +104,8 @@ class ApiAutoSchema(AutoSchema):
         action = getattr(self.view, "action", None)
         if writes or action == "list":
             codes.append(400)
+        if writes:
+            codes.append(415)
         if "{" in self.path or action == "list":
             codes.append(404)
         if writes and not public:

@@ -157,3 +157,20 @@ def test_reception_registers_a_case_in_the_admin(client, center, reception):
     assert response.status_code == 302, response.context["adminform"].form.errors
     application = Application.objects.get()
     assert application.registration_number == f"{center.code}-2021-00001"
+
+
+def test_a_center_administrator_manages_only_own_staff_and_cannot_grant_superuser(
+    client, center, other_center
+):
+    administrator = StaffFactory(role=Role.ADMINISTRATOR, center=center)
+    colleague = StaffFactory(role=Role.LAWYER, center=center)
+    outsider = StaffFactory(role=Role.LAWYER, center=other_center)
+    client = login(client, administrator)
+
+    listing = client.get("/admin/organizations/user/")
+    assert colleague.username in listing.text
+    assert outsider.username not in listing.text
+    assert client.get(f"/admin/organizations/user/{outsider.pk}/change/").status_code == 302  # "not found"
+
+    page = client.get(f"/admin/organizations/user/{administrator.pk}/change/")
+    assert 'name="is_superuser"' not in page.text
