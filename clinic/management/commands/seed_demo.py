@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from clinic.demo import demo_cases_create
 from organizations.demo import (
@@ -8,10 +9,14 @@ from organizations.demo import (
     demo_staff_create,
     demo_statistics_create,
 )
+from reports.services import scheduled_reports_request
 
 
 class Command(BaseCommand):
-    help = "Load reference data, demo organizations, demo staff and demo cases. Safe to run again."
+    help = (
+        "Load reference data, demo organizations, staff, cases, statistics and the scheduled reports. "
+        "Safe to run again."
+    )
 
     def handle(self, *args, **options) -> None:
         call_command("seed_reference", verbosity=0)
@@ -20,6 +25,10 @@ class Command(BaseCommand):
         applications = demo_cases_create(staff=users)
         self.stdout.write(f"Employers: {employers}, applications: {applications}")
         self.stdout.write(f"Statistical returns: {demo_statistics_create()}")
+        # What the schedule does each day: last month's, quarter's and year's reports for every center
+        # and the federation (built in-process without a broker, queued to the workers with one).
+        reports = scheduled_reports_request(today=timezone.localdate())
+        self.stdout.write(f"Reports requested: {len(reports)}")
         self.stdout.write(self.style.SUCCESS(f"Demo users (password for all: {DEMO_PASSWORD}):"))
         for username, user in users.items():
             place = user.center.name_en if user.center else "Federation"
