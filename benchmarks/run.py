@@ -1,0 +1,695 @@
+#!/usr/bin/env python
+"""Benchmark at scale (issue 8): reports, the applications API under load, queries per request.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tulegal_bench \\
+        .venv/bin/python benchmarks/run.py --out benchmarks/results [--smoke]
+
+Measures, on the data already in the database (make it with `manage.py generate_dataset`):
+- building the monthly and the yearly report of one center and of the federation through
+  reports.services.report_build (median of --repeat runs after a warm-up), against the bare SQL floor
+  (benchmarks.floor: hand-written SQL computing the same counts, checked equal to the report's);
+  and the monthly reports of all 20 centers one after another;
+- the applications list (a page of 50, three filters; as a center's manager and as a federation
+  analyst), the detail endpoint and a bare Django JSON view under 1, 8 and 16 concurrent clients
+  on gunicorn (started here on a free loopback port, stopped at the end) with wrk, signed in with
+  a token obtained from /api/v1/auth/token/;
+- the number of SQL queries per endpoint (Django test client + CaptureQueriesContext);
+- the machine and PostgreSQL's version and settings.
+Writes <out>/results.json and <out>/results.md. --smoke: a few seconds on a tiny dataset (generated
+if the database has no applications); wrk if it is installed, else a small in-process load.
+"""
+
+import argparse
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+INVOKED_FROM = Path.cwd()
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+# Celery's Django fix-up puts the working directory first on sys.path: it must be this tree.
+os.chdir(ROOT)
+# Always the benchmark settings, whatever the caller's environment says (pytest sets its own).
+os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from benchmarks import load  # noqa: E402
+from benchmarks.floor import floor_figures, mismatches  # noqa: E402
+from benchmarks.urls import BARE_PATH  # noqa: E402
+from clinic.dataset import dataset_generate  # noqa: E402
+from clinic.models import Application, Service, Status  # noqa: E402
+from organizations.models import Role, TerritorialCenter, User  # noqa: E402
+from organizations.services import staff_create  # noqa: E402
+from reports.models import Report  # noqa: E402
+from reports.periods import Period, PeriodKind  # noqa: E402
+from reports.queries import report_figures  # noqa: E402
+from reports.services import report_build  # noqa: E402
+
+BENCH_PASSWORD = "bench-only-password-2026"  # noqa: S105  (benchmark users on a benchmark database)
+MANAGER, ANALYST = "bench-manager", "bench-analyst"
+SMOKE_APPLICATIONS = 300
+TARGETS = {
+    "federation_month_s": 1.0,
+    "federation_year_s": 5.0,
+    "federation_year_floor_ratio": 2.0,
+    "list_p95_ms": 100.0,
+    "list_bare_rps_ratio": 0.5,
+}
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def median_seconds(function: Callable[[], Any], repeat: int, before: Callable[[], Any] | None = None) -> dict:
+    """Run once to warm up, then `repeat` times; the median, min and max in seconds."""
+    runs = []
+    for attempt in range(repeat + 1):
+        if before:
+            before()
+        started = time.perf_counter()
+        function()
+        elapsed = time.perf_counter() - started
+        if attempt:
+            runs.append(elapsed)
+    return {
+        "median_s": round(statistics.median(runs), 4),
+        "min_s": round(min(runs), 4),
+        "max_s": round(max(runs), 4),
+        "runs": len(runs),
+    }
+
+
+# The machine and the data
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text()
+    except OSError:
+        return ""
+
+
+def machine_info() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in _read("/proc/cpuinfo").splitlines()
+            if "model name" in line
+        ),
+        platform.processor() or platform.machine(),
+    )
+    memory_kb = next(
+        (int(line.split()[1]) for line in _read("/proc/meminfo").splitlines() if line.startswith("MemTotal")),
+        0,
+    )
+    settings_names = (
+        "shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather", "jit",
+        "random_page_cost", "max_connections",
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server_version = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT name, current_setting(name) FROM pg_settings WHERE name = ANY(%s) ORDER BY name",
+            [list(settings_names)],
+        )
+        pg_settings = dict(cursor.fetchall())
+    import gunicorn
+
+    return {
+        "cpu_model": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 2**20, 1),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "gunicorn": gunicorn.__version__,
+        "postgresql": server_version,
+        "postgresql_settings": pg_settings,
+        "wrk": load.wrk_version(),
+    }
+
+
+def dataset_info() -> dict:
+    tables = (
+        "clinic_application", "clinic_person", "clinic_visit", "clinic_statuschange", "clinic_note",
+        "clinic_labordispute", "clinic_preventeddispute",
+    )  # fmt: skip
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 (constant names)
+            counts[table.removeprefix("clinic_")] = cursor.fetchone()[0]
+        cursor.execute("SELECT min(received_on), max(received_on) FROM clinic_application")
+        first, last = cursor.fetchone()
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), pg_total_relation_size('clinic_application')"
+        )
+        database_bytes, applications_bytes = cursor.fetchone()
+    return {
+        "rows": counts,
+        "received_from": first.isoformat() if first else None,
+        "received_to": last.isoformat() if last else None,
+        "database_mib": round(database_bytes / 2**20, 1),
+        "applications_table_mib": round(applications_bytes / 2**20, 1),
+    }
+
+
+def unapplied_migrations() -> list[str]:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+
+
+# Users and tokens
+
+
+def bench_users(center: TerritorialCenter) -> dict[str, User]:
+    """A manager of the benchmarked center and a federation analyst, with a known password."""
+    users = {}
+    for username, role, user_center in ((MANAGER, Role.MANAGER, center), (ANALYST, Role.ANALYST, None)):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = staff_create(username=username, password=BENCH_PASSWORD, role=role, center=user_center)
+        elif user.center_id != (user_center.pk if user_center else None) or not user.check_password(
+            BENCH_PASSWORD
+        ):
+            user.center, user.is_active = user_center, True
+            user.set_password(BENCH_PASSWORD)
+            user.save(update_fields=["center", "is_active", "password"])
+        users[username] = user
+    return users
+
+
+# Reports
+
+
+def _report(center: TerritorialCenter | None, period: Period) -> Report:
+    report, _created = Report.objects.get_or_create(
+        center=center, period_kind=period.kind, period_start=period.start
+    )
+    return report
+
+
+def _requeue(report: Report) -> Callable[[], None]:
+    def requeue() -> None:
+        # As a new request would (without sending a task): the next build computes again.
+        Report.objects.filter(pk=report.pk).update(
+            state=Report.State.QUEUED, requested_at=timezone.now(), data_as_of=None, built_at=None
+        )
+
+    return requeue
+
+
+def bench_reports(center: TerritorialCenter, repeat: int, today) -> dict:
+    month = Period.last_completed(PeriodKind.MONTH, today)
+    year = Period.last_completed(PeriodKind.YEAR, today)
+    results = {}
+    for scope, scope_center in (("center", center), ("federation", None)):
+        for period in (month, year):
+            name = f"{scope}_{period.kind}"
+            log(f"report {name} ({period})")
+            report = _report(scope_center, period)
+            center_id = scope_center.pk if scope_center else None
+            build = median_seconds(
+                lambda report=report: report_build(report_id=report.pk), repeat, _requeue(report)
+            )
+            report.refresh_from_db()
+            as_of = timezone.now()
+            floor = median_seconds(
+                lambda center_id=center_id, period=period, as_of=as_of: floor_figures(
+                    center_id=center_id, period=period, as_of=as_of
+                ),
+                repeat,
+            )
+            problems = mismatches(
+                report.figures, floor_figures(center_id=center_id, period=period, as_of=as_of)
+            )
+            with CaptureQueriesContext(connection) as queries:
+                report_figures(center_id=center_id, period=period, as_of=as_of)
+            timed = sorted(
+                (
+                    {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"][:240]}
+                    for query in queries
+                ),
+                key=lambda query: -query["ms"],
+            )
+            results[name] = {
+                "scope": scope_center.code if scope_center else "federation",
+                "period": str(period),
+                "build": build,
+                "floor": floor,
+                "ratio_to_floor": round(build["median_s"] / floor["median_s"], 2)
+                if floor["median_s"]
+                else None,
+                "state": report.state,
+                "floor_matches": not problems,
+                "mismatches": problems[:20],
+                "queries": len(timed),
+                "query_ms_total": round(sum(query["ms"] for query in timed), 1),
+                "slowest_queries": timed[:6],
+                "received": report.figures.get("totals", {}).get("received"),
+            }
+    log("monthly reports of every center")
+    seconds = []
+    for each in TerritorialCenter.objects.order_by("iso_code"):
+        report = _report(each, month)
+        _requeue(report)()
+        started = time.perf_counter()
+        report_build(report_id=report.pk)
+        seconds.append(time.perf_counter() - started)
+    results["every_center_month"] = {
+        "period": str(month),
+        "centers": len(seconds),
+        "total_s": round(sum(seconds), 3),
+        "max_s": round(max(seconds), 4) if seconds else None,
+    }
+    return results
+
+
+# Paths the load cycles through
+
+
+def list_paths(today) -> list[str]:
+    """A page of 50 with three filters: status, service and received_after, in 36 combinations."""
+    since = [
+        today.replace(day=1).isoformat(),
+        f"{today.year - 1}-{today.month:02d}-01",
+        f"{today.year - 4}-01-01",
+    ]
+    statuses = [Status.IN_PROGRESS, Status.DECIDED, Status.CLOSED, Status.REGISTERED]
+    services = [Service.LEGAL_CLINIC, Service.PUBLIC_RECEPTION, Service.PREVENTION_CENTER]
+    return [
+        f"/api/v1/applications/?status={status}&service={service}&received_after={day}"
+        for day in since
+        for status in statuses
+        for service in services
+    ]
+
+
+def detail_paths(center: TerritorialCenter, count: int = 200) -> list[str]:
+    """Applications of the center spread over its id range (deterministic)."""
+    total = Application.objects.filter(center=center).count()
+    step = max(total // count, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM clinic_application "
+            "WHERE center_id = %s) t WHERE n %% %s = 0 LIMIT %s",
+            [center.pk, step, count],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    return [f"/api/v1/applications/{pk}/" for pk in ids]
+
+
+# Queries per request
+
+
+def bench_queries(endpoints: dict[str, dict]) -> dict:
+    client = Client()
+    results = {}
+    for name, endpoint in endpoints.items():
+        path = endpoint["paths"][0]
+        headers = {"authorization": f"Token {endpoint['token']}"} if endpoint.get("token") else {}
+        client.get(path, headers=headers)  # warm up
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, headers=headers)
+        results[name] = {
+            "path": path,
+            "status": response.status_code,
+            "queries": len(queries),
+            "query_ms": round(sum(float(query["time"]) for query in queries) * 1000, 1),
+            "sql": [
+                {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"][:300]} for query in queries
+            ],
+        }
+    return results
+
+
+# The server and the load
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((load.LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_version() -> tuple[int, ...]:
+    import gunicorn
+
+    return tuple(gunicorn.version_info)
+
+
+def start_server(*, workers: int, worker_class: str, threads: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "benchmarks.wsgi:application",
+        "--bind", f"{load.LOOPBACK}:{port}",
+        "--workers", str(workers),
+        "--worker-class", worker_class,
+        "--threads", str(threads),
+        "--backlog", "256",
+        "--log-level", "warning",
+        "--timeout", "60",
+        "--graceful-timeout", "3",
+    ]  # fmt: skip
+    if gunicorn_version() >= (27,):
+        command.append("--no-control-socket")  # its default path is shared by every gunicorn of the user
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "benchmarks.settings", "PYTHONPATH": str(ROOT)}
+    # A session of its own: stopping it stops every worker with it.
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://{load.LOOPBACK}:{port}/{BARE_PATH}", timeout=2) as response:
+                if response.status == 200:
+                    return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)  # graceful: at most --graceful-timeout seconds
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+def obtain_token(port: int, username: str) -> str:
+    """The token, as a client gets it: POST /api/v1/auth/token/ with the username and password."""
+    body = json.dumps({"username": username, "password": BENCH_PASSWORD}).encode()
+    request = urllib.request.Request(
+        f"http://{load.LOOPBACK}:{port}/api/v1/auth/token/",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.load(response)["token"]
+
+
+def bench_http(
+    *, port: int, endpoints: dict[str, dict], levels: list[int], seconds: float, warmup: float, tool: str
+) -> dict:
+    run = load.run_wrk if tool == "wrk" else load.run_threads
+    results: dict[str, dict] = {}
+    for name, endpoint in endpoints.items():
+        headers = {"Authorization": f"Token {endpoint['token']}"} if endpoint.get("token") else {}
+        if warmup:
+            run(port=port, paths=endpoint["paths"], clients=max(levels), seconds=warmup, headers=headers)
+        results[name] = {}
+        for clients in levels:
+            log(f"load {name}: {clients} clients, {seconds:g} s ({tool})")
+            result = run(
+                port=port, paths=endpoint["paths"], clients=clients, seconds=seconds, headers=headers
+            )
+            results[name][str(clients)] = result.as_dict()
+    bare = results.get("bare", {})
+    for by_level in results.values():
+        for clients, result in by_level.items():
+            base = bare.get(clients, {}).get("rps")
+            result["rps_vs_bare"] = round(result["rps"] / base, 3) if base else None
+    return results
+
+
+# Targets and output
+
+
+def evaluate(results: dict) -> list[dict]:
+    checks = []
+    reports, http = results.get("reports", {}), results.get("http", {}).get("results", {})
+
+    def check(name: str, value, limit, met) -> None:
+        checks.append(
+            {"target": name, "value": value, "limit": limit, "met": bool(met) if value is not None else None}
+        )
+
+    month, year = reports.get("federation_month", {}), reports.get("federation_year", {})
+    value = month.get("build", {}).get("median_s")
+    check("federation monthly report (20 centers, breakdowns) < 1 s", value, TARGETS["federation_month_s"],
+          value is not None and value < TARGETS["federation_month_s"])  # fmt: skip
+    value = year.get("build", {}).get("median_s")
+    check("federation yearly report < 5 s", value, TARGETS["federation_year_s"],
+          value is not None and value < TARGETS["federation_year_s"])  # fmt: skip
+    value = year.get("ratio_to_floor")
+    check("federation yearly report <= 2x the SQL floor", value, TARGETS["federation_year_floor_ratio"],
+          value is not None and value <= TARGETS["federation_year_floor_ratio"])  # fmt: skip
+    top = str(max((int(level) for level in http.get("bare", {})), default=0))
+    for name in ("list", "list_federation"):
+        result = http.get(name, {}).get(top)
+        if result is None:
+            continue
+        check(f"{name}: p95 at {top} clients <= 100 ms", result["p95_ms"], TARGETS["list_p95_ms"],
+              result["p95_ms"] <= TARGETS["list_p95_ms"])  # fmt: skip
+        ratio, half = result["rps_vs_bare"], TARGETS["list_bare_rps_ratio"]
+        check(f"{name}: req/s at {top} clients >= half the bare view's", ratio, half,
+              ratio is not None and ratio >= half)  # fmt: skip
+    return checks
+
+
+def markdown(results: dict) -> str:
+    machine, data, meta = results["machine"], results["dataset"], results["meta"]
+    lines = [
+        f"# Benchmark results{' (smoke)' if meta['smoke'] else ''}",
+        "",
+        f"{meta['finished_at']}, {meta['seconds']:.0f} s. Machine: {machine['cpu_model']}, "
+        f"{machine['cores']} cores, "
+        f"{machine['memory_gib']} GiB; PostgreSQL {machine['postgresql']} "
+        f"({', '.join(f'{k}={v}' for k, v in machine['postgresql_settings'].items())}); "
+        "load average at start "
+        f"{machine['load_average']}, at end {meta['load_average_end']}.",
+        "",
+        f"Dataset: {data['rows']['application']:,} applications received {data['received_from']} to "
+        f"{data['received_to']}, {data['rows']['person']:,} persons, {data['rows']['visit']:,} visits, "
+        f"{data['rows']['statuschange']:,} status changes, {data['rows']['note']:,} notes, "
+        f"{data['rows']['labordispute']:,} disputes, {data['rows']['preventeddispute']:,} prevented; "
+        f"database {data['database_mib']:,} MiB.",
+        "",
+    ]
+    reports = results.get("reports")
+    if reports:
+        lines += [
+            f"## Reports (median of {meta['repeat']} after a warm-up, seconds)",
+            "",
+            "| report | period | report_build | SQL floor | ratio | queries | slowest query, ms "
+            "| floor = report |",
+            "|---|---|---:|---:|---:|---:|---:|---|",
+        ]
+        for name, report in reports.items():
+            if name == "every_center_month":
+                continue
+            slowest = report["slowest_queries"][0]["ms"] if report["slowest_queries"] else 0
+            lines.append(
+                f"| {name} ({report['scope']}) | {report['period']} | {report['build']['median_s']:.3f} | "
+                f"{report['floor']['median_s']:.3f} | {report['ratio_to_floor']}× | {report['queries']} | "
+                f"{slowest} | "
+                f"{'yes' if report['floor_matches'] else 'NO'} |"
+            )
+        every = reports["every_center_month"]
+        lines += [
+            "",
+            f"Monthly reports of all {every['centers']} centers ({every['period']}), "
+            "built one after another: "
+            f"{every['total_s']:.3f} s in all, the slowest {every['max_s']:.3f} s.",
+            "",
+        ]
+    http = results.get("http")
+    if http:
+        server = http["server"]
+        lines += [
+            f"## API under load ({server['tool']}, {server['seconds']:g} s per level; "
+            f"gunicorn {server['workers']} "
+            f"{server['worker_class']} workers × {server['threads']} threads)",
+            "",
+            "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | vs bare req/s | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for name, by_level in http["results"].items():
+            for clients, result in by_level.items():
+                lines.append(
+                    f"| {name} | {clients} | {result['rps']:,.1f} | {result['p50_ms']:.1f} | "
+                    f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | "
+                    f"{'' if result['rps_vs_bare'] is None else result['rps_vs_bare']} | "
+                    f"{result['errors'] or ''} |"
+                )
+        lines.append("")
+    queries = results.get("queries")
+    if queries:
+        lines += [
+            "## Queries per request",
+            "",
+            "| endpoint | status | queries | DB ms | path |",
+            "|---|---:|---:|---:|---|",
+        ]
+        for name, result in queries.items():
+            lines.append(
+                f"| {name} | {result['status']} | {result['queries']} | {result['query_ms']} | "
+                f"`{result['path']}` |"
+            )
+        lines.append("")
+    if results.get("targets"):
+        lines += ["## Targets", "", "| target | value | limit | met |", "|---|---:|---:|---|"]
+        for check in results["targets"]:
+            met = {True: "yes", False: "**no**", None: "n/a"}[check["met"]]
+            lines.append(f"| {check['target']} | {check['value']} | {check['limit']} | {met} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="output directory")
+    parser.add_argument("--smoke", action="store_true", help="a few seconds on tiny data, no wrk needed")
+    parser.add_argument("--center", help="code of the center to benchmark (default: the one with most cases)")
+    parser.add_argument("--repeat", type=int, help="report builds measured per report (default 5, smoke 1)")
+    parser.add_argument("--seconds", type=float, help="load per level and endpoint (default 15, smoke 0.5)")
+    parser.add_argument("--clients", help="comma-separated load levels (default 1,8,16; smoke 1,4)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (default 3, smoke 2)")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto",
+                        help="wrk (required without --smoke), python (threads), auto")  # fmt: skip
+    parser.add_argument("--skip-http", action="store_true", help="reports and query counts only")
+    parser.add_argument("--skip-reports", action="store_true", help="the API only")
+    args = parser.parse_args(argv)
+    args.out = INVOKED_FROM / args.out  # an absolute --out stays as it is
+    args.repeat = args.repeat or (1 if args.smoke else 5)
+    args.seconds = args.seconds or (0.5 if args.smoke else 15.0)
+    args.levels = [int(level) for level in (args.clients or ("1,4" if args.smoke else "1,8,16")).split(",")]
+    args.workers = args.workers or (2 if args.smoke else 3)
+    if args.tool == "auto":
+        args.tool = "wrk" if load.wrk_available() or not args.smoke else "python"
+    if args.tool == "wrk" and not load.wrk_available():
+        parser.error(load.WRK_INSTALL)
+    if args.tool == "python" and not args.smoke:
+        log("warning: the in-process load is for smoke runs; its figures understate the server")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if connection.vendor != "postgresql":
+        log(f"The benchmark needs PostgreSQL, not {connection.vendor}: set DATABASE_URL.")
+        return 2
+    if pending := unapplied_migrations():
+        log(f"The database lacks {len(pending)} migrations ({pending[0]}...): run `manage.py migrate` first.")
+        return 2
+    started, today = time.monotonic(), timezone.localdate()
+    if args.smoke and not Application.objects.exists():
+        log(f"smoke: generating {SMOKE_APPLICATIONS} applications")
+        dataset_generate(applications=SMOKE_APPLICATIONS, seed=42, years=2)
+    if not Application.objects.exists():
+        log("No applications: run `manage.py generate_dataset` first.")
+        return 2
+    centers = TerritorialCenter.objects.all()
+    center = (
+        centers.get(code=args.center)
+        if args.center
+        else max(centers, key=lambda each: Application.objects.filter(center=each).count())
+    )
+    results: dict[str, Any] = {
+        "meta": {
+            "smoke": args.smoke,
+            "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "repeat": args.repeat,
+            "center": center.code,
+            "today": today.isoformat(),
+            "database": connection.settings_dict["NAME"],
+        },
+        "machine": machine_info(),
+        "dataset": dataset_info(),
+    }
+    users = bench_users(center)
+    tokens = {username: Token.objects.get_or_create(user=user)[0].key for username, user in users.items()}
+    if not args.skip_reports:
+        results["reports"] = bench_reports(center, args.repeat, today)
+    endpoints = {
+        "list": {"paths": list_paths(today), "user": MANAGER},
+        "list_federation": {"paths": list_paths(today), "user": ANALYST},
+        "detail": {"paths": detail_paths(center), "user": MANAGER},
+        "bare": {"paths": [f"/{BARE_PATH}"], "user": None},
+    }
+    for endpoint in endpoints.values():
+        endpoint["token"] = tokens.get(endpoint["user"])
+    log("queries per request")
+    results["queries"] = bench_queries(endpoints)
+    if not args.skip_http:
+        connection.close()  # the server's workers get the database to themselves
+        process, port = start_server(
+            workers=args.workers, worker_class=args.worker_class, threads=args.threads
+        )
+        try:
+            http_tokens = {username: obtain_token(port, username) for username in users}
+            for endpoint in endpoints.values():
+                endpoint["token"] = http_tokens.get(endpoint["user"])
+            results["http"] = {
+                "server": {
+                    "port": port,
+                    "workers": args.workers,
+                    "worker_class": args.worker_class,
+                    "threads": args.threads,
+                    "tool": args.tool,
+                    "seconds": args.seconds,
+                    "levels": args.levels,
+                },
+                "paths": {name: endpoint["paths"][:3] for name, endpoint in endpoints.items()},
+                "results": bench_http(
+                    port=port,
+                    endpoints=endpoints,
+                    levels=args.levels,
+                    seconds=args.seconds,
+                    warmup=0 if args.smoke else 3,
+                    tool=args.tool,
+                ),
+            }
+        finally:
+            stop_server(process)
+    results["targets"] = evaluate(results)
+    results["meta"]["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    results["meta"]["seconds"] = round(time.monotonic() - started, 1)
+    results["meta"]["load_average_end"] = [round(value, 2) for value in os.getloadavg()]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    (args.out / "results.md").write_text(markdown(results))
+    log(f"wrote {args.out / 'results.json'} and {args.out / 'results.md'}")
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
