@@ -44,7 +44,9 @@ class ApplicationFilter(filters.FilterSet):
         label=_("registration number, applicant's name or exact IIN"),
         max_length=100,
     )
-    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    # distinct=False: django-filter's default (True) makes every list a SELECT DISTINCT over all the
+    # columns, sorted before the page is cut; a filter on the row's own column cannot repeat a row.
+    status = filters.MultipleChoiceFilter(choices=Status.choices, distinct=False)
     service = _reference(Service, "service", _("service"))
     kind = _reference(ApplicationKind, "kind", _("kind"))
     topic = _reference(Topic, "topic", _("topic"))

@@ -199,7 +199,11 @@ class Visit(Versioned):
         ordering = ["-visited_at"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        indexes = [models.Index(fields=["center", "visited_at"])]
+        indexes = [
+            models.Index(fields=["center", "visited_at"]),
+            # The federation's reports: the visits of a period and who came, from the index alone.
+            models.Index(fields=["visited_at", "person"], name="visit_visited_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} — {timezone.localtime(self.visited_at):%Y-%m-%d %H:%M}"
@@ -303,6 +307,10 @@ class Application(Versioned):
             models.Index(fields=["center", "status", "due_on"]),
             models.Index(fields=["lawyer", "status", "due_on"]),
             models.Index(fields=["center", "decided_on"]),
+            # The federation-wide list's order (newest first), and the trend's received counts.
+            models.Index(fields=["-received_on", "-sequence"], name="application_newest_first"),
+            # The federation's reports: open or decided since a day, and the trend's positive counts.
+            models.Index(fields=["decided_on", "outcome"], name="application_decided"),
         ]
 
     def __str__(self) -> str:

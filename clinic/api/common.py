@@ -7,9 +7,11 @@ the view sets mix in ConditionalMixin, the person serializers mix in PersonalDat
 
 import logging
 import re
+from functools import cached_property
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import Paginator
 from django.db import IntegrityError, models
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -162,8 +164,51 @@ class StaffPermission(permissions.IsAuthenticated):
         return request.method in permissions.SAFE_METHODS or not request.user.is_read_only
 
 
+COUNT_LIMIT = 10_000
+
+
+class BoundedCountPaginator(Paginator):
+    """Django's paginator, counting at most COUNT_LIMIT rows: a list filtered to half a million cases
+    would otherwise be counted in full on every page. `capped` tells whether there were more."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, models.QuerySet):
+            return super().count
+        counted = self.object_list.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        self.capped = counted > COUNT_LIMIT
+        return min(counted, COUNT_LIMIT)
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=` and `?page_size=` (at most 100; the default is settings PAGE_SIZE)."""
+    """`?page=` and `?page_size=` (at most 100; the default is settings PAGE_SIZE). `count` is exact up
+    to COUNT_LIMIT; past it, it is COUNT_LIMIT and `count_capped` is true: narrow the filters to see
+    further than the first COUNT_LIMIT rows."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = BoundedCountPaginator
+
+    def get_paginated_response(self, data) -> Response:
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.count,
+                "count_capped": paginator.capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"] = {
+            "count": schema["properties"]["count"],
+            "count_capped": {"type": "boolean", "example": False},
+            **{name: value for name, value in schema["properties"].items() if name != "count"},
+        }
+        schema["required"] = [*schema.get("required", []), "count_capped"]
+        return schema

@@ -59,6 +59,13 @@ class ClinicViewSet(viewsets.GenericViewSet):
         """The record again, with what the list shows (a service returns a bare, fresh row)."""
         return self.get_queryset().get(pk=instance.pk)
 
+    def filter_queryset(self, queryset):
+        # The list's filters narrow lists only: a record's own URL already names it, and building the
+        # filter set (a deep copy of every filter and its form) is a third of a detail request's time.
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
 
 # Persons
 

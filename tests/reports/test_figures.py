@@ -321,5 +321,6 @@ def test_query_count_does_not_depend_on_the_number_of_cases(center, make_case, c
         )
     with_thirty = count_queries()
 
-    # then: 3 totals, 4 breakdowns, visits, disputes, prevented, trend, labels (+ by center)
-    assert with_one == with_thirty == (12 if center_report else 13)
+    # then: the cells (totals and every breakdown), the comparison, trend, visits, disputes, prevented,
+    # labels
+    assert with_one == with_thirty == 7
