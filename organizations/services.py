@@ -167,6 +167,32 @@ def statistical_return_save(
 
 
 @transaction.atomic
+def statistical_return_create(
+    *,
+    by: User,
+    year: int,
+    center: TerritorialCenter | None = None,
+    branch_union: BranchUnion | None = None,
+    **figures: int,
+) -> StatisticalReturn:
+    """Start the return of a center (or a branch union) for a year; a second one for the same scope and
+    year is refused, so that a "new" form or a POST never overwrites a draft someone else is entering."""
+    center, branch_union = _statistical_scope(by, center, branch_union)
+    statistics_rules.ensure_can_enter(by, center_id=center.pk if center else None)
+    scope = center if center is not None else branch_union
+    # The scope's row is the lock: a concurrent start of the same return waits here, then sees this one.
+    type(scope).objects.select_for_update().filter(pk=scope.pk).first()
+    if StatisticalReturn.objects.filter(center=center, branch_union=branch_union, year=year).exists():
+        raise ValidationError(
+            {
+                "year": _("%(scope)s already has a return for %(year)s: open it and change it there.")
+                % {"scope": scope, "year": year}
+            }
+        )
+    return statistical_return_save(by=by, year=year, center=center, branch_union=branch_union, **figures)
+
+
+@transaction.atomic
 def statistical_return_submit(
     *, statistical_return: StatisticalReturn, by: User, expected_version: int | None = None
 ) -> StatisticalReturn:
@@ -230,7 +256,10 @@ REPORTS_QUEUE = "reports"
 ERROR_TEXT_MAX = 2000
 
 
-def _queue_statistical_report_build(report_id: int, task_id: str) -> None:
+def _queue_statistical_report_build(report_id: int, task_id: str) -> str | None:
+    """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
+    from reports.services import queue_unavailable_note
+
     from .tasks import build_statistical_report  # the tasks module imports this one
 
     try:
@@ -238,13 +267,16 @@ def _queue_statistical_report_build(report_id: int, task_id: str) -> None:
         # the reminders (CELERY_TASK_ROUTES routes only reports.tasks.* there).
         build_statistical_report.apply_async(args=(report_id,), task_id=task_id, queue=REPORTS_QUEUE)
     except BrokerError as error:
-        # The row is committed by now: without this it would stay "queued" with no task behind it.
-        logger.exception("Could not queue the build of statistical report %s", report_id)
-        StatisticalReport.objects.filter(pk=report_id, task_id=task_id).update(
-            state=StatisticalReport.State.FAILED,
-            error=_("The build could not be queued: %s") % error,
-            updated_at=timezone.now(),
-        )
+        # The request is committed: it stays queued, with the note, and
+        # reports.services.queued_reports_resend sends it when the broker is back (as the outcome
+        # reports' builds).
+        logger.warning("Could not queue the build of statistical report %s: %s", report_id, error)
+        note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
+        StatisticalReport.objects.filter(
+            pk=report_id, task_id=task_id, state=StatisticalReport.State.QUEUED
+        ).update(error=note, updated_at=timezone.now())
+        return note
+    return None
 
 
 @transaction.atomic

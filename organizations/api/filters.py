@@ -12,6 +12,8 @@ from organizations.models import (
     Employer,
     PrimaryOrganization,
     RepresentativeOffice,
+    StatisticalReport,
+    StatisticalReturn,
     TerritorialCenter,
 )
 
@@ -21,6 +23,16 @@ class IdFilter(filters.NumberFilter):
     """A record id (an integer, not the decimal NumberFilter takes)."""
 
     field_class = forms.IntegerField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class YearFilter(filters.NumberFilter):
+    """A year: an integer within the column's range (the statistics' years are smallints)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(field_name="year", min_value=0, max_value=2**15 - 1, label=_("year"), **kwargs)
 
 
 def _center() -> filters.ModelChoiceFilter:
@@ -58,4 +70,32 @@ class PrimaryOrganizationFilter(filters.FilterSet):
 
     class Meta:
         model = PrimaryOrganization
+        fields = []
+
+
+class StatisticalReturnFilter(filters.FilterSet):
+    year = YearFilter()
+    center = _center()
+    branch_union = filters.ModelChoiceFilter(queryset=BranchUnion.objects.all(), label=_("branch union"))
+    state = filters.ChoiceFilter(choices=StatisticalReturn.State.choices, label=_("state"))
+    scope = filters.ChoiceFilter(
+        choices=(("center", _("territorial centers")), ("branch_union", _("branch unions"))),
+        method="of_scope",
+        label=_("kind of scope"),
+    )
+
+    class Meta:
+        model = StatisticalReturn
+        fields = []
+
+    def of_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.of_centers() if value == "center" else queryset.of_branch_unions()
+
+
+class StatisticalReportFilter(filters.FilterSet):
+    year = YearFilter()
+    state = filters.ChoiceFilter(choices=StatisticalReport.State.choices, label=_("state"))
+
+    class Meta:
+        model = StatisticalReport
         fields = []
