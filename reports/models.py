@@ -118,6 +118,14 @@ class Report(models.Model):
         )
 
     @property
+    def is_waiting_for_queue(self) -> bool:
+        """Recorded and queued, but its task not sent: the task queue was down (`error` holds the note)."""
+        # A request clears the error and a failed build is no longer queued: a queued report with an
+        # error is one whose task could not be sent (reports.services._queue_build); it is sent again
+        # by reports.services.queued_reports_resend.
+        return self.state == self.State.QUEUED and bool(self.error)
+
+    @property
     def is_stale(self) -> bool:
         """Queued or running for so long that its task must have been lost."""
         return (

@@ -2,17 +2,20 @@
 
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from organizations.models import TerritorialCenter, User
 
-from .models import Report
+from .models import STALE_AFTER, Report
 from .periods import Period, PeriodKind
 from .queries import report_figures
 from .rules import ensure_can_request_report
@@ -25,19 +28,30 @@ SCHEDULED_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
 ERROR_TEXT_MAX = 2000
 
 
-def _queue_build(report_id: int, task_id: str) -> None:
+def queue_unavailable_note(error: BaseException) -> str:
+    """The note of a build that waits for the task queue: kept on the queued report until it is sent."""
+    return _(
+        "Waiting for the task queue, which is unavailable: the build will be sent as soon as it is back "
+        "(%(error)s)."
+    ) % {"error": error}
+
+
+def _queue_build(report_id: int, task_id: str) -> str | None:
+    """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
     from .tasks import build_report  # the tasks module imports this one
 
     try:
         build_report.apply_async(args=(report_id,), task_id=task_id)
     except BrokerError as error:
-        # The row is committed by now: without this it would stay "queued" with no task behind it.
-        logger.exception("Could not queue the build of report %s", report_id)
-        Report.objects.filter(pk=report_id, task_id=task_id).update(
-            state=Report.State.FAILED,
-            error=_("The build could not be queued: %s") % error,
-            updated_at=timezone.now(),
+        # The request is committed: it stays queued, with the note, and queued_reports_resend() sends
+        # it when the broker is back. The broker settings make this fail in seconds, not minutes.
+        logger.warning("Could not queue the build of report %s: %s", report_id, error)
+        note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
+        Report.objects.filter(pk=report_id, task_id=task_id, state=Report.State.QUEUED).update(
+            error=note, updated_at=timezone.now()
         )
+        return note
+    return None
 
 
 def _queue(report: Report, *, by: User | None) -> Report:
@@ -49,9 +63,17 @@ def _queue(report: Report, *, by: User | None) -> Report:
         update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
     )
     report_id, task_id = report.pk, report.task_id
+
+    def send() -> None:
+        # Run before report_request returns (unless an outer transaction is open): the caller's
+        # instance then carries the note, so the page and the API can say the queue is down.
+        note = _queue_build(report_id, task_id)
+        if note:
+            report.error = note
+
     # robust: a failure while sending (or, in eager mode, while building: the row records it) must
     # not undo or break the caller's committed request.
-    transaction.on_commit(lambda: _queue_build(report_id, task_id), robust=True)
+    transaction.on_commit(send, robust=True)
     return report
 
 
@@ -109,6 +131,68 @@ def scheduled_reports_request(*, today: date) -> list[Report]:
                 continue
             queued.append(_queue(report, by=None))
     return queued
+
+
+# Builds to send again: those whose task never reached the broker (queued with the note of
+# _queue_build) and those whose task was lost on the way (queued or running for longer than any
+# build takes). The outcome reports and the federation's statistical report alike: both go to the
+# reports queue and share the states (queued, running, done, failed).
+
+
+@dataclass(frozen=True)
+class Resent:
+    sent: int
+    waiting: int  # claimed but not sent: the queue is still down, and each carries the note again
+
+
+def _resendable(now) -> Q:
+    waiting = Q(state=Report.State.QUEUED) & ~Q(error="")
+    lost = Q(state__in=(Report.State.QUEUED, Report.State.RUNNING), requested_at__lt=now - STALE_AFTER)
+    return waiting | lost
+
+
+@transaction.atomic
+def _claim(model: type[models.Model], now) -> list[tuple[int, str]]:
+    """Queue every waiting or lost build of `model` again under a new task id, before anything is sent."""
+    # skip_locked: a concurrent resend (or a build holding the row) keeps its rows; the new task id
+    # makes a late note or a late failure of the previous attempt miss the row. Once committed, the
+    # row is no longer "waiting", so the next resend leaves it alone unless sending fails again.
+    reports = list(model.objects.select_for_update(skip_locked=True).filter(_resendable(now)).order_by("pk"))
+    for report in reports:
+        report.state, report.error, report.attempts = Report.State.QUEUED, "", 0
+        report.requested_at, report.task_id = now, str(uuid.uuid4())
+        report.save(update_fields=["state", "error", "attempts", "requested_at", "task_id", "updated_at"])
+    return [(report.pk, report.task_id) for report in reports]
+
+
+def queued_reports_resend() -> Resent:
+    """Send the builds that wait for the task queue or whose task was lost; safe to run at any time."""
+    # Idempotent: a build sent twice is built once (report_build's row and advisory locks and its
+    # is_built check), and a run that finds nothing waiting sends nothing.
+    from organizations.models import StatisticalReport
+    from organizations.services import _queue_statistical_report_build
+
+    now = timezone.now()
+    claimed: list[tuple[type[models.Model], Callable[[int, str], str | None], int, str]] = [
+        (model, send, report_id, task_id)
+        for model, send in ((Report, _queue_build), (StatisticalReport, _queue_statistical_report_build))
+        for report_id, task_id in _claim(model, now)
+    ]
+    sent, note = 0, None
+    for model, send, report_id, task_id in claimed:
+        if note is None:
+            note = send(report_id, task_id)
+            if note is None:
+                sent += 1
+        else:
+            # The queue refused the previous one: record the rest as waiting without trying (with a
+            # broker that accepts connections but never answers, each try takes seconds).
+            model.objects.filter(pk=report_id, task_id=task_id, state=Report.State.QUEUED).update(
+                error=note, updated_at=timezone.now()
+            )
+    if claimed:
+        logger.info("Report builds sent again: %s of %s", sent, len(claimed))
+    return Resent(sent=sent, waiting=len(claimed) - sent)
 
 
 def _lock_build(report_id: int) -> None:

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
-from .services import report_build, scheduled_reports_request
+from .services import queued_reports_resend, report_build, scheduled_reports_request
 
 # acks_late + reject_on_worker_lost: a build whose worker dies is delivered again, which is safe as
 # report_build is idempotent. Back-off stays below the broker's visibility timeout (3600 s), or a
@@ -29,3 +29,10 @@ def build_report(report_id: int) -> None:
 def build_scheduled_reports() -> int:
     """Queue the reports of the last completed month, quarter and year (daily, from beat)."""
     return len(scheduled_reports_request(today=timezone.localdate()))
+
+
+@shared_task(**REPORT_TASK_OPTIONS)
+def resend_queued_reports() -> int:
+    """Send the builds that wait for the task queue or whose task was lost (every 5 minutes, from beat)."""
+    # Beat sends this only while the broker is up: the first run after an outage sends what waited.
+    return queued_reports_resend().sent

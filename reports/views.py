@@ -410,9 +410,24 @@ def report_build(request: HttpRequest) -> HttpResponse:
     if report is None:
         errors = [str(error) for errors in form.errors.values() for error in errors]
         messages.error(request, _("The report was not requested: %s") % " ".join(errors))
-    else:
+    elif not _said_if_waiting(request, report):
         messages.success(request, _("Report %s requested: it is being built.") % report)
     return _back(request)
+
+
+def _said_if_waiting(request: HttpRequest, report: Report) -> bool:
+    """Tell the user when the request is recorded but its build waits for the task queue."""
+    if not report.is_waiting_for_queue:
+        return False
+    messages.warning(
+        request,
+        _(
+            "Report %s requested, but the task queue is unavailable right now: the request is kept and the "
+            "report will be built as soon as the queue is back. There is no need to request it again."
+        )
+        % report,
+    )
+    return True
 
 
 def _visible_report(request: HttpRequest, pk: int) -> Report:
@@ -436,8 +451,10 @@ def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     if request.headers.get("HX-Request"):
+        # The row itself shows the note of a build that waits for the task queue.
         report = _visible_report(request, pk)
         return render(request, "reports/partials/report_row.html", {"report": report})
+    _said_if_waiting(request, report)
     return _back(request)
 
 

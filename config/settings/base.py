@@ -178,7 +178,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task not acknowledged within the visibility timeout is delivered again; time limits stay
 # well below it so a stuck task is killed before a second copy starts.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# Sending a task must fail within seconds when Redis is down, never hang a web request: socket
+# timeouts (redis-py waits forever by default, e.g. on a broker that accepts connections but never
+# answers) and one retry (a pooled connection broken by a Redis restart is replaced at once). A send
+# that fails leaves the report queued with a note; reports.tasks.resend_queued_reports sends it later.
+# socket_timeout stays well above the workers' BRPOP timeout (1 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=2.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
+    "max_retries": 1,  # connecting when sending (Connection.default_channel)
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 900
 # Report builds get their own queue so a burst of them (the 1st of the month) never delays the

@@ -35,6 +35,14 @@ class ReportSerializer(serializers.ModelSerializer):
             "attempts",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "error": {
+                "help_text": _(
+                    "Why the last build failed; on a queued report, the note that its build waits for "
+                    "the task queue (unavailable when it was requested) and is sent when it is back."
+                )
+            }
+        }
 
     def get_period_name(self, report: Report) -> str:
         return str(report.period)

@@ -66,6 +66,19 @@ class HtmlRenderer(_FileRenderer):
 NOT_BUILT = OpenApiResponse(
     ErrorSerializer, description="The report is not built (yet): nothing to download."
 )
+# 202 rather than 503 when the task queue is down: the request is recorded and will be carried out
+# without the client doing anything, which is what 202 says; a 503 would invite a retry that
+# changes nothing.
+QUEUED = OpenApiResponse(
+    s.ReportSerializer,
+    description=(
+        "Accepted: the report is queued (`state` is `queued`) and built in the background; poll the "
+        "report until `state` is `done` or `failed`. If the task queue is unavailable, the request is "
+        "still recorded and the answer is the same 202: `state` is `queued` and `error` holds a note "
+        "saying the build waits for the queue. It is sent automatically as soon as the queue is back; "
+        "there is no need to request it again."
+    ),
+)
 
 
 def _export_schema(summary: str, media_type: str) -> dict:
@@ -94,7 +107,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(
         summary="Request a report",
         request=s.ReportRequestSerializer,
-        responses={202: s.ReportSerializer},
+        responses={202: QUEUED},
     )
     def create(self, request):
         """Create the report of a scope and period (or queue it again); it is built in the background."""
@@ -103,7 +116,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report = services.report_request(**data.validated_data, by=request.user)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="Rebuild a report", request=None, responses={202: s.ReportSerializer})
+    @extend_schema(summary="Rebuild a report", request=None, responses={202: QUEUED})
     @action(detail=True, methods=["post"], filterset_class=None)
     def rebuild(self, request, pk=None):
         """Build the report again from the current data; the old figures stay until the new ones are in."""

@@ -65,6 +65,44 @@ def test_person_create_refuses_a_phone_that_is_not_kazakh(reception):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "phone",
+    ["+7٠١٢٣٤٥٦٧٨٩", "+7７０１２３４５６７８", "8 ٧٠١ ٢٣٤ ٥٦ ٧٨"],
+    ids=["arabic-indic digits", "fullwidth digits", "arabic-indic after 8"],
+)
+def test_person_create_refuses_a_phone_in_digits_a_search_would_not_find(reception, phone):
+    with pytest.raises(ValidationError) as excinfo:
+        services.person_create(by=reception, full_name="Aigerim Seitkali", phone=phone)
+
+    assert "phone" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_person_update_tidies_the_name_as_registration_does(reception):
+    # given
+    person = services.person_create(by=reception, full_name="Aigerim Seitkali")
+
+    # when
+    services.person_update(
+        person=person, by=reception, expected_version=person.version, full_name="  Nurlan   Abenov "
+    )
+
+    # then
+    person.refresh_from_db()
+    assert person.full_name == "Nurlan Abenov"
+
+
+@pytest.mark.django_db
+def test_person_update_refuses_a_blank_name(reception):
+    person = services.person_create(by=reception, full_name="Aigerim Seitkali")
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.person_update(person=person, by=reception, expected_version=person.version, full_name="   ")
+
+    assert "full_name" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
 def test_second_person_with_the_same_iin_in_the_center_is_refused_naming_the_first(reception):
     # given
     first = services.person_create(by=reception, full_name="Aigerim Seitkali", iin=VALID_IIN)
