@@ -12,6 +12,8 @@ from .models import (
     Document,
     LaborDispute,
     Note,
+    OnlineAttachment,
+    OnlineSubmission,
     Person,
     PreventedDispute,
     Visit,
@@ -27,3 +29,6 @@ auditlog.register(PreventedDispute)
 auditlog.register(Note)
 auditlog.register(Document, exclude_fields=["file", "token"])
 auditlog.register(DeadlineExtension)
+# The tracking code's hash stays out of the trail: the trail is read by more people than the table.
+auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"])
+auditlog.register(OnlineAttachment, exclude_fields=["file", "token"])

@@ -445,3 +445,55 @@ def _demo_disputes_create(
                 )
     LaborDispute.objects.bulk_create(disputes)
     PreventedDispute.objects.bulk_create(prevented)
+
+
+# The online reception: two questions sent from the public page this week, through the real service
+# (never in 2021: the published figures stay as they are).
+
+DEMO_ONLINE = (
+    {
+        "full_name": "Kassymova Dana",
+        "phone": "+77015550301",
+        "topic": "wages",
+        "question": "My employer has not paid my wages for two months. What can I do?",
+        "answer": "",
+    },
+    {
+        "full_name": "Omarov Serik",
+        "phone": "+77015550302",
+        "topic": "dismissal",
+        "question": "I was dismissed without notice yesterday. Is this lawful?",
+        "answer": (
+            "Dismissal at the employer's initiative needs a written notice (Labour Code, art. 52). Bring "
+            "the dismissal order to the reception: a claim for reinstatement must be filed within one month."
+        ),
+    },
+)
+
+
+@transaction.atomic
+def demo_online_create(*, staff: dict[str, User]) -> list[tuple[str, str]]:
+    """Two online questions for the figures center (one answered by the reception), once; returns
+    their (tracking code, phone) to print: only a hash of a code is stored."""
+    from . import online, services
+    from .models import OnlineSubmission, Topic
+
+    if OnlineSubmission.objects.exists():
+        return []
+    center = TerritorialCenter.objects.get(code=FIGURES_CENTER)
+    sent = []
+    for item in DEMO_ONLINE:
+        submission, code = services.online_submission_create(
+            center=center,
+            full_name=item["full_name"],
+            phone=item["phone"],
+            topic=Topic.objects.get(pk=item["topic"]),
+            question=item["question"],
+            consent=True,
+        )
+        if item["answer"]:
+            services.visit_answer_on_spot(
+                visit=submission.visit, by=staff["reception"], action_taken=item["answer"]
+            )
+        sent.append((online.tracking_code_display(code), item["phone"]))
+    return sent

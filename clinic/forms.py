@@ -100,6 +100,27 @@ class AnswerOnSpotForm(ActionForm):
         return services.visit_answer_on_spot(visit=target, by=by, action_taken=action_taken)
 
 
+class OnlineAnswerForm(AnswerOnSpotForm):
+    """The reception answers a question sent online: the applicant reads this on the tracking page."""
+
+    action_taken = forms.CharField(
+        label=_("Answer to the applicant"),
+        help_text=_("The applicant reads this answer on the online tracking page."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class PublicAnswerForm(ActionForm):
+    public_answer = forms.CharField(
+        label=_("Answer to the applicant online"),
+        help_text=_("Shown on the online tracking page once the case is decided."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def apply(self, *, target, by, public_answer):
+        return services.application_publish_answer(application=target, by=by, text=public_answer)
+
+
 class OpenCaseForm(ActionForm):
     service = forms.ModelChoiceField(Service.objects.filter(is_active=True), label=_("Service"))
     kind = forms.ModelChoiceField(ApplicationKind.objects.filter(is_active=True), label=_("Kind"))

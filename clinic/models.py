@@ -23,6 +23,7 @@ from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
     LaborDisputeQuerySet,
+    OnlineAttachmentQuerySet,
     PersonQuerySet,
     VisitQuerySet,
 )
@@ -189,8 +190,16 @@ class Visit(Versioned):
     question = models.TextField(_("question"), blank=True)
     action_taken = models.TextField(_("what was done"), blank=True)
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, default=Result.PENDING)
+    # Empty for a question the applicant sent through the public online reception: nobody on the
+    # staff registered it (its OnlineSubmission says who sent it and when they consented).
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("Empty for a question sent online by the applicant."),
     )
 
     objects = VisitQuerySet.as_manager()
@@ -280,6 +289,11 @@ class Application(Versioned):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decision = models.TextField(_("decision"), blank=True, help_text=_("The answer given to the applicant."))
+    public_answer = models.TextField(
+        _("public answer"),
+        blank=True,
+        help_text=_("The answer the applicant reads on the online tracking page once the case is decided."),
+    )
     recovered_kzt = models.DecimalField(_("money recovered, KZT"), **MONEY)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
@@ -412,6 +426,93 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# The public online reception
+
+
+def online_attachment_path(attachment: "OnlineAttachment", filename: str) -> str:
+    # Random stored name, as for documents: the name the sender gave is a column, never a path.
+    return f"online/{attachment.submission.center_id}/{attachment.submission_id}/{attachment.token}"
+
+
+class OnlineSubmission(models.Model):
+    """A question or application sent through the public page: who said they are who, their consent,
+    and the hash of the tracking code. The question itself is a Visit with the channel "online"."""
+
+    center = models.ForeignKey(
+        TerritorialCenter,
+        models.PROTECT,
+        related_name="online_submissions",
+        verbose_name=_("territorial center"),
+    )
+    visit = models.OneToOneField(
+        Visit, models.PROTECT, related_name="online_submission", verbose_name=_("visit")
+    )
+    # Only a hash: the code is shown once to the sender; the database alone cannot follow a submission.
+    tracking_hash = models.CharField(_("tracking code hash"), max_length=64, unique=True, editable=False)
+    # As the sender typed them (a matched person's record is not changed by an anonymous form).
+    full_name = models.CharField(_("full name"), max_length=255)
+    phone = models.CharField(_("phone"), max_length=20, validators=[validate_phone])
+    iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
+    email = models.EmailField(_("e-mail"), blank=True)
+    employer_name = models.CharField(_("employer"), max_length=255, blank=True)
+    due_on = models.DateField(_("answer expected by"))
+    consent_version = models.CharField(_("consent text version"), max_length=16)
+    consented_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("online submission")
+        verbose_name_plural = _("online submissions")
+        indexes = [models.Index(fields=["center", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} — {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class OnlineAttachment(models.Model):
+    """A document sent with an online submission; stored privately like a case's documents."""
+
+    submission = models.ForeignKey(OnlineSubmission, models.CASCADE, related_name="attachments")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=online_attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size, bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = OnlineAttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("online attachment")
+        verbose_name_plural = _("online attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RateLimitCounter(models.Model):
+    """Requests counted per scope, key (a keyed hash of an address or a phone) and fixed time window.
+    In the database, not in a per-process cache: every worker and every machine counts together."""
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key", "window_start"], name="one_counter_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="rate_limit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"
 
 
 class RegistrationCounter(models.Model):

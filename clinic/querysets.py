@@ -58,9 +58,13 @@ class VisitQuerySet(CenterScopedQuerySet):
 
     def with_list_relations(self) -> Self:
         """What a list of visits shows, in a fixed number of queries."""
-        return self.select_related("person", "channel", "registered_by", "application").prefetch_related(
-            "topics"
-        )
+        return self.select_related(
+            "person", "channel", "registered_by", "application", "online_submission"
+        ).prefetch_related("topics")
+
+    def online_pending(self) -> Self:
+        """Questions sent online that nobody at the reception has dealt with yet, oldest first."""
+        return self.filter(online_submission__isnull=False, result="pending").order_by("visited_at")
 
 
 class ApplicationQuerySet(CenterScopedQuerySet):
@@ -115,6 +119,12 @@ class ApplicationRelatedQuerySet(CenterScopedQuerySet):
     """Notes, documents, status changes and extensions belong to a center through their application."""
 
     center_lookup = "application__center"
+
+
+class OnlineAttachmentQuerySet(CenterScopedQuerySet):
+    """Documents sent online belong to a center through their submission."""
+
+    center_lookup = "submission__center"
 
 
 class LaborDisputeQuerySet(CenterScopedQuerySet):

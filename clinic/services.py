@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from organizations.models import (
 )
 from organizations.versioning import VersionConflict, locked, save_changes
 
-from . import rules, workdays
+from . import online, rules, throttle, workdays
 from .models import (
     TRANSITIONS,
     Application,
@@ -37,6 +37,8 @@ from .models import (
     Document,
     LaborDispute,
     Note,
+    OnlineAttachment,
+    OnlineSubmission,
     Outcome,
     Person,
     PreventedDispute,
@@ -65,6 +67,8 @@ def _center_of(user: User, center: TerritorialCenter | None) -> TerritorialCente
 
 
 def _normalized_person_fields(fields: dict) -> dict:
+    if "full_name" in fields:
+        fields["full_name"] = " ".join((fields["full_name"] or "").split())
     if "iin" in fields:
         fields["iin"] = normalize_identifier(fields["iin"] or "")
     if "phone" in fields:
@@ -88,6 +92,37 @@ def _ensure_iin_free(person: Person) -> None:
         )
 
 
+def _person_new(
+    *,
+    center: TerritorialCenter,
+    full_name: str,
+    iin: str = "",
+    phone: str = "",
+    email: str = "",
+    is_union_member: bool = False,
+    primary_organization: PrimaryOrganization | None = None,
+    employer: Employer | None = None,
+    public: bool = False,
+) -> Person:
+    """A new, validated, unsaved person: the checks of every way a person is registered.
+
+    `public`: typed into the public page, where a refusal must not tell whether an IIN is registered
+    (the caller looks the person up instead of refusing a duplicate)."""
+    person = Person(
+        center=center,
+        is_union_member=is_union_member,
+        primary_organization=primary_organization,
+        employer=employer,
+        **_normalized_person_fields({"full_name": full_name, "iin": iin, "phone": phone, "email": email}),
+    )
+    if public:
+        person.full_clean(validate_constraints=False)
+        return person
+    _ensure_iin_free(person)
+    person.full_clean()
+    return person
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -104,16 +139,16 @@ def person_create(
     """Register an applicant; a second person with the same IIN in the center is refused."""
     center = _center_of(by, center)
     rules.ensure_can_register(by, center)
-    person = Person(
+    person = _person_new(
         center=center,
-        full_name=" ".join(full_name.split()),
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
         is_union_member=is_union_member,
         primary_organization=primary_organization,
         employer=employer,
-        **_normalized_person_fields({"iin": iin, "phone": phone, "email": email}),
     )
-    _ensure_iin_free(person)
-    person.full_clean()
     with acting_as(by):
         person.save()
     return person
@@ -148,6 +183,22 @@ def person_update(*, person: Person, by: User, expected_version: int | None = No
 # Visits (public reception)
 
 
+def _visit_save(visit: Visit, topics: Iterable[Topic], actor: User | None) -> Visit:
+    """Validate and save a visit with its topics: the checks of every way a visit is recorded."""
+    topics = list(topics)
+    if not topics:
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    visit.full_clean()
+    if visit.visited_at > timezone.now():
+        raise ValidationError({"visited_at": _("A visit cannot be recorded in the future.")})
+    if visit.office and visit.office.center_id != visit.center_id:
+        raise ValidationError({"office": _("The office belongs to another center.")})
+    with acting_as(actor):
+        visit.save()
+        visit.topics.set(topics)
+    return visit
+
+
 @transaction.atomic
 def visit_register(
     *,
@@ -162,9 +213,6 @@ def visit_register(
 ) -> Visit:
     """Record who came, when, through which channel and about what."""
     rules.ensure_can_register(by, person.center)
-    topics = list(topics)
-    if not topics:
-        raise ValidationError({"topics": _("Choose at least one topic.")})
     visit = Visit(
         center_id=person.center_id,
         office=office or by.office,
@@ -175,15 +223,7 @@ def visit_register(
         visited_at=visited_at or timezone.now(),
         registered_by=by,
     )
-    visit.full_clean()
-    if visit.visited_at > timezone.now():
-        raise ValidationError({"visited_at": _("A visit cannot be recorded in the future.")})
-    if visit.office and visit.office.center_id != visit.center_id:
-        raise ValidationError({"office": _("The office belongs to another center.")})
-    with acting_as(by):
-        visit.save()
-        visit.topics.set(topics)
-    return visit
+    return _visit_save(visit, topics, by)
 
 
 def _ensure_visit_pending(visit: Visit) -> None:
@@ -519,14 +559,13 @@ _SIGNATURES = {
 }
 
 
-def _check_upload(upload: UploadedFile) -> str:
+def _check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Refuse files that are too large or not of an accepted type; return the sanitised name."""
     name = upload.name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-    if upload.size > settings.CLINIC_DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            {"file": _("The file is larger than %s.") % filesizeformat(settings.CLINIC_DOCUMENT_MAX_BYTES)}
-        )
+    max_bytes = max_bytes or settings.CLINIC_DOCUMENT_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ValidationError({"file": _("The file is larger than %s.") % filesizeformat(max_bytes)})
     if extension not in _SIGNATURES:
         raise ValidationError(
             {"file": _("Accepted file types: %s.") % ", ".join(sorted(_SIGNATURES))}, code="file_type"
@@ -680,3 +719,181 @@ def prevented_dispute_record(
     with acting_as(by):
         prevented.save()
     return prevented
+
+
+# The public online reception: a question sent by the applicant, with no staff user behind it
+
+
+def _online_person(
+    *, center: TerritorialCenter, full_name: str, iin: str, phone: str, email: str, employer: Employer | None
+) -> Person:
+    """The sender as a person of the center, found as the desk finds people (by IIN, then by phone)
+    or new. A found person's record is not changed: an anonymous form proves nothing about who
+    typed it; what was typed stays on the submission for the reception to compare."""
+    typed = _person_new(
+        center=center, full_name=full_name, iin=iin, phone=phone, email=email, employer=employer, public=True
+    )
+    if typed.iin:
+        same_iin = Person.objects.filter(center=center, iin=typed.iin).first()
+        if same_iin is not None:
+            return same_iin
+    # A phone is shared in families: the same phone is the same person only with the same name.
+    for candidate in Person.objects.filter(center=center, phone=typed.phone).exclude(phone="").order_by("pk"):
+        if candidate.full_name.casefold() == typed.full_name.casefold() and candidate.iin in ("", typed.iin):
+            return candidate
+    try:
+        with transaction.atomic(), acting_as(None):
+            typed.save()
+    except IntegrityError:
+        # The same IIN sent twice at the same moment: the other submission registered the person.
+        return Person.objects.get(center=center, iin=typed.iin)
+    return typed
+
+
+def _online_employer(center: TerritorialCenter, text: str) -> Employer | None:
+    """The employer the sender named, if it is registered in the center under that BIN or exact name."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    employers = Employer.objects.filter(center=center)
+    digits = normalize_identifier(text)
+    if len(digits) == 12 and digits.isdigit():
+        return employers.filter(bin=digits).first()
+    found = list(employers.filter(name__iexact=text)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _online_attachments_check(uploads: list[UploadedFile]) -> list[str]:
+    if len(uploads) > online.max_files():
+        raise ValidationError(
+            {"files": _("Attach at most %d files.") % online.max_files()}, code="too_many_files"
+        )
+    names = []
+    for upload in uploads:
+        try:
+            names.append(_check_upload(upload, max_bytes=online.max_file_bytes()))
+        except ValidationError as error:
+            raise ValidationError(
+                {"files": [f"{upload.name}: {message}" for message in error.messages]}
+            ) from error
+    return names
+
+
+@transaction.atomic
+def online_submission_create(
+    *,
+    center: TerritorialCenter,
+    full_name: str,
+    phone: str,
+    topic: Topic,
+    question: str,
+    consent: bool,
+    iin: str = "",
+    email: str = "",
+    employer_name: str = "",
+    office: RepresentativeOffice | None = None,
+    uploads: Iterable[UploadedFile] = (),
+) -> tuple[OnlineSubmission, str]:
+    """Receive a question sent through the public page: the person (found or new), a pending visit
+    with the channel "online" in the center's reception queue, the consent and the documents, all or
+    nothing. Returns the submission and its tracking code, which is stored only as a hash."""
+    uploads = list(uploads)
+    errors = {}
+    if not consent:
+        errors["consent"] = [_("Your consent is needed to consider your question.")]
+    if not question.strip():
+        errors["question"] = [_("Write your question.")]
+    if not phone.strip():
+        errors["phone"] = [_("Give a phone number: you need it to follow your question.")]
+    if office is not None and office.center_id != center.pk:
+        errors["office"] = [_("The office belongs to another center.")]
+    try:
+        original_names = _online_attachments_check(uploads)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    typed_phone = normalize_phone(phone)
+    # Counted in this transaction: a refused submission does not use up the phone's allowance.
+    try:
+        throttle.throttle_hit(limit=online.submit_limits()[1], value=typed_phone, now=now)
+    except throttle.Throttled as error:
+        raise ValidationError(
+            {"phone": _("Too many questions were sent with this phone number. Please try again later.")},
+            code="throttled",
+        ) from error
+    employer = _online_employer(center, employer_name)
+    person = _online_person(
+        center=center, full_name=full_name, iin=iin, phone=phone, email=email, employer=employer
+    )
+    visit = _visit_save(
+        Visit(
+            center=center,
+            office=office,
+            person=person,
+            employer=employer,
+            channel=Channel.objects.get(pk=Channel.ONLINE),
+            question=question.strip(),
+            visited_at=now,
+            registered_by=None,
+        ),
+        [topic],
+        None,
+    )
+    code = online.tracking_code_new()
+    written = ApplicationKind.objects.filter(pk=ApplicationKind.WRITTEN_APPLICATION).first()
+    submission = OnlineSubmission(
+        center=center,
+        visit=visit,
+        tracking_hash=online.tracking_hash(code),
+        full_name=" ".join(full_name.split()),
+        phone=typed_phone,
+        iin=normalize_identifier(iin or ""),
+        email=(email or "").strip().lower(),
+        employer_name=" ".join(employer_name.split())[:255],
+        # An online question is a written application: answered within its deadline (kinds.json).
+        due_on=due_date(written, timezone.localdate(now)) if written else timezone.localdate(now),
+        consent_version=online.CONSENT_VERSION,
+        consented_at=now,
+        created_at=now,
+    )
+    submission.full_clean(exclude=["visit"])
+    stored = []
+    try:
+        with acting_as(None):
+            submission.save()
+            for upload, original_name in zip(uploads, original_names, strict=True):
+                attachment = OnlineAttachment(
+                    submission=submission,
+                    token=secrets.token_hex(16),
+                    original_name=original_name,
+                    content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+                    size=upload.size,
+                )
+                attachment.file.save(attachment.token, upload, save=False)
+                stored.append(attachment.file)
+                attachment.save()
+    except Exception:
+        for file in stored:  # no rows, no files
+            file.delete(save=False)
+        raise
+    return submission, code
+
+
+@transaction.atomic
+def application_publish_answer(
+    *, application: Application, by: User, text: str, expected_version: int | None = None
+) -> Application:
+    """The answer the applicant reads on the online tracking page once the case is decided."""
+    rules.ensure_can_work(by, application)
+    application = locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
+    sent_online = OnlineSubmission.objects.filter(visit_id=application.visit_id).exists()
+    if not application.visit_id or not sent_online:
+        raise ValidationError(_("Only a case sent through the online reception has a public answer."))
+    if not text.strip():
+        raise ValidationError({"public_answer": _("Write the answer for the applicant.")})
+    application.public_answer = text.strip()
+    with acting_as(by):
+        return save_changes(application, ["public_answer"])

@@ -1,16 +1,29 @@
-"""The staff's web pages of the clinic."""
+"""The clinic's web pages: the staff's (reception desk, cases, documents) and the public online
+reception under /online/ (no account needed)."""
 
 from django.urls import path
 
-from . import views
+from . import public_views, views
 
 app_name = "clinic"
 
 urlpatterns = [
     path("reception/", views.reception, name="reception"),
     path("reception/persons/", views.person_search, name="person_search"),
+    path("reception/online/<int:pk>/", views.online_visit, name="online_visit"),
+    path("reception/online/<int:pk>/answer/", views.online_visit_answer, name="online_visit_answer"),
+    path("reception/online/<int:pk>/open-case/", views.online_visit_open_case, name="online_visit_open_case"),
+    path(
+        "reception/online/attachments/<int:pk>/download/",
+        views.online_attachment_download,
+        name="online_attachment_download",
+    ),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    # Public: anyone may send a question and follow it with the tracking code and the phone.
+    path("online/", public_views.online_question, name="online_question"),
+    path("online/sent/", public_views.online_sent, name="online_sent"),
+    path("online/track/", public_views.online_track, name="online_track"),
 ]

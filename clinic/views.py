@@ -30,7 +30,7 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
-from .models import TRANSITIONS, Application, Document, Person, Status, Visit
+from .models import TRANSITIONS, Application, Document, OnlineAttachment, Person, Status, Visit
 from .personal_data import log_full_record_access, mask_iin, mask_phone, sees_personal_data
 from .validators import normalize_phone
 
@@ -150,6 +150,12 @@ def reception(request: HttpRequest) -> HttpResponse:
     visits = (
         Visit.objects.visible_to(request.user).on_day(today).with_list_relations().order_by("-visited_at")
     )
+    online_pending = (
+        Visit.objects.visible_to(request.user)
+        .online_pending()
+        .select_related("person", "office", "online_submission")
+        .prefetch_related("topics", "online_submission__attachments")
+    )
     # Suggestions for the employer box; typing the name or the BIN works without them.
     employers = Employer.objects.visible_to(request.user).order_by("name").values_list("name", "bin")[:500]
     return render(
@@ -159,6 +165,7 @@ def reception(request: HttpRequest) -> HttpResponse:
             "form": form,
             "today": today,
             "visits": visits,
+            "online_pending": online_pending,
             "employers": employers,
             **results,
         },
@@ -174,6 +181,99 @@ def person_search(request: HttpRequest) -> HttpResponse:
     results = _search_results(request.user, request.GET.get("q", ""))
     # oob: the count above the list is a live region of the page, updated out of band.
     return render(request, "clinic/partials/person_results.html", {**results, "oob": True})
+
+
+# Questions sent online
+
+
+def _online_visit_or_404(request: HttpRequest, pk: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.visible_to(request.user)
+        .filter(online_submission__isnull=False)
+        .select_related("person", "person__employer", "office", "employer", "channel", "online_submission")
+        .prefetch_related("topics", "online_submission__attachments"),
+        pk=pk,
+    )
+
+
+def _render_online_visit(
+    request: HttpRequest, visit: Visit, forms_by_action: dict | None = None, status: int = 200
+) -> HttpResponse:
+    log_full_record_access(person=visit.person, user=request.user)  # the page shows the sender unmasked
+    pending = visit.result == Visit.Result.PENDING
+    forms_by_action = forms_by_action or {}
+    return render(
+        request,
+        "clinic/online/visit.html",
+        {
+            "visit": visit,
+            "submission": visit.online_submission,
+            "person": PersonCard.of(visit.person, request.user),
+            "application": getattr(visit, "application", None),
+            "answer_form": forms_by_action.get("answer")
+            or (forms.OnlineAnswerForm(target=visit, auto_id="answer-%s") if pending else None),
+            "case_form": forms_by_action.get("case")
+            or (
+                forms.OpenCaseForm(
+                    target=visit,
+                    auto_id="case-%s",
+                    initial={"service": "public_reception", "kind": "written_application"},
+                )
+                if pending
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+@staff_page
+@at_the_desk
+@require_GET
+def online_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A question sent online: what the sender typed, their documents, and the desk's two answers."""
+    return _render_online_visit(request, _online_visit_or_404(request, pk))
+
+
+@staff_page
+@at_the_desk
+@require_POST
+def online_visit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer the question at the desk: the sender reads the answer on the tracking page."""
+    visit = _online_visit_or_404(request, pk)
+    form = forms.OnlineAnswerForm(request.POST, target=visit, auto_id="answer-%s")
+    if form.perform(by=request.user) is not None:
+        messages.success(request, _("Answer recorded: the applicant can read it with the tracking code."))
+        return redirect("clinic:reception")
+    return _render_online_visit(request, visit, {"answer": form}, status=422)
+
+
+@staff_page
+@at_the_desk
+@require_POST
+def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a case from the question, as from a walk-in; the sender follows the case's status."""
+    visit = _online_visit_or_404(request, pk)
+    form = forms.OpenCaseForm(request.POST, target=visit, auto_id="case-%s")
+    application = form.perform(by=request.user)
+    if application is not None:
+        messages.success(request, _("Case %s opened.") % application.registration_number)
+        return redirect("clinic:case_detail", pk=application.pk)
+    return _render_online_visit(request, visit, {"case": form}, status=422)
+
+
+@staff_page
+@require_GET
+def online_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """A document sent online, as a download, to the staff who may see its center (another's: 404)."""
+    attachment = get_object_or_404(OnlineAttachment.objects.visible_to(request.user), pk=pk)
+    try:
+        file = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        file, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
+    )
 
 
 # Cases
@@ -222,6 +322,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 WORK, MANAGE = "work", "manage"
+
+
+def _sent_online(case: Application) -> bool:
+    """The case came from a question sent online (its visit has a submission; select_related'ed)."""
+    return case.visit is not None and hasattr(case.visit, "online_submission")
 
 
 @dataclass(frozen=True)
@@ -275,6 +380,14 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         MANAGE,
         available=lambda case: case.is_open and case.kind.extendable,
         initial=lambda case: {"applicant_notified_on": timezone.localdate()},
+    ),
+    "public_answer": CaseAction(
+        forms.PublicAnswerForm,
+        gettext_lazy("Answer to the applicant online"),
+        gettext_lazy("Answer saved: the applicant reads it on the tracking page once the case is decided."),
+        WORK,
+        available=lambda case: _sent_online(case),
+        initial=lambda case: {"public_answer": case.public_answer or case.decision},
     ),
     "reopen": CaseAction(
         forms.ReopenForm,
@@ -407,6 +520,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
             "employer",
             "registered_by",
             "visit",
+            "visit__online_submission",
         ),
         pk=pk,
     )
@@ -428,6 +542,7 @@ def _render_case(
         {
             "case": case,
             "person": PersonCard.of(case.person, request.user),
+            "submission": case.visit.online_submission if _sent_online(case) else None,
             "timeline": _timeline(case),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,

@@ -26,10 +26,13 @@ from rest_framework.test import APIClient
 from clinic import services
 from clinic.models import (
     Application,
+    Channel,
     DeadlineExtension,
     Document,
     LaborDispute,
     Note,
+    OnlineAttachment,
+    OnlineSubmission,
     Person,
     PreventedDispute,
     Status,
@@ -37,15 +40,19 @@ from clinic.models import (
     Visit,
 )
 from clinic.views import CASE_ACTIONS
+from organizations import services as organization_services
 from organizations.identifiers import make_bin, make_iin
 from organizations.models import (
     PrimaryOrganization,
     RegionalBranch,
     RepresentativeOffice,
     Role,
+    StatisticalReport,
+    StatisticalReturn,
     TerritorialCenter,
     User,
 )
+from organizations.views import RETURN_ACTIONS
 from reports.models import Report
 from reports.services import report_build
 from tests import factories
@@ -60,11 +67,31 @@ ROUTE_MODELS = {
     "clinic:case_detail": Application,
     "clinic:case_action": Application,
     "clinic:document_download": Document,
+    "clinic:online_visit": Visit,
+    "clinic:online_visit_answer": Visit,
+    "clinic:online_visit_open_case": Visit,
+    "clinic:online_attachment_download": OnlineAttachment,
     "admin:clinic_document_download": Document,
     "admin:reports_report_export": Report,
     "federation_center": TerritorialCenter,  # the federation's page of one center
+    "statistics:return_detail": StatisticalReturn,
+    "statistics:return_action": StatisticalReturn,
+    # The federation's annual report belongs to no center: every center's staff must be refused it.
+    "statistics:report_detail": StatisticalReport,
+    "statistics:report_row": StatisticalReport,
+    "statistics:report_print": StatisticalReport,
+    "statistics:report_download": StatisticalReport,
+    "organizations-api:statistical-report-detail": StatisticalReport,
+    "organizations-api:statistical-report-export-csv": StatisticalReport,
+    "organizations-api:statistical-report-export-xlsx": StatisticalReport,
+    "organizations-api:statistical-report-export-html": StatisticalReport,
 }
 PARAM_MODELS = {"document_pk": Document, "report_id": Report}
+# The public online reception (no account): sending a question and following it with its tracking code
+# and phone. Public by design, they name no record in their URLs; the walk still asks them, signed in
+# as center A, with B's identifiers as search terms (they are pages without parameters), and
+# test_the_public_pages_show_nothing_of_center_b asks them without an account, B's phone included.
+PUBLIC_ROUTES = {"clinic:online_question", "clinic:online_sent", "clinic:online_track"}
 # Other path parameters: every value a route accepts is tried.
 EXPORT_KINDS = ["csv", "xlsx", "html", "pdf"]
 REFUSED = {403, 404, 405}
@@ -179,6 +206,16 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         reason="Quillfeather extension",
         applicant_notified_on=timezone.localdate(),
     )
+    factories.channel(Channel.ONLINE)
+    submission, _code = services.online_submission_create(
+        center=center,
+        full_name="Quillfeather Online",
+        phone="+77019998866",
+        topic=factories.topic(),
+        question="Quillfeather online question",
+        consent=True,
+        uploads=[SimpleUploadedFile("quillfeather-online.pdf", b"%PDF-1.4 quillfeather online")],
+    )
     dispute = services.dispute_register(
         by=lawyer, employer=employer, subject="Quillfeather dispute subject", lawyer=lawyer
     )
@@ -191,7 +228,9 @@ def _build_center_b(tmp_path, settings) -> CenterB:
     report = report_build(report_id=report.pk)
     objects = {
         Person: [person],
-        Visit: [visit],
+        Visit: [visit, submission.visit],
+        OnlineSubmission: [submission],
+        OnlineAttachment: list(submission.attachments.all()),
         Application: [application],
         Note: list(Note.objects.filter(application=application)),
         Document: list(Document.objects.filter(application=application)),
@@ -206,12 +245,7 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         RegionalBranch: [regional],
         User: [reception, lawyer, manager, administrator],
     }
-    try:
-        from organizations.models import StatisticalReturn
-
-        objects[StatisticalReturn] = [StatisticalReturn.objects.create(center=center, year=2023)]
-    except (ImportError, TypeError):  # the statistics models are optional to this walk
-        pass
+    objects[StatisticalReturn] = [StatisticalReturn.objects.create(center=center, year=2023)]
     objects[LogEntry] = list(
         LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Application), object_pk=str(application.pk)
@@ -222,6 +256,7 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         iin,
         "+77019998877",
         "9998877",
+        "+77019998866",
         application.registration_number,
         "Beeswax",
         employer.bin,
@@ -229,7 +264,10 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         "bee-lawyer-zq",
     ]
     terms = [application.registration_number, iin, "+77019998877", "Quillfeather", employer.bin, "bee-"]
-    return CenterB(center, objects, {TerritorialCenter: [center]}, markers, terms)
+    annual_report = organization_services.statistical_report_request(year=2023, by=None)
+    organization_services.statistical_report_build(report_id=annual_report.pk)
+    scopes = {TerritorialCenter: [center], StatisticalReport: [annual_report]}
+    return CenterB(center, objects, scopes, markers, terms)
 
 
 def _snapshot(b: CenterB) -> dict:
@@ -284,6 +322,8 @@ def _extra_values(route: Route, param: str) -> list[str]:
     if param == "action" and route.is_admin:
         model = _admin_model(route)
         return list(getattr(admin.site._registry.get(model), "object_actions", {}) or ["x"])
+    if param == "action" and route.name.startswith("statistics:"):
+        return list(RETURN_ACTIONS)
     if param == "action":
         return list(CASE_ACTIONS)
     if param in ("kind", "file_format"):
@@ -466,6 +506,30 @@ def test_a_center_a_user_gets_nothing_of_center_b_from_any_url(role, tmp_path, s
     assert shown >= MIN_SHOWN_TO_OWN_STAFF[role]
 
 
+def test_the_public_pages_show_nothing_of_center_b(tmp_path, settings):
+    # given: center B with an online submission among its records, and someone without an account
+    b = _build_center_b(tmp_path, settings)
+    before = _snapshot(b)
+    anonymous = Client(REMOTE_ADDR="203.0.113.99")
+    routes = [route for route in all_routes() if route.name in PUBLIC_ROUTES]
+    assert {route.name for route in routes} == PUBLIC_ROUTES
+
+    # when: every public page, read with B's identifiers, and tracking tried with B's phone and wrong codes
+    for route in routes:
+        for term in b.terms:
+            response = anonymous.get(reverse(route.name), {param: term for param in LIST_PARAMS})
+            _check(response, reverse(route.name), "get", route, b, list_page=True, term=term)
+    track = next(route for route in routes if route.name == "clinic:online_track")
+    for code in ("ABCDE-FGHJK", "2222222222", b.objects[Application][0].registration_number):
+        response = anonymous.post("/online/track/", {"code": code, "phone": "+77019998866"})
+        # the form shows back what was typed into it: the echo is not a disclosure
+        _check(response, "/online/track/", "post", track, b, list_page=True, term=f"{code} +77019998866")
+        assert response.context["tracked"] is None
+
+    # then: nothing of B was shown (checked per request) and nothing of B changed
+    assert _snapshot(b) == before
+
+
 def test_the_walk_covers_every_kind_of_route():
     routes = all_routes()
     names = {route.name for route in routes}
@@ -474,6 +538,8 @@ def test_the_walk_covers_every_kind_of_route():
     for expected in (
         "clinic:case_detail",
         "clinic:document_download",
+        "clinic:online_visit",
+        "clinic:online_attachment_download",
         "clinic-api:person-detail",
         "clinic-api:application-decide",
         "clinic-api:application-document-download",
@@ -482,6 +548,11 @@ def test_the_walk_covers_every_kind_of_route():
         "admin:clinic_application_change",
         "admin:reports_report_change",
         "admin:organizations_user_change",
+        "statistics:return_detail",
+        "statistics:return_action",
+        "statistics:report_download",
+        "organizations-api:statistical-return-approve",
+        "organizations-api:statistical-report-export-xlsx",
     ):
         assert expected in names, expected
     assert len([r for r in routes if any(ID_PARAM.match(p) for p in r.params)]) >= 60

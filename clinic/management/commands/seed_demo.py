@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from clinic.demo import demo_cases_create
+from clinic.demo import demo_cases_create, demo_online_create
 from organizations.demo import (
     DEMO_PASSWORD,
     demo_organizations_create,
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         users = demo_staff_create()
         applications = demo_cases_create(staff=users)
         self.stdout.write(f"Employers: {employers}, applications: {applications}")
+        for code, phone in demo_online_create(staff=users):
+            self.stdout.write(f"Online question sent from /online/: tracking code {code}, phone {phone}")
         self.stdout.write(f"Statistical returns: {demo_statistics_create()}")
         # What the schedule does each day: last month's, quarter's and year's reports for every center
         # and the federation (built in-process without a broker, queued to the workers with one).
