@@ -295,8 +295,16 @@ def statistical_report_request(*, year: int, by: User | None) -> StatisticalRepo
         update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
     )
     report_id, task_id = report.pk, report.task_id
+
+    def send() -> None:
+        # Run before the request returns (unless an outer transaction is open): the caller's instance
+        # then carries the note, so the page and the API can say the queue is down.
+        note = _queue_statistical_report_build(report_id, task_id)
+        if note:
+            report.error = note
+
     # robust: a failure while sending must not undo or break the caller's committed request.
-    transaction.on_commit(lambda: _queue_statistical_report_build(report_id, task_id), robust=True)
+    transaction.on_commit(send, robust=True)
     return report
 
 

@@ -122,6 +122,7 @@ def test_requests_while_redis_is_down_are_kept_and_built_once_when_it_is_back(re
     assert WAITING_NOTE in answer.json()["error"]
     assert statistics.status_code == 202, statistics.content
     assert statistics.json()["state"] == "queued"
+    assert WAITING_NOTE in statistics.json()["error"]
     # and the requests are recorded: queued, with the note, not failed
     web_report = Report.objects.get(center=center, period_start=LAST_MONTH.start)
     api_report = Report.objects.get(pk=answer.json()["id"])
