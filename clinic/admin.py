@@ -24,6 +24,8 @@ from .models import (
     Document,
     LaborDispute,
     Note,
+    OnlineAttachment,
+    OnlineSubmission,
     Outcome,
     Person,
     PreventedDispute,
@@ -215,6 +217,52 @@ class VisitAdmin(ServiceBackedAdmin):
 
 
 # Applications
+
+
+class OnlineAttachmentInline(ReadOnlyInline):
+    model = OnlineAttachment
+    fields = ("original_name", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+
+@admin.register(OnlineSubmission)
+class OnlineSubmissionAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
+    """What was sent through the public page, as typed, with the consent: read-only, since the sender
+    cannot be asked again; the reception works the question through its visit."""
+
+    list_display = ("created_at", "full_name", "phone", "center", "visit_result", "due_on")
+    list_filter = ("center", "visit__result", "created_at")
+    search_fields = ("full_name", "phone", "=iin")
+    list_select_related = ("center", "visit")
+    fields = (
+        "center",
+        "visit",
+        "full_name",
+        "phone",
+        "iin",
+        "email",
+        "employer_name",
+        "due_on",
+        "consent_version",
+        "consented_at",
+        "created_at",
+    )
+    readonly_fields = fields
+    inlines = [OnlineAttachmentInline]
+    show_auditlog_history_link = True
+
+    @admin.display(description=_("result"), ordering="visit__result")
+    def visit_result(self, submission: OnlineSubmission) -> str:
+        return submission.visit.get_result_display()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class StatusChangeInline(ReadOnlyInline):

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from clinic import services
-from clinic.models import Application, Person, Status
+from clinic.models import Application, Person, Status, Topic
 from organizations.models import Role
 from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, outcome
 
@@ -174,3 +174,41 @@ def test_a_center_administrator_manages_only_own_staff_and_cannot_grant_superuse
 
     page = client.get(f"/admin/organizations/user/{administrator.pk}/change/")
     assert 'name="is_superuser"' not in page.text
+
+
+def test_a_manager_reads_the_centers_online_submissions_and_cannot_change_them(
+    client, center, other_center, manager, settings, tmp_path
+):
+    # given: a question sent online to each center
+    settings.MEDIA_ROOT = tmp_path
+    topic = Topic.objects.first()
+    own, _code = services.online_submission_create(
+        center=center,
+        full_name="Aigerim Online",
+        phone="+77015550101",
+        topic=topic,
+        question="?",
+        consent=True,
+    )
+    other, _code = services.online_submission_create(
+        center=other_center,
+        full_name="Other Center",
+        phone="+77015550102",
+        topic=topic,
+        question="?",
+        consent=True,
+    )
+    login(client, manager)
+
+    # when
+    listing = client.get("/admin/clinic/onlinesubmission/")
+    page = client.get(f"/admin/clinic/onlinesubmission/{own.pk}/change/")
+
+    # then: the own center's submission, read-only; the other center's is not found; nothing is added
+    assert listing.status_code == 200
+    assert "Aigerim Online" in listing.text
+    assert "Other Center" not in listing.text
+    assert page.status_code == 200
+    assert 'name="full_name"' not in page.text
+    assert client.get(f"/admin/clinic/onlinesubmission/{other.pk}/change/").status_code == 302
+    assert client.get("/admin/clinic/onlinesubmission/add/").status_code == 403
