@@ -33,16 +33,12 @@ CONSENT_TEXT = gettext_lazy(
 )
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def max_files() -> int:
-    return _setting("CLINIC_ONLINE_MAX_FILES", 3)
+    return settings.CLINIC_ONLINE_MAX_FILES
 
 
 def max_file_bytes() -> int:
-    return _setting("CLINIC_ONLINE_FILE_MAX_BYTES", 5 * 2**20)
+    return settings.CLINIC_ONLINE_FILE_MAX_BYTES
 
 
 def max_request_bytes() -> int:
@@ -52,16 +48,18 @@ def max_request_bytes() -> int:
 
 def submit_limits() -> tuple[Limit, Limit]:
     """Form posts per address (every attempt counts), and submissions accepted per phone."""
-    per_address = _setting("CLINIC_ONLINE_SUBMIT_PER_ADDRESS", (20, 3600))
-    per_phone = _setting("CLINIC_ONLINE_SUBMIT_PER_PHONE", (3, 24 * 3600))
-    return Limit("online-submit-address", *per_address), Limit("online-submit-phone", *per_phone)
+    return (
+        Limit("online-submit-address", *settings.CLINIC_ONLINE_SUBMIT_PER_ADDRESS),
+        Limit("online-submit-phone", *settings.CLINIC_ONLINE_SUBMIT_PER_PHONE),
+    )
 
 
 def track_limits() -> tuple[Limit, Limit]:
     """Tracking look-ups per address, and failed look-ups per phone (whatever code was typed)."""
-    per_address = _setting("CLINIC_ONLINE_TRACK_PER_ADDRESS", (20, 3600))
-    failed_per_phone = _setting("CLINIC_ONLINE_TRACK_FAILED_PER_PHONE", (5, 3600))
-    return Limit("online-track-address", *per_address), Limit("online-track-failed-phone", *failed_per_phone)
+    return (
+        Limit("online-track-address", *settings.CLINIC_ONLINE_TRACK_PER_ADDRESS),
+        Limit("online-track-failed-phone", *settings.CLINIC_ONLINE_TRACK_FAILED_PER_PHONE),
+    )
 
 
 def client_address(request: HttpRequest) -> str:

@@ -219,3 +219,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 CLINIC_DOCUMENT_MAX_BYTES = env.int("CLINIC_DOCUMENT_MAX_BYTES", default=10 * 2**20)
+
+# The public online reception (clinic/online.py): files a sender may attach, and the limits as
+# (requests, seconds), counted in the database so that every web worker shares them.
+CLINIC_ONLINE_MAX_FILES = env.int("CLINIC_ONLINE_MAX_FILES", default=3)
+CLINIC_ONLINE_FILE_MAX_BYTES = env.int("CLINIC_ONLINE_FILE_MAX_BYTES", default=5 * 2**20)
+CLINIC_ONLINE_SUBMIT_PER_ADDRESS = (20, 3600)  # form posts, every attempt counts
+CLINIC_ONLINE_SUBMIT_PER_PHONE = (3, 24 * 3600)  # questions accepted
+CLINIC_ONLINE_TRACK_PER_ADDRESS = (20, 3600)  # tracking look-ups
+CLINIC_ONLINE_TRACK_FAILED_PER_PHONE = (5, 3600)  # failed look-ups, whatever code was typed
