@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -33,6 +34,7 @@ from clinic.models import (
 )
 from config.wsgi import application
 from organizations.models import BranchUnion, RepresentativeOffice, Role, TerritorialCenter
+from organizations.services import statistical_return_create
 from tests.api.support import new_employer
 from tests.factories import PersonFactory, PrimaryOrganizationFactory, StaffFactory
 
@@ -81,7 +83,16 @@ class World:
         prevented = services.prevented_dispute_record(
             by=self.manager, employer=employer, prevented_on=case.received_on, how="Talks with the employer."
         )
-        self.versioned = {"persons": person, "visits": visit, "applications": case, "labor-disputes": dispute}
+        statistical_return = statistical_return_create(
+            by=self.manager, year=timezone.localdate().year - 1, members=1200, employed=2000
+        )
+        self.versioned = {
+            "persons": person,
+            "visits": visit,
+            "applications": case,
+            "labor-disputes": dispute,
+            "statistical-returns": statistical_return,
+        }
         self.path_ids = {
             **{resource: record.pk for resource, record in self.versioned.items()},
             "prevented-disputes": prevented.pk,
