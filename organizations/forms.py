@@ -61,7 +61,7 @@ def errors_by_field(error: ValidationError, fields: set[str]) -> dict[str | None
     return result
 
 
-# Organization statistics: the forms of organizations.views; every write is a service of
+# Organization statistics: the forms of organizations.statistics.views; every write is a service of
 # organizations.services, checked against organizations.statistics.rules.
 
 FIGURE_GROUPS = (

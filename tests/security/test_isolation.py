@@ -52,7 +52,7 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
-from organizations.views import RETURN_ACTIONS
+from organizations.statistics.views import RETURN_ACTIONS
 from reports.models import Report
 from reports.services import report_build
 from tests import factories

@@ -1,0 +1,419 @@
+"""The pages of the organization statistics, under /statistics/: the yearly returns (entered by a
+center's manager, approved by the federation, then locked) and the federation's annual report."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.views import staff_page
+
+from .. import forms
+from ..api.filters import StatisticalReturnFilter
+from ..models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn, User
+from . import exports
+from . import rules as statistics_rules
+
+# Organization statistics: the centers' yearly returns (entered by a center's manager, approved by the
+# federation, then locked) and the federation's annual report. Thin views: each starts from
+# visible_to (another center's return is a 404) and lets a form call the service, which refuses what
+# organizations.statistics.rules forbid; a refusal comes back as an error next to its field.
+
+RETURNS_PER_PAGE = 25
+REPORT_DOWNLOADS = {
+    "csv": exports.statistical_report_csv,
+    "xlsx": exports.statistical_report_xlsx,
+    "html": exports.statistical_report_html,
+}
+
+
+def _allowed(check, *args, **kwargs) -> bool:
+    try:
+        check(*args, **kwargs)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _ensure_statistics(user: User) -> None:
+    """The returns' pages: a center's managers (and administrators) and federation staff."""
+    if user.sees_all_centers or (user.role in STATISTICS_ROLES and user.center_id is not None):
+        return
+    raise PermissionDenied(
+        _("Statistical returns are entered by a center's manager and checked by the federation.")
+    )
+
+
+def _ensure_federation(user: User) -> None:
+    if not user.sees_all_centers:
+        raise PermissionDenied(_("The annual statistical report is read by federation staff."))
+
+
+def _may_enter(user: User, center_id: int | None) -> bool:
+    return _allowed(statistics_rules.ensure_can_enter, user, center_id=center_id)
+
+
+@staff_page
+@require_GET
+def statistical_return_list(request: HttpRequest) -> HttpResponse:
+    """The returns of the user's scope (a center's, or every one for the federation), filtered by year,
+    state and scope; with the way to enter a new one for those who may."""
+    user = request.user
+    _ensure_statistics(user)
+    visible = StatisticalReturn.objects.visible_to(user)
+    filters = StatisticalReturnFilter(
+        request.GET or None, queryset=visible.select_related("center", "branch_union")
+    )
+    page = Paginator(filters.qs, RETURNS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organizations/statistical_return_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "federation": user.sees_all_centers,
+            "may_enter": _may_enter(user, user.center_id),
+            "this_year": timezone.localdate().year,
+            "default_year": timezone.localdate().year - 1,  # a return reports a completed year
+            "may_review": _allowed(statistics_rules.ensure_can_review, user),
+        },
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def statistical_return_create(request: HttpRequest) -> HttpResponse:
+    """Enter a new return: the year and the figures (the shares are derived, never typed)."""
+    user = request.user
+    _ensure_statistics(user)
+    statistics_rules.ensure_can_enter(user, center_id=user.center_id)
+    form = forms.StatisticalReturnCreateForm(request.POST or None, user=user, initial=_year_initial(request))
+    if request.method == "POST":
+        statistical_return = form.perform(by=user)
+        if statistical_return is not None:
+            messages.success(request, _("Return %s saved as a draft.") % statistical_return)
+            return redirect("statistics:return_detail", pk=statistical_return.pk)
+    return render(
+        request,
+        "organizations/statistical_return_form.html",
+        {"form": form, "derived": form.preview()},
+        status=422 if form.errors else 200,
+    )
+
+
+def _year_initial(request: HttpRequest) -> dict:
+    year = request.GET.get("year", "")
+    return {"year": int(year)} if year.isdigit() and len(year) == 4 else {}
+
+
+@staff_page
+@require_GET
+def statistical_return_derived(request: HttpRequest) -> HttpResponse:
+    """The derived shares of the figures typed so far (an htmx partial of the entry form): nothing saved."""
+    _ensure_statistics(request.user)
+    preview = forms.DerivedFiguresForm(request.GET).preview()
+    return render(request, "organizations/partials/derived_figures.html", {"figures": preview})
+
+
+@dataclass(frozen=True)
+class ReturnAction:
+    """One action of a return's page: its form, who may use it (a rule), and in which state."""
+
+    form_class: type[forms.ActionForm]
+    title: Promise
+    done: Promise
+    rule: Callable[[User, StatisticalReturn], None]
+    state: str
+    button_class: str = ""
+
+
+def _enter(user: User, statistical_return: StatisticalReturn) -> None:
+    statistics_rules.ensure_can_enter(user, center_id=statistical_return.center_id)
+
+
+def _review(user: User, statistical_return: StatisticalReturn) -> None:
+    statistics_rules.ensure_can_review(user)
+
+
+RETURN_ACTIONS: dict[str, ReturnAction] = {
+    "submit": ReturnAction(
+        forms.StatisticalReturnSubmitForm,
+        gettext_lazy("Submit to the federation"),
+        gettext_lazy("Return submitted: the federation will check it."),
+        _enter,
+        StatisticalReturn.State.DRAFT,
+    ),
+    "approve": ReturnAction(
+        forms.StatisticalReturnApproveForm,
+        gettext_lazy("Approve"),
+        gettext_lazy("Return approved: it is locked now."),
+        _review,
+        StatisticalReturn.State.SUBMITTED,
+    ),
+    "return": ReturnAction(
+        forms.StatisticalReturnToDraftForm,
+        gettext_lazy("Return to draft"),
+        gettext_lazy("Return sent back to the center for corrections."),
+        _review,
+        StatisticalReturn.State.SUBMITTED,
+        "secondary",
+    ),
+}
+
+
+def _return_or_404(request: HttpRequest, pk: int) -> StatisticalReturn:
+    return get_object_or_404(
+        StatisticalReturn.objects.visible_to(request.user).select_related(
+            "center", "branch_union", "submitted_by", "approved_by", "returned_by"
+        ),
+        pk=pk,
+    )
+
+
+def _offered(
+    user: User, statistical_return: StatisticalReturn
+) -> dict[str, tuple[ReturnAction, forms.ActionForm]]:
+    """The actions this user may take on the return as it is now, with their blank forms."""
+    return {
+        slug: (action, action.form_class(target=statistical_return, auto_id=f"{slug}-%s"))
+        for slug, action in RETURN_ACTIONS.items()
+        if statistical_return.state == action.state and _allowed(action.rule, user, statistical_return)
+    }
+
+
+def _render_return(
+    request: HttpRequest,
+    statistical_return: StatisticalReturn,
+    *,
+    form: forms.StatisticalReturnFiguresForm | None = None,
+    offered: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    editable = statistical_return.state == StatisticalReturn.State.DRAFT and _may_enter(
+        user, statistical_return.center_id
+    )
+    if form is None and editable:
+        form = forms.StatisticalReturnFiguresForm(target=statistical_return)
+    offered = _offered(user, statistical_return) if offered is None else offered
+    return render(
+        request,
+        "organizations/statistical_return_detail.html",
+        {
+            "statistical_return": statistical_return,
+            "form": form,
+            "derived": form.preview() if form is not None and form.is_bound else statistical_return,
+            "groups": [
+                (
+                    title,
+                    [
+                        (StatisticalReturn._meta.get_field(name), getattr(statistical_return, name))
+                        for name in names
+                    ],
+                )
+                for title, names in forms.FIGURE_GROUPS
+            ],
+            "actions": [(slug, action, action_form) for slug, (action, action_form) in offered.items()],
+        },
+        status=status,
+    )
+
+
+@staff_page
+@require_http_methods(["GET", "POST"])
+def statistical_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A return: its figures (a form while it is a draft the user may enter), the derived shares, its
+    history and the actions this user may take now. POST saves the draft's figures."""
+    statistical_return = _return_or_404(request, pk)
+    if request.method == "GET":
+        return _render_return(request, statistical_return)
+    _enter(request.user, statistical_return)  # 403 before the body is read
+    form = forms.StatisticalReturnFiguresForm(request.POST, target=statistical_return)
+    if form.perform(by=request.user) is not None:
+        messages.success(request, _("Return %s saved.") % statistical_return)
+        return redirect("statistics:return_detail", pk=statistical_return.pk)
+    return _render_return(request, statistical_return, form=form, status=422)
+
+
+@staff_page
+@require_POST
+def statistical_return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, approve or return to draft; back to the return with a message, or its page with the errors."""
+    statistical_return = _return_or_404(request, pk)
+    spec = RETURN_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    spec.rule(request.user, statistical_return)  # 403 with the rule's reason
+    offered = _offered(request.user, statistical_return)
+    if action not in offered:
+        messages.warning(
+            request,
+            _("“%s” is not possible for the return as it is now; the page shows what is.") % spec.title,
+        )
+        return redirect("statistics:return_detail", pk=statistical_return.pk)
+    form = spec.form_class(request.POST, target=statistical_return, auto_id=f"{action}-%s")
+    if form.perform(by=request.user) is not None:
+        messages.success(request, str(spec.done))
+        return redirect("statistics:return_detail", pk=statistical_return.pk)
+    offered[action] = (spec, form)
+    return _render_return(request, statistical_return, offered=offered, status=422)
+
+
+# The federation's annual statistical report
+
+
+def _visible_report(request: HttpRequest, pk: int) -> StatisticalReport:
+    return get_object_or_404(StatisticalReport.objects.visible_to(request.user), pk=pk)
+
+
+def _is_built(report: StatisticalReport) -> bool:
+    return report.state == StatisticalReport.State.DONE and bool(report.figures)
+
+
+@staff_page
+@require_GET
+def statistical_report_list(request: HttpRequest) -> HttpResponse:
+    """The annual reports, one per year, with their build state and downloads; build one on demand."""
+    _ensure_federation(request.user)
+    return render(
+        request,
+        "organizations/statistical_report_list.html",
+        {
+            "reports": StatisticalReport.objects.visible_to(request.user),
+            "build_form": forms.StatisticalReportBuildForm(),
+        },
+    )
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("statistics:report_list")
+    return redirect(target)
+
+
+@staff_page
+@require_POST
+def statistical_report_build(request: HttpRequest) -> HttpResponse:
+    """Request the report of a year (built in the background); back to the page it was asked from."""
+    _ensure_federation(request.user)
+    form = forms.StatisticalReportBuildForm(request.POST)
+    report = form.perform(by=request.user)
+    if report is None:
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, _("The report was not requested: %s") % " ".join(errors))
+    else:
+        messages.success(request, _("%s requested: it is being built.") % report)
+    if request.headers.get("HX-Request"):  # the Retry or Rebuild button of a row
+        if report is not None:
+            return render(request, "organizations/partials/statistical_report_row.html", {"report": report})
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # the whole page again, with the message saying why
+        return response
+    return _back(request)
+
+
+@staff_page
+@require_GET
+def statistical_report_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One report's row (an htmx partial): it polls itself while the build is under way."""
+    report = _visible_report(request, pk)
+    response = render(request, "organizations/partials/statistical_report_row.html", {"report": report})
+    polled_from = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    if _is_built(report) and polled_from == reverse("statistics:report_detail", args=[report.pk]):
+        response["HX-Refresh"] = "true"  # the report's own page waited for the build: show the figures
+    return response
+
+
+def shown(value: int | str | None) -> str:
+    """A figure as the report page shows it: counts grouped by thousands, shares (stored as strings)
+    as they are, "—" for none."""
+    if value is None:
+        return "—"
+    return number_format(value, force_grouping=True) if isinstance(value, int) else str(value)
+
+
+def change_text(change: dict, *, share: bool = False) -> str:
+    """A change against the year before as the federation's reports word it: "down 10,382, or 0.6%"."""
+    absolute = change.get("absolute")
+    if absolute is None:
+        return "—"
+    if share:
+        points = Decimal(absolute)
+        if not points:
+            return _("unchanged")
+        template = _("up %(points)s points") if points > 0 else _("down %(points)s points")
+        return template % {"points": abs(points)}
+    if not absolute:
+        return _("unchanged")
+    values = {"count": shown(abs(absolute)), "percent": (change.get("percent") or "").lstrip("-")}
+    if not values["percent"]:
+        return (_("up %(count)s") if absolute > 0 else _("down %(count)s")) % values
+    return (
+        _("up %(count)s, or %(percent)s%%") if absolute > 0 else _("down %(count)s, or %(percent)s%%")
+    ) % values
+
+
+@staff_page
+@require_GET
+def statistical_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The annual report: the headline, the federation's figures against the year before, coverage, and
+    the tables of centers and branch unions; the build's progress while it is not built."""
+    report = _visible_report(request, pk)
+    context = {"report": report, "built": _is_built(report)}
+    if context["built"]:
+        context.update(exports.statistical_report_print_context(report))
+        for line in context["federation"]:
+            line["cells"] = [shown(line["value"]), shown(line["change"]["earlier"])]
+            line["change_text"] = change_text(line["change"], share=line["is_share"])
+        for row in [*context["centers"], *context["branch_unions"]]:
+            row["cells"] = [shown(value) for value in row["values"]]
+            row["members_change_text"] = change_text(row["members_change"])
+    return render(request, "organizations/statistical_report_detail.html", context)
+
+
+@staff_page
+@require_GET
+def statistical_report_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable page of a built report, in the browser."""
+    report = _visible_report(request, pk)
+    if not _is_built(report):
+        raise Http404(_("The report is not built yet."))
+    return render(
+        request,
+        "organizations/statistical_report_print.html",
+        exports.statistical_report_print_context(report),
+    )
+
+
+@staff_page
+@require_GET
+def statistical_report_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """A built report as a CSV, XLSX or HTML file."""
+    export = REPORT_DOWNLOADS.get(file_format)
+    if export is None:
+        raise Http404
+    report = _visible_report(request, pk)
+    if not _is_built(report):
+        raise Http404(_("The report is not built yet."))
+    file = export(report)
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+    return response
