@@ -8,39 +8,16 @@ from django.core.management import call_command
 from organizations import services
 from organizations.models import Role, StatisticalReport, StatisticalReturn
 from tests.factories import StaffFactory
+from tests.organizations.support import FIGURES
 
 pytestmark = pytest.mark.django_db
 
-FIGURES = {
-    "members": 100_812,
-    "employed": 324_155,
-    "primary_organizations": 932,
-    "new_primary_organizations": 82,
-    "new_organization_members": 7_394,
-    "large_enterprises": 125,
-    "medium_enterprises": 535,
-    "small_enterprises": 24_469,
-    "collective_agreements": 17_087,
-    "agreements_concluded": 5_912,
-    "employees_covered": 231_480,
-    "members_covered": 88_917,
-    "labor_protection_councils": 610,
-    "technical_inspectors": 932,
-    "workplace_accidents": 26,
-    "vision_zero_enterprises": 52,
-}
 CHANGELIST = "/admin/organizations/statisticalreturn/"
 
 
 @pytest.fixture(autouse=True)
 def role_groups(db):
     call_command("seed_reference", verbosity=0)
-
-
-@pytest.fixture
-def submitted(manager):
-    draft = services.statistical_return_save(by=manager, year=2021, **FIGURES)
-    return services.statistical_return_submit(statistical_return=draft, by=manager)
 
 
 def login(client, user):

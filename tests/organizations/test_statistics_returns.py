@@ -11,49 +11,9 @@ from clinic.services import VersionConflict
 from organizations import services
 from organizations.models import Role, StatisticalReturn
 from tests.factories import BranchUnionFactory, StaffFactory
+from tests.organizations.support import FIGURES, YEAR
 
 pytestmark = pytest.mark.django_db
-
-# Almaty Region's published 2021 figures (DOMAIN.md): consistent, so every check passes.
-FIGURES = {
-    "members": 100_812,
-    "employed": 324_155,
-    "primary_organizations": 932,
-    "new_primary_organizations": 82,
-    "new_organization_members": 7_394,
-    "large_enterprises": 125,
-    "medium_enterprises": 535,
-    "small_enterprises": 24_469,
-    "collective_agreements": 17_087,
-    "agreements_concluded": 5_912,
-    "employees_covered": 231_480,
-    "members_covered": 88_917,
-    "labor_protection_councils": 610,
-    "technical_inspectors": 932,
-    "workplace_accidents": 26,
-    "vision_zero_enterprises": 52,
-}
-YEAR = 2021
-
-
-@pytest.fixture
-def federation_admin():
-    return StaffFactory(role=Role.ADMINISTRATOR, center=None, is_superuser=True)
-
-
-@pytest.fixture
-def draft(manager):
-    return services.statistical_return_save(by=manager, year=YEAR, **FIGURES)
-
-
-@pytest.fixture
-def submitted(draft, manager):
-    return services.statistical_return_submit(statistical_return=draft, by=manager)
-
-
-@pytest.fixture
-def approved(submitted, analyst):
-    return services.statistical_return_approve(statistical_return=submitted, by=analyst)
 
 
 # Entering and the checks
