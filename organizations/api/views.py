@@ -3,9 +3,8 @@ returns (entered, submitted, approved through organizations.services, with If-Ma
 federation's annual report (requested, built in the background, downloaded). Every view starts from
 visible_to, so another center's return is a 404."""
 
-from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, renderers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
@@ -32,8 +31,7 @@ from organizations.statistics.exports import (
     statistical_report_html,
     statistical_report_xlsx,
 )
-from reports.api.views import CsvRenderer, HtmlRenderer, NotBuilt, XlsxRenderer, _export_schema
-from reports.exports import XLSX_TYPE
+from reports.api.views import DownloadsMixin
 
 from . import serializers as s
 from .filters import (
@@ -224,24 +222,24 @@ def _save(*, statistical_return: StatisticalReturn, **kwargs) -> StatisticalRetu
     )
 
 
-STATISTICS_DOWNLOADS = {
-    "csv": statistical_report_csv,
-    "xlsx": statistical_report_xlsx,
-    "html": statistical_report_html,
-}
-
-
 @extend_schema_view(
     list=extend_schema(summary="List annual statistical reports"),
     retrieve=extend_schema(summary="Read an annual statistical report with its figures"),
 )
-class StatisticalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class StatisticalReportViewSet(
+    DownloadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The federation's annual statistical report, one per year, built in the background from the
     counted returns (approved, and submitted ones flagged). Federation staff only."""
 
     permission_classes = [permissions.IsAuthenticated]
     serializer_class = s.StatisticalReportSerializer  # the detail's has the figures too
     filterset_class = StatisticalReportFilter
+    downloads = {
+        "csv": statistical_report_csv,
+        "xlsx": statistical_report_xlsx,
+        "html": statistical_report_html,
+    }
 
     def get_queryset(self):
         return StatisticalReport.objects.visible_to(self.request.user)
@@ -261,50 +259,3 @@ class StatisticalReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         data.is_valid(raise_exception=True)
         report = services.statistical_report_request(**data.validated_data, by=request.user)
         return Response(s.StatisticalReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
-
-    def _download(self, file_format: str) -> HttpResponse:
-        report = self.get_object()
-        if report.state != StatisticalReport.State.DONE or not report.figures:
-            raise NotBuilt()
-        file = STATISTICS_DOWNLOADS[file_format](report)
-        response = HttpResponse(file.content, content_type=file.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    @extend_schema(**_export_schema("Download an annual statistical report as CSV", "text/csv"))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/csv",
-        renderer_classes=[renderers.JSONRenderer, CsvRenderer],
-        filterset_class=None,
-    )
-    def export_csv(self, request, pk=None):
-        """Every figure as one row: section, group, name, figure, value."""
-        return self._download("csv")
-
-    @extend_schema(**_export_schema("Download an annual statistical report as XLSX", XLSX_TYPE))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/xlsx",
-        renderer_classes=[renderers.JSONRenderer, XlsxRenderer],
-        filterset_class=None,
-    )
-    def export_xlsx(self, request, pk=None):
-        """A workbook: the federation's figures with the change, the centers (with a chart), the branch
-        unions."""
-        return self._download("xlsx")
-
-    @extend_schema(**_export_schema("Download an annual statistical report as printable HTML", "text/html"))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/html",
-        renderer_classes=[renderers.JSONRenderer, HtmlRenderer],
-        filterset_class=None,
-    )
-    def export_html(self, request, pk=None):
-        """A standalone page with inline CSS and SVG charts, ready to print."""
-        return self._download("html")

@@ -4,6 +4,8 @@ queued: 202), and download a built report as CSV, XLSX or printable HTML.
 Every request starts from `Report.objects.visible_to(request.user)`, so another center's report is
 a 404; who may request which report is reports.rules', checked by reports.services."""
 
+from collections.abc import Callable
+
 import django_filters
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -88,15 +90,71 @@ def _export_schema(summary: str, media_type: str) -> dict:
     }
 
 
+class DownloadsMixin:
+    """The downloads of a built snapshot (an outcome report, the annual statistical report): the view
+    set's `downloads` map csv, xlsx and html to the export functions; 409 until the build is done."""
+
+    downloads: dict[str, Callable] = {}
+
+    def _download(self, file_format: str) -> HttpResponse:
+        report = self.get_object()
+        if report.state != report.State.DONE or not report.figures:
+            raise NotBuilt()
+        file = self.downloads[file_format](report)
+        response = HttpResponse(file.content, content_type=file.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(**_export_schema("Download as CSV", "text/csv"))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="export/csv",
+        renderer_classes=[renderers.JSONRenderer, CsvRenderer],
+        filterset_class=None,
+    )
+    def export_csv(self, request, pk=None):
+        """Every figure as one row: section, group, name, figure, value."""
+        return self._download("csv")
+
+    @extend_schema(**_export_schema("Download as XLSX", exports.XLSX_TYPE))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="export/xlsx",
+        renderer_classes=[renderers.JSONRenderer, XlsxRenderer],
+        filterset_class=None,
+    )
+    def export_xlsx(self, request, pk=None):
+        """A workbook of the figures, a sheet per table, with charts."""
+        return self._download("xlsx")
+
+    @extend_schema(**_export_schema("Download as printable HTML", "text/html"))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="export/html",
+        renderer_classes=[renderers.JSONRenderer, HtmlRenderer],
+        filterset_class=None,
+    )
+    def export_html(self, request, pk=None):
+        """A standalone page with inline CSS and SVG charts, ready to print."""
+        return self._download("html")
+
+
 @extend_schema_view(
     list=extend_schema(summary="List reports"),
     retrieve=extend_schema(summary="Read a report with its figures"),
 )
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(
+    DownloadsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Outcome reports of a center or of the federation, per month, quarter or year."""
 
     permission_classes = [permissions.IsAuthenticated]
     filterset_class = ReportFilter
+    downloads = {"csv": exports.report_csv, "xlsx": exports.report_xlsx, "html": exports.report_html}
 
     def get_queryset(self):
         return Report.objects.visible_to(self.request.user).select_related("center")
@@ -122,49 +180,3 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Build the report again from the current data; the old figures stay until the new ones are in."""
         report = services.report_rebuild(report=self.get_object(), by=request.user)
         return Response(s.ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
-
-    def _download(self, export) -> HttpResponse:
-        report = self.get_object()
-        if report.state != Report.State.DONE or not report.figures:
-            raise NotBuilt()
-        file = export(report)
-        response = HttpResponse(file.content, content_type=file.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
-
-    @extend_schema(**_export_schema("Download a report as CSV", "text/csv"))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/csv",
-        renderer_classes=[renderers.JSONRenderer, CsvRenderer],
-        filterset_class=None,
-    )
-    def export_csv(self, request, pk=None):
-        """Every figure as one row: section, group, name, figure, value."""
-        return self._download(exports.report_csv)
-
-    @extend_schema(**_export_schema("Download a report as XLSX", exports.XLSX_TYPE))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/xlsx",
-        renderer_classes=[renderers.JSONRenderer, XlsxRenderer],
-        filterset_class=None,
-    )
-    def export_xlsx(self, request, pk=None):
-        """A workbook: the summary, a sheet per breakdown and the 12-month trend with a chart."""
-        return self._download(exports.report_xlsx)
-
-    @extend_schema(**_export_schema("Download a report as printable HTML", "text/html"))
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path="export/html",
-        renderer_classes=[renderers.JSONRenderer, HtmlRenderer],
-        filterset_class=None,
-    )
-    def export_html(self, request, pk=None):
-        """A standalone page with inline CSS and SVG charts, ready to print."""
-        return self._download(exports.report_html)
