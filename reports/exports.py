@@ -152,10 +152,10 @@ def report_csv(report: Report) -> ExportFile:
     )
 
 
-# XLSX
+# XLSX (write_table and autosize serve the statistical report too)
 
 
-def _write_table(sheet, header: list[str], rows: list[list[Any]], start_row: int = 1) -> int:
+def write_table(sheet, header: list[str], rows: list[list[Any]], start_row: int = 1) -> int:
     """Write a bold header and rows; return the next free row."""
     for column, title in enumerate(header, start=1):
         sheet.cell(row=start_row, column=column, value=title).font = Font(bold=True)
@@ -167,7 +167,7 @@ def _write_table(sheet, header: list[str], rows: list[list[Any]], start_row: int
     return start_row + len(rows) + 2
 
 
-def _autosize(sheet) -> None:
+def autosize(sheet) -> None:
     for column in sheet.columns:
         width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
         sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(10, width + 2), 60)
@@ -177,9 +177,9 @@ def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
     sheet.title = _("Summary")
     sheet["A1"] = _("Outcome report")
     sheet["A1"].font = Font(bold=True, size=14)
-    row = _write_table(sheet, [_("Report"), ""], [list(pair) for pair in _header(report)], start_row=3)
+    row = write_table(sheet, [_("Report"), ""], [list(pair) for pair in _header(report)], start_row=3)
     totals = [[str(FIGURE_NAMES[figure]), figures["totals"][figure]] for figure in TABLE_FIGURES]
-    row = _write_table(sheet, [_("Applications"), _("Value")], totals, start_row=row)
+    row = write_table(sheet, [_("Applications"), _("Value")], totals, start_row=row)
     comparison = figures["comparison"]
     rows = []
     for figure in COMPARED:
@@ -209,7 +209,7 @@ def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
         _("Change"),
         _("Change, %"),
     ]
-    row = _write_table(sheet, header, rows, start_row=row)
+    row = write_table(sheet, header, rows, start_row=row)
     disputes = figures["disputes"]
     other = [
         [_("Visits to the reception"), figures["visits"]],
@@ -223,14 +223,14 @@ def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
         [_("Money recovered by labor disputes, KZT"), figures["money"]["disputes_kzt"]],
         [_("Money recovered in all, KZT"), figures["money"]["total_kzt"]],
     ]
-    _write_table(sheet, [_("Other figures"), _("Value")], other, start_row=row)
-    _autosize(sheet)
+    write_table(sheet, [_("Other figures"), _("Value")], other, start_row=row)
+    autosize(sheet)
 
 
 def _trend_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
     sheet = workbook.create_sheet(_("Trend"))
     rows = [[month["month"], month["received"], month["positive"]] for month in figures["trend"]]
-    _write_table(sheet, [_("Month"), _("Received"), _("Positive result")], rows)
+    write_table(sheet, [_("Month"), _("Received"), _("Positive result")], rows)
     chart = LineChart()
     chart.title = _("Received and positive results, 12 months")
     chart.y_axis.title = _("Applications")
@@ -241,7 +241,7 @@ def _trend_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
     )
     chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
     sheet.add_chart(chart, "E2")
-    _autosize(sheet)
+    autosize(sheet)
 
 
 def report_xlsx(report: Report) -> ExportFile:
@@ -252,8 +252,8 @@ def report_xlsx(report: Report) -> ExportFile:
     header = [_("Code"), _("Name"), *[str(FIGURE_NAMES[figure]) for figure in TABLE_FIGURES]]
     for _key, _group, title, rows in _breakdowns(figures):
         sheet = workbook.create_sheet(title)
-        _write_table(sheet, header, [[code, name, *[c[f] for f in TABLE_FIGURES]] for code, name, c in rows])
-        _autosize(sheet)
+        write_table(sheet, header, [[code, name, *[c[f] for f in TABLE_FIGURES]] for code, name, c in rows])
+        autosize(sheet)
     _trend_sheet(workbook, figures)
     buffer = io.BytesIO()
     workbook.save(buffer)

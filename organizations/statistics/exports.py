@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from organizations.models import StatisticalReport
 from reports import charts
-from reports.exports import XLSX_TYPE, ExportFile, _autosize, _write_table
+from reports.exports import XLSX_TYPE, ExportFile, autosize, write_table
 
 from .queries import FIGURE_ORDER, SHARES
 
@@ -234,8 +234,8 @@ def statistical_report_xlsx(report: StatisticalReport) -> ExportFile:
     summary.title = _("Federation")
     summary["A1"] = _("Annual statistical report")
     summary["A1"].font = Font(bold=True, size=14)
-    row = _write_table(summary, [_("Report"), ""], [list(pair) for pair in _header(report, figures)], 3)
-    row = _write_table(summary, [_("Summary")], [[sentence] for sentence in headline(figures)], row)
+    row = write_table(summary, [_("Report"), ""], [list(pair) for pair in _header(report, figures)], 3)
+    row = write_table(summary, [_("Summary")], [[sentence] for sentence in headline(figures)], row)
     table = [
         [
             str(line["name"]),
@@ -255,26 +255,26 @@ def statistical_report_xlsx(report: StatisticalReport) -> ExportFile:
         _("Change, %"),
         _("Source"),
     ]
-    _write_table(summary, header, table, row)
-    _autosize(summary)
+    write_table(summary, header, table, row)
+    autosize(summary)
 
     columns = [str(FIGURE_NAMES[figure]) for figure in CENTER_COLUMNS]
     centers = workbook.create_sheet(_("Centers"))
     rows = _scope_table(figures["by_center"], CENTER_COLUMNS)
-    _write_table(centers, [_("Code"), _("Name"), _("Return"), *columns], rows)
+    write_table(centers, [_("Code"), _("Name"), _("Return"), *columns], rows)
     chart = BarChart()
     chart.title = _("Union members by center")
     chart.height, chart.width = 9, 24
     chart.add_data(Reference(centers, min_col=4, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
     chart.set_categories(Reference(centers, min_col=2, min_row=2, max_row=len(rows) + 1))
     centers.add_chart(chart, f"A{len(rows) + 4}")
-    _autosize(centers)
+    autosize(centers)
 
     columns = [str(FIGURE_NAMES[figure]) for figure in BRANCH_UNION_COLUMNS]
     branch_unions = workbook.create_sheet(_("Branch unions"))
     rows = _scope_table(figures["by_branch_union"], BRANCH_UNION_COLUMNS)
-    _write_table(branch_unions, [_("Code"), _("Name"), _("Return"), *columns], rows)
-    _autosize(branch_unions)
+    write_table(branch_unions, [_("Code"), _("Name"), _("Return"), *columns], rows)
+    autosize(branch_unions)
 
     buffer = io.BytesIO()
     workbook.save(buffer)
