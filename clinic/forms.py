@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ActionForm, errors_by_field
+from organizations.forms import ActionForm, VersionedActionForm, errors_by_field
 from organizations.models import Employer, Role, User
 
 from . import services
@@ -29,7 +29,7 @@ from .models import (
 )
 
 
-class StatusChangeForm(ActionForm):
+class StatusChangeForm(VersionedActionForm):
     to_status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -38,13 +38,13 @@ class StatusChangeForm(ActionForm):
         allowed = TRANSITIONS[self.target.status] - {Status.DECIDED}
         self.fields["to_status"].choices = [(s.value, s.label) for s in Status if s in allowed]
 
-    def apply(self, *, target, by, to_status, reason):
+    def apply(self, *, target, by, to_status, reason, expected_version):
         return services.application_change_status(
-            application=target, by=by, to_status=to_status, reason=reason
+            application=target, by=by, to_status=to_status, reason=reason, expected_version=expected_version
         )
 
 
-class DecideForm(ActionForm):
+class DecideForm(VersionedActionForm):
     outcome = forms.ModelChoiceField(Outcome.objects.filter(is_active=True), label=_("Outcome"))
     decision = forms.CharField(
         label=_("Answer to the applicant"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -60,14 +60,16 @@ class DecideForm(ActionForm):
         return services.application_decide(application=target, by=by, **data)
 
 
-class ReopenForm(ActionForm):
+class ReopenForm(VersionedActionForm):
     reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def apply(self, *, target, by, reason):
-        return services.application_reopen(application=target, by=by, reason=reason)
+    def apply(self, *, target, by, reason, expected_version):
+        return services.application_reopen(
+            application=target, by=by, reason=reason, expected_version=expected_version
+        )
 
 
-class AssignForm(ActionForm):
+class AssignForm(VersionedActionForm):
     lawyer = forms.ModelChoiceField(User.objects.none(), label=_("Lawyer"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -76,11 +78,13 @@ class AssignForm(ActionForm):
             center_id=self.target.center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
         ).order_by("last_name", "first_name")
 
-    def apply(self, *, target, by, lawyer):
-        return services.application_assign(application=target, by=by, lawyer=lawyer)
+    def apply(self, *, target, by, lawyer, expected_version):
+        return services.application_assign(
+            application=target, by=by, lawyer=lawyer, expected_version=expected_version
+        )
 
 
-class ExtendDeadlineForm(ActionForm):
+class ExtendDeadlineForm(VersionedActionForm):
     new_due_on = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     applicant_notified_on = forms.DateField(
@@ -91,13 +95,15 @@ class ExtendDeadlineForm(ActionForm):
         return services.application_extend_deadline(application=target, by=by, **data)
 
 
-class AnswerOnSpotForm(ActionForm):
+class AnswerOnSpotForm(VersionedActionForm):
     action_taken = forms.CharField(
         label=_("What was the visitor told?"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def apply(self, *, target: Visit, by, action_taken):
-        return services.visit_answer_on_spot(visit=target, by=by, action_taken=action_taken)
+    def apply(self, *, target: Visit, by, action_taken, expected_version):
+        return services.visit_answer_on_spot(
+            visit=target, by=by, action_taken=action_taken, expected_version=expected_version
+        )
 
 
 class OnlineAnswerForm(AnswerOnSpotForm):
@@ -110,18 +116,20 @@ class OnlineAnswerForm(AnswerOnSpotForm):
     )
 
 
-class PublicAnswerForm(ActionForm):
+class PublicAnswerForm(VersionedActionForm):
     public_answer = forms.CharField(
         label=_("Answer to the applicant online"),
         help_text=_("Shown on the online tracking page once the case is decided."),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def apply(self, *, target, by, public_answer):
-        return services.application_publish_answer(application=target, by=by, text=public_answer)
+    def apply(self, *, target, by, public_answer, expected_version):
+        return services.application_publish_answer(
+            application=target, by=by, text=public_answer, expected_version=expected_version
+        )
 
 
-class OpenCaseForm(ActionForm):
+class OpenCaseForm(VersionedActionForm):
     service = forms.ModelChoiceField(Service.objects.filter(is_active=True), label=_("Service"))
     kind = forms.ModelChoiceField(ApplicationKind.objects.filter(is_active=True), label=_("Kind"))
     topic = forms.ModelChoiceField(Topic.objects.filter(is_active=True), label=_("Topic"), required=False)
@@ -152,14 +160,16 @@ class DocumentForm(ActionForm):
         return services.document_attach(application=target, by=by, upload=file)
 
 
-class DisputeStageForm(ActionForm):
+class DisputeStageForm(VersionedActionForm):
     stage = forms.ChoiceField(label=_("Stage"), choices=LaborDispute.Stage.choices)
 
-    def apply(self, *, target, by, stage):
-        return services.dispute_move_stage(dispute=target, by=by, stage=stage)
+    def apply(self, *, target, by, stage, expected_version):
+        return services.dispute_move_stage(
+            dispute=target, by=by, stage=stage, expected_version=expected_version
+        )
 
 
-class DisputeResolveForm(ActionForm):
+class DisputeResolveForm(VersionedActionForm):
     result = forms.ChoiceField(label=_("Result"), choices=LaborDispute.Result.choices)
     resolved_on = forms.DateField(
         label=_("Resolved on"), required=False, widget=forms.DateInput(attrs={"type": "date"})

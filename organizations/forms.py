@@ -33,7 +33,7 @@ class ActionForm(forms.Form):
         if not self.is_valid():
             return None
         try:
-            return self.apply(target=self.target, by=by, **self.cleaned_data)
+            return self.apply(target=self.target, by=by, **self.service_arguments())
         except ValidationError as error:
             for field, messages in errors_by_field(error, set(self.fields)).items():
                 for message in messages:
@@ -47,8 +47,27 @@ class ActionForm(forms.Form):
             )
         return None
 
+    def service_arguments(self) -> dict:
+        return self.cleaned_data
+
     def apply(self, *, target, by: User, **data):
         raise NotImplementedError
+
+
+class VersionedActionForm(ActionForm):
+    """An ActionForm about a versioned record: the page carries the version it showed, so a change made
+    by someone else since is refused (an error at the top) instead of silently built upon."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, target, **kwargs):
+        super().__init__(*args, target=target, **kwargs)
+        self.fields["version"].initial = target.version
+
+    def service_arguments(self) -> dict:
+        arguments = dict(self.cleaned_data)
+        arguments["expected_version"] = arguments.pop("version")
+        return arguments
 
 
 def errors_by_field(error: ValidationError, fields: set[str]) -> dict[str | None, list[str]]:

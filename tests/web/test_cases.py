@@ -247,6 +247,29 @@ def test_a_lawyer_decides_a_case_through_its_page(client_for, center, lawyer, ca
     )
 
 
+def test_a_decision_on_a_page_older_than_the_case_is_refused_and_says_why(
+    client_for, center, lawyer, manager, case_of, ref
+):
+    # given: the lawyer's page shows the case as it was; then the manager corrects its summary
+    case = case_of(center, lawyer=lawyer, start=True)
+    page = client_for(lawyer).get(f"/cases/{case.pk}/")
+    shown_version = next(a.form for a in page.context["actions"] if a.slug == "decide")["version"].value()
+    assert f'name="version" value="{shown_version}"' in page.text
+    services.application_update(application=case, by=manager, summary="Unpaid wages since March.")
+
+    # when: the lawyer decides from the old page
+    response = client_for(lawyer).post(
+        f"/cases/{case.pk}/decide/",
+        {"outcome": "satisfied", "recovered_kzt": "0", "version": shown_version},
+    )
+
+    # then: nothing is decided, and the page says someone else changed the case
+    assert response.status_code == 422
+    assert "Someone else changed this record" in response.text
+    case.refresh_from_db()
+    assert (case.status, case.outcome_id) == (Status.IN_PROGRESS, None)
+
+
 def test_a_decision_without_an_outcome_comes_back_with_the_error_at_the_field(
     client_for, center, lawyer, case_of, ref
 ):
