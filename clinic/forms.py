@@ -29,6 +29,20 @@ from .models import (
 )
 
 
+def _center_lawyers(center_id: int | None):
+    """Who may take a case of the center: its active lawyers and managers."""
+    return User.objects.filter(
+        center_id=center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
+    ).order_by("last_name", "first_name", "username")
+
+
+class LawyerChoiceField(forms.ModelChoiceField):
+    """Lawyers by name (the username only for an account without one)."""
+
+    def label_from_instance(self, user: User) -> str:
+        return user.get_full_name() or user.username
+
+
 class StatusChangeForm(VersionedActionForm):
     to_status = forms.ChoiceField(label=_("New status"))
     reason = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -70,13 +84,11 @@ class ReopenForm(VersionedActionForm):
 
 
 class AssignForm(VersionedActionForm):
-    lawyer = forms.ModelChoiceField(User.objects.none(), label=_("Lawyer"), required=False)
+    lawyer = LawyerChoiceField(User.objects.none(), label=_("Lawyer"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lawyer"].queryset = User.objects.filter(
-            center_id=self.target.center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
-        ).order_by("last_name", "first_name")
+        self.fields["lawyer"].queryset = _center_lawyers(self.target.center_id)
 
     def apply(self, *, target, by, lawyer, expected_version):
         return services.application_assign(
@@ -134,13 +146,11 @@ class OpenCaseForm(VersionedActionForm):
     kind = forms.ModelChoiceField(ApplicationKind.objects.filter(is_active=True), label=_("Kind"))
     topic = forms.ModelChoiceField(Topic.objects.filter(is_active=True), label=_("Topic"), required=False)
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    lawyer = forms.ModelChoiceField(User.objects.none(), label=_("Lawyer"), required=False)
+    lawyer = LawyerChoiceField(User.objects.none(), label=_("Lawyer"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lawyer"].queryset = User.objects.filter(
-            center_id=self.target.center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
-        )
+        self.fields["lawyer"].queryset = _center_lawyers(self.target.center_id)
 
     def apply(self, *, target: Visit, by, **data):
         return services.visit_open_case(visit=target, by=by, **data)
@@ -183,12 +193,6 @@ class DisputeResolveForm(VersionedActionForm):
 
 
 # The web pages' own forms
-
-
-def _center_lawyers(center_id: int | None):
-    return User.objects.filter(
-        center_id=center_id, role__in=(Role.LAWYER, Role.MANAGER), is_active=True
-    ).order_by("last_name", "first_name", "username")
 
 
 @dataclass(frozen=True)
@@ -256,7 +260,7 @@ class WalkInForm(forms.Form):
         required=False,
         initial=ApplicationKind.WRITTEN_APPLICATION,
     )
-    lawyer = forms.ModelChoiceField(
+    lawyer = LawyerChoiceField(
         User.objects.none(), label=_("Lawyer"), required=False, empty_label=_("Not yet assigned")
     )
 

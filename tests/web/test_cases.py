@@ -328,6 +328,15 @@ def test_an_unknown_action_is_not_found(client_for, center, manager, case_of):
     assert client_for(manager).post(f"/cases/{case.pk}/delete/").status_code == 404
 
 
+def test_the_assign_form_names_the_lawyers(client_for, center, manager, case_of):
+    named = StaffFactory(role=Role.LAWYER, center=center, first_name="Aliya", last_name="Nurpeisova")
+    case = case_of(center)
+
+    page = client_for(manager).get(f"/cases/{case.pk}/")
+
+    assert f'<option value="{named.pk}">Aliya Nurpeisova</option>' in page.text
+
+
 def test_a_manager_assigns_extends_and_reopens(client_for, center, manager, lawyer, case_of, ref):
     case = case_of(center)
     client = client_for(manager)
