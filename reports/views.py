@@ -48,7 +48,7 @@ KPIS = (
     ("positive_rate", gettext_lazy("Positive result, % of decided"), True),
     ("pending", gettext_lazy("Open (pending)"), False),
     ("overdue", gettext_lazy("Of them overdue"), False),
-    ("recovered_kzt", gettext_lazy("Money recovered, KZT"), True),
+    ("recovered_kzt", gettext_lazy("Money recovered by applications, KZT"), True),
 )
 TABLE_KPIS = ("received", "decided", "positive", "positive_rate", "pending", "overdue", "recovered_kzt")
 
