@@ -1,15 +1,15 @@
 """Writes to the organization tree and its staff, and to the organization statistics."""
 
 import logging
-import uuid
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
+
+from reports import snapshots
 
 from .audit import acting_as
 from .models import (
@@ -253,30 +253,16 @@ def statistical_return_return_to_draft(
 # The first key of the builds' PostgreSQL advisory locks ("STAT"); the second is the report id.
 STATISTICS_LOCK_NAMESPACE = 0x53544154
 REPORTS_QUEUE = "reports"
-ERROR_TEXT_MAX = 2000
 
 
-def _queue_statistical_report_build(report_id: int, task_id: str) -> str | None:
-    """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
-    from reports.services import queue_unavailable_note
-
+def _send_statistical_report_build(report_id: int, task_id: str) -> str | None:
     from .tasks import build_statistical_report  # the tasks module imports this one
 
-    try:
-        # The reports queue, with the outcome reports' builds, so that a burst of them never delays
-        # the reminders (CELERY_TASK_ROUTES routes only reports.tasks.* there).
-        build_statistical_report.apply_async(args=(report_id,), task_id=task_id, queue=REPORTS_QUEUE)
-    except BrokerError as error:
-        # The request is committed: it stays queued, with the note, and
-        # reports.services.queued_reports_resend sends it when the broker is back (as the outcome
-        # reports' builds).
-        logger.warning("Could not queue the build of statistical report %s: %s", report_id, error)
-        note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
-        StatisticalReport.objects.filter(
-            pk=report_id, task_id=task_id, state=StatisticalReport.State.QUEUED
-        ).update(error=note, updated_at=timezone.now())
-        return note
-    return None
+    # The reports queue, with the outcome reports' builds, so that a burst of them never delays the
+    # reminders (CELERY_TASK_ROUTES routes only reports.tasks.* there).
+    return snapshots.send_build(
+        StatisticalReport, build_statistical_report, report_id, task_id, queue=REPORTS_QUEUE
+    )
 
 
 @transaction.atomic
@@ -288,75 +274,14 @@ def statistical_report_request(*, year: int, by: User | None) -> StatisticalRepo
     # get_or_create survives a concurrent first request: the loser's insert fails on the unique year.
     report, _created = StatisticalReport.objects.get_or_create(year=year, defaults={"requested_by": by})
     report = StatisticalReport.objects.select_for_update().get(pk=report.pk)
-    report.state, report.error, report.attempts = StatisticalReport.State.QUEUED, "", 0
-    report.requested_by, report.requested_at = by, timezone.now()
-    report.task_id = str(uuid.uuid4())
-    report.save(
-        update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
-    )
-    report_id, task_id = report.pk, report.task_id
-
-    def send() -> None:
-        # Run before the request returns (unless an outer transaction is open): the caller's instance
-        # then carries the note, so the page and the API can say the queue is down.
-        note = _queue_statistical_report_build(report_id, task_id)
-        if note:
-            report.error = note
-
-    # robust: a failure while sending must not undo or break the caller's committed request.
-    transaction.on_commit(send, robust=True)
-    return report
-
-
-def _lock_statistical_build(report_id: int) -> None:
-    """Wait for any other build of this report to commit; released with the transaction."""
-    if connection.vendor != "postgresql":
-        return  # SQLite (the demo) runs one writer at a time and builds in-process
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
-            [STATISTICS_LOCK_NAMESPACE, report_id % 2**31],
-        )
-
-
-def _record_statistical_failure(report_id: int, error: BaseException) -> None:
-    text = f"{type(error).__name__}: {error}"[:ERROR_TEXT_MAX]
-    try:
-        with transaction.atomic():
-            StatisticalReport.objects.filter(pk=report_id).update(
-                state=StatisticalReport.State.FAILED, error=text, updated_at=timezone.now()
-            )
-    except DatabaseError:  # e.g. the connection itself was lost: the task's retry will try again
-        logger.exception("Could not record the failure of statistical report %s", report_id)
+    return snapshots.queue(report, by=by, send=_send_statistical_report_build)
 
 
 def statistical_report_build(*, report_id: int) -> StatisticalReport | None:
     """Compute the year's figures from the returns and store them as the snapshot, in one transaction."""
-    # Idempotent: a redelivered task, or one that waited for a concurrent build, finds the report
-    # built and does nothing. On an error the report is marked failed (in a transaction of its own,
-    # so that it survives) and the error re-raised for the task's retry policy.
-    with transaction.atomic():
-        report = StatisticalReport.objects.select_for_update().filter(pk=report_id).first()
-        if report is None:
-            logger.warning("Statistical report %s no longer exists: nothing to build", report_id)
-            return None
-        if report.is_built:
-            return report
-        report.state, report.attempts = StatisticalReport.State.RUNNING, report.attempts + 1
-        report.save(update_fields=["state", "attempts", "updated_at"])
-    try:
-        with transaction.atomic():
-            _lock_statistical_build(report_id)
-            report = StatisticalReport.objects.get(pk=report_id)
-            if report.is_built:
-                return report
-            as_of = timezone.now()
-            figures = report_figures(year=report.year, as_of=as_of)
-            report = StatisticalReport.objects.select_for_update().get(pk=report_id)
-            report.figures, report.state, report.error = figures, StatisticalReport.State.DONE, ""
-            report.data_as_of, report.built_at = as_of, timezone.now()
-            report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])
-            return report
-    except Exception as error:
-        _record_statistical_failure(report_id, error)
-        raise
+    return snapshots.build(
+        StatisticalReport,
+        report_id,
+        lock_namespace=STATISTICS_LOCK_NAMESPACE,
+        compute=lambda report, as_of: report_figures(year=report.year, as_of=as_of),
+    )

@@ -121,7 +121,7 @@ class Report(models.Model):
     def is_waiting_for_queue(self) -> bool:
         """Recorded and queued, but its task not sent: the task queue was down (`error` holds the note)."""
         # A request clears the error and a failed build is no longer queued: a queued report with an
-        # error is one whose task could not be sent (reports.services._queue_build); it is sent again
+        # error is one whose task could not be sent (reports.snapshots.send_build); it is sent again
         # by reports.services.queued_reports_resend.
         return self.state == self.State.QUEUED and bool(self.error)
 

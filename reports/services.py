@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from organizations.models import TerritorialCenter, User
 
+from . import snapshots
 from .models import STALE_AFTER, Report
 from .periods import Period, PeriodKind
 from .queries import report_figures
@@ -25,56 +25,16 @@ logger = logging.getLogger(__name__)
 # The first key of the builds' PostgreSQL advisory locks ("RPRT"); the second is the report id.
 BUILD_LOCK_NAMESPACE = 0x52505254
 SCHEDULED_KINDS = (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
-ERROR_TEXT_MAX = 2000
 
 
-def queue_unavailable_note(error: BaseException) -> str:
-    """The note of a build that waits for the task queue: kept on the queued report until it is sent."""
-    return _(
-        "Waiting for the task queue, which is unavailable: the build will be sent as soon as it is back "
-        "(%(error)s)."
-    ) % {"error": error}
-
-
-def _queue_build(report_id: int, task_id: str) -> str | None:
-    """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
+def _send_build(report_id: int, task_id: str) -> str | None:
     from .tasks import build_report  # the tasks module imports this one
 
-    try:
-        build_report.apply_async(args=(report_id,), task_id=task_id)
-    except BrokerError as error:
-        # The request is committed: it stays queued, with the note, and queued_reports_resend() sends
-        # it when the broker is back. The broker settings make this fail in seconds, not minutes.
-        logger.warning("Could not queue the build of report %s: %s", report_id, error)
-        note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
-        Report.objects.filter(pk=report_id, task_id=task_id, state=Report.State.QUEUED).update(
-            error=note, updated_at=timezone.now()
-        )
-        return note
-    return None
+    return snapshots.send_build(Report, build_report, report_id, task_id)
 
 
 def _queue(report: Report, *, by: User | None) -> Report:
-    """Mark the report queued for a new build and send the task once the transaction commits."""
-    report.state, report.error, report.attempts = Report.State.QUEUED, "", 0
-    report.requested_by, report.requested_at = by, timezone.now()
-    report.task_id = str(uuid.uuid4())
-    report.save(
-        update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
-    )
-    report_id, task_id = report.pk, report.task_id
-
-    def send() -> None:
-        # Run before report_request returns (unless an outer transaction is open): the caller's
-        # instance then carries the note, so the page and the API can say the queue is down.
-        note = _queue_build(report_id, task_id)
-        if note:
-            report.error = note
-
-    # robust: a failure while sending (or, in eager mode, while building: the row records it) must
-    # not undo or break the caller's committed request.
-    transaction.on_commit(send, robust=True)
-    return report
+    return snapshots.queue(report, by=by, send=_send_build)
 
 
 @transaction.atomic
@@ -134,7 +94,7 @@ def scheduled_reports_request(*, today: date) -> list[Report]:
 
 
 # Builds to send again: those whose task never reached the broker (queued with the note of
-# _queue_build) and those whose task was lost on the way (queued or running for longer than any
+# snapshots.send_build) and those whose task was lost on the way (queued or running for longer than any
 # build takes). The outcome reports and the federation's statistical report alike: both go to the
 # reports queue and share the states (queued, running, done, failed).
 
@@ -170,12 +130,12 @@ def queued_reports_resend() -> Resent:
     # Idempotent: a build sent twice is built once (report_build's row and advisory locks and its
     # is_built check), and a run that finds nothing waiting sends nothing.
     from organizations.models import StatisticalReport
-    from organizations.services import _queue_statistical_report_build
+    from organizations.services import _send_statistical_report_build
 
     now = timezone.now()
     claimed: list[tuple[type[models.Model], Callable[[int, str], str | None], int, str]] = [
         (model, send, report_id, task_id)
-        for model, send in ((Report, _queue_build), (StatisticalReport, _queue_statistical_report_build))
+        for model, send in ((Report, _send_build), (StatisticalReport, _send_statistical_report_build))
         for report_id, task_id in _claim(model, now)
     ]
     sent, note = 0, None
@@ -195,58 +155,13 @@ def queued_reports_resend() -> Resent:
     return Resent(sent=sent, waiting=len(claimed) - sent)
 
 
-def _lock_build(report_id: int) -> None:
-    """Wait for any other build of this report to commit; the lock is released with the transaction."""
-    # An advisory lock rather than the row lock, so that requests (which update the row) never wait
-    # for a build to finish computing.
-    if connection.vendor != "postgresql":
-        return  # SQLite (the demo) runs one writer at a time and builds in-process
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)",
-            [BUILD_LOCK_NAMESPACE, report_id % 2**31],
-        )
-
-
-def _record_failure(report_id: int, error: BaseException) -> None:
-    text = f"{type(error).__name__}: {error}"[:ERROR_TEXT_MAX]
-    try:
-        with transaction.atomic():
-            Report.objects.filter(pk=report_id).update(
-                state=Report.State.FAILED, error=text, updated_at=timezone.now()
-            )
-    except DatabaseError:  # e.g. the connection itself was lost: the task's retry will try again
-        logger.exception("Could not record the failure of report %s", report_id)
-
-
 def report_build(*, report_id: int) -> Report | None:
     """Compute the report's figures and store them as its snapshot, all in one transaction."""
-    # Idempotent: a redelivered task, or one that waited for a concurrent build, finds the report
-    # built and does nothing. On an error the report is marked failed with the error (in a transaction
-    # of its own, so it survives) and the error re-raised for the task's retry policy.
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None:
-            logger.warning("Report %s no longer exists: nothing to build", report_id)
-            return None
-        if report.is_built:
-            return report
-        # Committed at once, so that the state shows the build is under way.
-        report.state, report.attempts = Report.State.RUNNING, report.attempts + 1
-        report.save(update_fields=["state", "attempts", "updated_at"])
-    try:
-        with transaction.atomic():
-            _lock_build(report_id)
-            report = Report.objects.get(pk=report_id)
-            if report.is_built:
-                return report
-            as_of = timezone.now()
-            figures = report_figures(center_id=report.center_id, period=report.period, as_of=as_of)
-            report = Report.objects.select_for_update().get(pk=report_id)
-            report.figures, report.state, report.error = figures, Report.State.DONE, ""
-            report.data_as_of, report.built_at = as_of, timezone.now()
-            report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])
-            return report
-    except Exception as error:
-        _record_failure(report_id, error)
-        raise
+    return snapshots.build(
+        Report,
+        report_id,
+        lock_namespace=BUILD_LOCK_NAMESPACE,
+        compute=lambda report, as_of: report_figures(
+            center_id=report.center_id, period=report.period, as_of=as_of
+        ),
+    )

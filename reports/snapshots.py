@@ -1,0 +1,134 @@
+"""The life of a stored report snapshot, shared by the outcome reports (reports.Report) and the
+federation's annual statistical report (organizations.StatisticalReport), which have the same state
+fields: queued (a task id, sent once the request commits; a note in `error` while the task queue is
+down), running, done (figures, data_as_of, built_at) or failed (the error).
+
+A build is idempotent: a redelivered task, or one that waited for a concurrent build of the same
+report, finds it built and does nothing."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from celery import Task
+from django.db import DatabaseError, connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
+
+logger = logging.getLogger(__name__)
+
+ERROR_TEXT_MAX = 2000
+Send = Callable[[int, str], "str | None"]  # (report id, task id) -> None once sent, or the note
+
+
+def queue_unavailable_note(error: BaseException) -> str:
+    """The note of a build that waits for the task queue: kept on the queued report until it is sent."""
+    return _(
+        "Waiting for the task queue, which is unavailable: the build will be sent as soon as it is back "
+        "(%(error)s)."
+    ) % {"error": error}
+
+
+def send_build(model: type[models.Model], task: Task, report_id: int, task_id: str, **options) -> str | None:
+    """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
+    try:
+        task.apply_async(args=(report_id,), task_id=task_id, **options)
+    except BrokerError as error:
+        # The request is committed: it stays queued, with the note, and
+        # reports.services.queued_reports_resend sends it when the broker is back. The broker settings
+        # make this fail in seconds, not minutes.
+        logger.warning("Could not queue the build of %s %s: %s", model._meta.model_name, report_id, error)
+        note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
+        model.objects.filter(pk=report_id, task_id=task_id, state=model.State.QUEUED).update(
+            error=note, updated_at=timezone.now()
+        )
+        return note
+    return None
+
+
+def queue(report: models.Model, *, by, send: Send) -> models.Model:
+    """Mark the report queued for a new build and send the task once the transaction commits."""
+    report.state, report.error, report.attempts = report.State.QUEUED, "", 0
+    report.requested_by, report.requested_at = by, timezone.now()
+    report.task_id = str(uuid.uuid4())
+    report.save(
+        update_fields=["state", "error", "attempts", "requested_by", "requested_at", "task_id", "updated_at"]
+    )
+    report_id, task_id = report.pk, report.task_id
+
+    def send_now() -> None:
+        # Run before the request returns (unless an outer transaction is open): the caller's instance
+        # then carries the note, so the page and the API can say the queue is down.
+        note = send(report_id, task_id)
+        if note:
+            report.error = note
+
+    # robust: a failure while sending (or, in eager mode, while building: the row records it) must
+    # not undo or break the caller's committed request.
+    transaction.on_commit(send_now, robust=True)
+    return report
+
+
+def _lock_build(namespace: int, report_id: int) -> None:
+    """Wait for any other build of this report to commit; the lock is released with the transaction."""
+    # An advisory lock rather than the row lock, so that requests (which update the row) never wait
+    # for a build to finish computing.
+    if connection.vendor != "postgresql":
+        return  # SQLite (the demo) runs one writer at a time and builds in-process
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::integer, %s::integer)", [namespace, report_id % 2**31]
+        )
+
+
+def _record_failure(model: type[models.Model], report_id: int, error: BaseException) -> None:
+    text = f"{type(error).__name__}: {error}"[:ERROR_TEXT_MAX]
+    try:
+        with transaction.atomic():
+            model.objects.filter(pk=report_id).update(
+                state=model.State.FAILED, error=text, updated_at=timezone.now()
+            )
+    except DatabaseError:  # e.g. the connection itself was lost: the task's retry will try again
+        logger.exception("Could not record the failure of %s %s", model._meta.model_name, report_id)
+
+
+def build(
+    model: type[models.Model],
+    report_id: int,
+    *,
+    lock_namespace: int,
+    compute: Callable[[Any, datetime], dict[str, Any]],
+) -> Any:
+    """Compute the report's figures (`compute(report, as_of)`) and store them as its snapshot, all in
+    one transaction; None if the report no longer exists."""
+    # On an error the report is marked failed with the error (in a transaction of its own, so that it
+    # survives) and the error re-raised for the task's retry policy.
+    with transaction.atomic():
+        report = model.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            logger.warning("%s %s no longer exists: nothing to build", model._meta.model_name, report_id)
+            return None
+        if report.is_built:
+            return report
+        # Committed at once, so that the state shows the build is under way.
+        report.state, report.attempts = model.State.RUNNING, report.attempts + 1
+        report.save(update_fields=["state", "attempts", "updated_at"])
+    try:
+        with transaction.atomic():
+            _lock_build(lock_namespace, report_id)
+            report = model.objects.get(pk=report_id)
+            if report.is_built:
+                return report
+            as_of = timezone.now()
+            figures = compute(report, as_of)
+            report = model.objects.select_for_update().get(pk=report_id)
+            report.figures, report.state, report.error = figures, model.State.DONE, ""
+            report.data_as_of, report.built_at = as_of, timezone.now()
+            report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])
+            return report
+    except Exception as error:
+        _record_failure(model, report_id, error)
+        raise
