@@ -6,13 +6,14 @@ from typing import Self
 
 from auditlog.registry import auditlog
 from django.contrib.auth.models import AbstractUser
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from reports.snapshots import Snapshot
 
 from .identifiers import validate_bin
 from .querysets import CenterScopedQuerySet
@@ -463,29 +464,10 @@ class StatisticalReportQuerySet(models.QuerySet):
         return self
 
 
-class StatisticalReport(models.Model):
+class StatisticalReport(Snapshot):
     """The federation's annual statistical report: one stored snapshot per year, rebuilt as a whole."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
     year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=[MinValueValidator(2000)])
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
-    error = models.TextField(_("error"), blank=True)
-    figures = models.JSONField(_("figures"), default=dict, blank=True, encoder=DjangoJSONEncoder)
-    requested_by = models.ForeignKey(
-        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("requested by")
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
-    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
-    task_id = models.CharField(_("task id"), max_length=64, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("build attempts"), default=0)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = StatisticalReportQuerySet.as_manager()
 
@@ -502,15 +484,6 @@ class StatisticalReport(models.Model):
 
     def __str__(self) -> str:
         return str(_("Federation statistics, %(year)s") % {"year": self.year})
-
-    @property
-    def is_built(self) -> bool:
-        """Done with data at least as recent as the latest request: a redelivered build has nothing to do."""
-        return (
-            self.state == self.State.DONE
-            and self.data_as_of is not None
-            and self.data_as_of >= self.requested_at
-        )
 
 
 auditlog.register(StatisticalReturn, exclude_fields=["updated_at", "version"])

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from organizations.models import TerritorialCenter, User
 
 from . import snapshots
-from .models import STALE_AFTER, Report
+from .models import Report
 from .periods import Period, PeriodKind
 from .queries import report_figures
 from .rules import ensure_can_request_report
+from .snapshots import STALE_AFTER
 
 logger = logging.getLogger(__name__)
 

@@ -9,19 +9,88 @@ report, finds it built and does nothing."""
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Task
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
 
 ERROR_TEXT_MAX = 2000
 Send = Callable[[int, str], "str | None"]  # (report id, task id) -> None once sent, or the note
+# A queued or running build not finished after this long has been lost (the hard time limit is 15
+# minutes, retries back off at most 10 minutes each): the schedule may queue it again.
+STALE_AFTER = timedelta(hours=2)
+
+
+class Snapshot(models.Model):
+    """The state of a stored snapshot and its build; the concrete models add what it is about."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Queued")
+        RUNNING = "running", gettext_lazy("Running")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
+
+    state = models.CharField(gettext_lazy("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(gettext_lazy("error"), blank=True)
+    figures = models.JSONField(gettext_lazy("figures"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=gettext_lazy("requested by"),
+        help_text=gettext_lazy("Empty: requested by the schedule or a command."),
+    )
+    requested_at = models.DateTimeField(gettext_lazy("requested at"), default=timezone.now)
+    data_as_of = models.DateTimeField(
+        gettext_lazy("data as of"),
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("The moment up to which the data counts."),
+    )
+    built_at = models.DateTimeField(gettext_lazy("built at"), null=True, blank=True)
+    task_id = models.CharField(gettext_lazy("task id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("build attempts"), default=0)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_built(self) -> bool:
+        """Done with data at least as recent as the latest request: a redelivered build has nothing to do."""
+        return (
+            self.state == self.State.DONE
+            and self.data_as_of is not None
+            and self.data_as_of >= self.requested_at
+        )
+
+    @property
+    def is_waiting_for_queue(self) -> bool:
+        """Recorded and queued, but its task not sent: the task queue was down (`error` holds the note)."""
+        # A request clears the error and a failed build is no longer queued: a queued report with an
+        # error is one whose task could not be sent (send_build); it is sent again by
+        # reports.services.queued_reports_resend.
+        return self.state == self.State.QUEUED and bool(self.error)
+
+    @property
+    def is_stale(self) -> bool:
+        """Queued or running for so long that its task must have been lost."""
+        return (
+            self.state in (self.State.QUEUED, self.State.RUNNING)
+            and self.requested_at < timezone.now() - STALE_AFTER
+        )
 
 
 def queue_unavailable_note(error: BaseException) -> str:
