@@ -109,7 +109,7 @@ COLUMNS = {
         "id", "version", "created_at", "updated_at", "center_id", "office_id", "year", "sequence",
         "registration_number", "person_id", "visit_id", "employer_id", "service_id", "kind_id", "topic_id",
         "channel_id", "summary", "received_on", "due_on", "lawyer_id", "status", "outcome_id", "decided_on",
-        "decision", "recovered_kzt", "registered_by_id",
+        "decision", "recovered_kzt", "registered_by_id", "public_answer",
     ),
     "clinic_statuschange": (
         "application_id", "from_status", "to_status", "reason", "changed_by_id", "changed_at",
@@ -616,7 +616,7 @@ class _Generator:
             (
                 pk, len(moves), received_at, updated_at, center.pk, office, year, sequence, number,
                 person_id, visit, employer_id, service, kind, topic, channel, summary, received_on, due_on,
-                lawyer, status, outcome, decided_on, decision, recovered, registered_by,
+                lawyer, status, outcome, decided_on, decision, recovered, registered_by, "",
             )
         )  # fmt: skip
         changes = rows["clinic_statuschange"]
