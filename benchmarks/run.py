@@ -12,7 +12,8 @@ Measures, on the data already in the database (make it with `manage.py generate_
 - the applications list (a page of 50, three filters; as a center's manager and as a federation
   analyst), the detail endpoint and a bare Django JSON view under 1, 8 and 16 concurrent clients
   on gunicorn (started here on a free loopback port, stopped at the end) with wrk, signed in with
-  a token obtained from /api/v1/auth/token/;
+  a token obtained from /api/v1/auth/token/; with the CPU time gunicorn and the database's backends
+  spent per request (from /proc), which other load on the machine hardly changes;
 - the number of SQL queries per endpoint (Django test client + CaptureQueriesContext);
 - the machine and PostgreSQL's version and settings.
 Writes <out>/results.json and <out>/results.md. --smoke: a few seconds on a tiny dataset (generated
@@ -48,6 +49,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -423,10 +425,71 @@ def obtain_token(port: int, username: str) -> str:
         return json.load(response)["token"]
 
 
+# The server's CPU time: what a request costs, whatever else the machine is running
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat_fields(pid: str) -> list[str] | None:
+    try:
+        # The fields after the command name, which is in parentheses and may hold spaces.
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def server_cpu(server_pid: int, database: str) -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system) used so far by gunicorn (the master and its workers, "app") and by
+    the PostgreSQL backends connected to `database` ("db"), by process id. Empty without /proc."""
+    processes: dict[int, tuple[str, float]] = {}
+    if not Path("/proc/self/stat").exists():
+        return processes
+    marker = f" {database} ".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat_fields(entry.name)
+        if fields is None:
+            continue
+        pid, parent = int(entry.name), int(fields[1])
+        if pid == server_pid or parent == server_pid:
+            kind = "app"
+        else:
+            try:
+                title = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if not (title.startswith(b"postgres:") and marker in title):
+                continue
+            kind = "db"
+        processes[pid] = (kind, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)  # utime + stime
+    return processes
+
+
+def cpu_per_request(before: dict, after: dict, requests: int) -> dict | None:
+    """Milliseconds of CPU per request the server ("app") and the database ("db") spent between two
+    server_cpu() readings; a process started in between counts from zero."""
+    if not after or not requests:
+        return None
+    spent = {"app": 0.0, "db": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return {kind: round(seconds * 1000 / requests, 2) for kind, seconds in spent.items()}
+
+
 def bench_http(
-    *, port: int, endpoints: dict[str, dict], levels: list[int], seconds: float, warmup: float, tool: str
+    *,
+    port: int,
+    endpoints: dict[str, dict],
+    levels: list[int],
+    seconds: float,
+    warmup: float,
+    tool: str,
+    server_pid: int | None = None,
 ) -> dict:
     run = load.run_wrk if tool == "wrk" else load.run_threads
+    database = settings.DATABASES["default"]["NAME"]
     results: dict[str, dict] = {}
     for name, endpoint in endpoints.items():
         headers = {"Authorization": f"Token {endpoint['token']}"} if endpoint.get("token") else {}
@@ -435,10 +498,15 @@ def bench_http(
         results[name] = {}
         for clients in levels:
             log(f"load {name}: {clients} clients, {seconds:g} s ({tool})")
+            before = server_cpu(server_pid, database) if server_pid else {}
             result = run(
                 port=port, paths=endpoint["paths"], clients=clients, seconds=seconds, headers=headers
             )
-            results[name][str(clients)] = result.as_dict()
+            after = server_cpu(server_pid, database) if server_pid else {}
+            results[name][str(clients)] = {
+                **result.as_dict(),
+                "cpu_ms_per_request": cpu_per_request(before, after, result.requests),
+            }
     bare = results.get("bare", {})
     for by_level in results.values():
         for clients, result in by_level.items():
@@ -536,18 +604,28 @@ def markdown(results: dict) -> str:
             f"gunicorn {server['workers']} "
             f"{server['worker_class']} workers × {server['threads']} threads)",
             "",
-            "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | vs bare req/s | errors |",
-            "|---|---:|---:|---:|---:|---:|---:|---|",
+            "| endpoint | clients | req/s | p50 ms | p95 ms | p99 ms | vs bare req/s | CPU ms/request "
+            "(server + database) | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for name, by_level in http["results"].items():
             for clients, result in by_level.items():
+                cpu = result.get("cpu_ms_per_request")
+                cpu_text = "" if cpu is None else f"{cpu['app']:.2f} + {cpu['db']:.2f}"
                 lines.append(
                     f"| {name} | {clients} | {result['rps']:,.1f} | {result['p50_ms']:.1f} | "
                     f"{result['p95_ms']:.1f} | {result['p99_ms']:.1f} | "
                     f"{'' if result['rps_vs_bare'] is None else result['rps_vs_bare']} | "
+                    f"{cpu_text} | "
                     f"{result['errors'] or ''} |"
                 )
-        lines.append("")
+        lines += [
+            "",
+            "CPU ms/request: the CPU time gunicorn and the PostgreSQL backends of the benchmarked database "
+            "spent per request (from /proc), a figure other load on the machine hardly changes; "
+            "the cores divided by their sum bound the requests per second.",
+            "",
+        ]
     queries = results.get("queries")
     if queries:
         lines += [
@@ -675,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
                     seconds=args.seconds,
                     warmup=0 if args.smoke else 3,
                     tool=args.tool,
+                    server_pid=process.pid,
                 ),
             }
         finally:

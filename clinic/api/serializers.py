@@ -34,7 +34,7 @@ from organizations.models import (
     User,
 )
 
-from .common import PersonalDataMixin
+from .common import PERSONAL_DATA_MASKS, CompiledReadSerializer, PersonalDataMixin
 
 TEXT_MAX = 10_000  # free text: long enough for any letter, short enough to refuse a flood
 INT_MAX = 2**31 - 1  # PostgreSQL integer
@@ -80,11 +80,12 @@ def _money(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, **kwargs)
 
 
-# Summaries nested in other records
+# Summaries nested in other records (planned once: a list shows one per row)
 
 
-class UserSummarySerializer(serializers.ModelSerializer):
+class UserSummarySerializer(CompiledReadSerializer):
     full_name = serializers.CharField(source="get_full_name", read_only=True)
+    columns = ("username", "first_name", "last_name", "role")
 
     class Meta:
         model = User
@@ -92,14 +93,19 @@ class UserSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EmployerSummarySerializer(serializers.ModelSerializer):
+class EmployerSummarySerializer(CompiledReadSerializer):
+    columns = ("name", "bin")
+
     class Meta:
         model = Employer
         fields = ["id", "name", "bin"]
         read_only_fields = fields
 
 
-class PersonSummarySerializer(PersonalDataMixin, serializers.ModelSerializer):
+class PersonSummarySerializer(CompiledReadSerializer):
+    masked_fields = PERSONAL_DATA_MASKS
+    columns = ("full_name", "iin", "phone", "center")  # the center decides the masking
+
     class Meta:
         model = Person
         fields = ["id", "full_name", "iin", "phone"]
@@ -225,7 +231,7 @@ class VisitOpenCaseSerializer(serializers.Serializer):
 # Applications
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class ApplicationSerializer(CompiledReadSerializer):
     person = PersonSummarySerializer(read_only=True)
     employer = EmployerSummarySerializer(read_only=True, allow_null=True)
     lawyer = UserSummarySerializer(read_only=True, allow_null=True)

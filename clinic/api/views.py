@@ -4,6 +4,7 @@ service that makes the change. Errors are translated in one place, clinic.api.co
 
 import json
 from collections.abc import Callable
+from functools import cache
 from operator import itemgetter
 
 from django.db.models import Prefetch
@@ -19,6 +20,7 @@ from clinic import rules, services
 from clinic.filters import (
     ApplicationFilter,
     LaborDisputeFilter,
+    NamedFiltersBackend,
     PersonFilter,
     PreventedDisputeFilter,
     VisitFilter,
@@ -48,6 +50,7 @@ LOOKUP_LIMIT = 20
 
 class ClinicViewSet(viewsets.GenericViewSet):
     permission_classes = [StaffPermission]
+    filter_backends = [NamedFiltersBackend]
 
     def validated(self, serializer_class, **kwargs) -> dict:
         """The request body checked by an input serializer, as keyword arguments for a service."""
@@ -191,6 +194,10 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
 # Applications
 
 
+# The columns of a case's applicant, employer and lawyer that the list's summaries do not show.
+_UNREAD_IN_LIST = cache(s.ApplicationSerializer.unread_related_columns)
+
+
 def _manage(user, application: Application) -> None:
     rules.ensure_can_manage(user, application.center_id)
 
@@ -224,7 +231,10 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         return Application.objects.visible_to(user).select_related("person", "employer", "lawyer")
 
     def get_queryset(self):
-        return self.queryset_for(self.request.user).order_by("-received_on", "-sequence")
+        queryset = self.queryset_for(self.request.user).order_by("-received_on", "-sequence")
+        if self.action == "list":
+            queryset = queryset.defer(*_UNREAD_IN_LIST())
+        return queryset
 
     def _change(self, rule: Callable, service: Callable, serializer_class, **kwargs) -> Response:
         """A conditional change of a case: 404, then the role (403), If-Match (428/412), the body (400)."""
