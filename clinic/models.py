@@ -325,6 +325,14 @@ class Application(Versioned):
             models.Index(fields=["-received_on", "-sequence"], name="application_newest_first"),
             # The federation's reports: open or decided since a day, and the trend's positive counts.
             models.Index(fields=["decided_on", "outcome"], name="application_decided"),
+            # The list's first filters (status, service) in its order: a page and its bounded count
+            # read only the rows they show, instead of joining every match before sorting.
+            models.Index(
+                fields=["center", "status", "service", "-received_on", "-sequence"], name="application_list"
+            ),
+            models.Index(
+                fields=["status", "service", "-received_on", "-sequence"], name="application_list_federation"
+            ),
         ]
 
     def __str__(self) -> str:
