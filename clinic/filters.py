@@ -154,6 +154,12 @@ class VisitFilter(filters.FilterSet):
     channel = _reference(Channel, "channel", _("channel"))
     topic = _reference(Topic, "topics", _("topic"))
     result = filters.ChoiceFilter(choices=Visit.Result.choices)
+    sent_online = filters.BooleanFilter(
+        field_name="online_submission",
+        lookup_expr="isnull",
+        exclude=True,
+        label=_("sent through the online reception"),
+    )
     visited_after = filters.DateFilter(
         field_name="visited_at", lookup_expr="date__gte", label=_("visited on or after")
     )

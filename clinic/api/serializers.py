@@ -171,6 +171,9 @@ class PersonLookupSerializer(serializers.Serializer):
 class VisitSerializer(serializers.ModelSerializer):
     person = PersonSummarySerializer(read_only=True)
     application = serializers.SerializerMethodField(help_text="The case opened from this visit, if any.")
+    sent_online = serializers.SerializerMethodField(
+        help_text="Sent by the applicant through the public online reception (registered_by is then null)."
+    )
 
     class Meta:
         model = Visit
@@ -187,6 +190,7 @@ class VisitSerializer(serializers.ModelSerializer):
             "action_taken",
             "result",
             "application",
+            "sent_online",
             "registered_by",
             "version",
             "created_at",
@@ -197,6 +201,9 @@ class VisitSerializer(serializers.ModelSerializer):
     def get_application(self, visit: Visit) -> int | None:
         application = getattr(visit, "application", None)  # reverse one-to-one: missing raises
         return application.pk if application else None
+
+    def get_sent_online(self, visit: Visit) -> bool:
+        return getattr(visit, "online_submission", None) is not None  # reverse one-to-one, as above
 
 
 class VisitCreateSerializer(serializers.Serializer):
@@ -260,6 +267,7 @@ class ApplicationSerializer(CompiledReadSerializer):
             "outcome",
             "decided_on",
             "decision",
+            "public_answer",
             "recovered_kzt",
             "registered_by",
             "version",
@@ -304,6 +312,10 @@ class ApplicationDecideSerializer(serializers.Serializer):
     decision = _text(required=False, help_text="The answer given to the applicant.")
     recovered_kzt = _money(required=False)
     decided_on = serializers.DateField(required=False, help_text="Today if left out.")
+
+
+class ApplicationPublicAnswerSerializer(serializers.Serializer):
+    public_answer = _text(help_text="What the applicant reads on the online tracking page once decided.")
 
 
 class ReasonSerializer(serializers.Serializer):

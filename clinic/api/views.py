@@ -145,7 +145,7 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     def get_queryset(self):
         return (
             Visit.objects.visible_to(self.request.user)
-            .select_related("person", "application")
+            .select_related("person", "application", "online_submission")
             .prefetch_related("topics")
             .order_by("-visited_at", "-pk")
         )
@@ -223,7 +223,7 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilter
     conditional_actions = frozenset(
-        {"partial_update", "change_status", "decide", "reopen", "assign", "extend_deadline"}
+        {"partial_update", "change_status", "decide", "reopen", "assign", "extend_deadline", "public_answer"}
     )
 
     @staticmethod
@@ -274,6 +274,15 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
     def decide(self, request, pk=None):
         """The assigned lawyer or a manager records the outcome of a case in progress."""
         return self._change(rules.ensure_can_work, services.application_decide, s.ApplicationDecideSerializer)
+
+    @extend_schema(
+        summary="Write the answer for an online applicant", request=s.ApplicationPublicAnswerSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="public-answer")
+    def public_answer(self, request, pk=None):
+        """Only for a case sent through the online reception: the applicant reads this answer with the
+        tracking code once the case is decided (the decision itself stays internal)."""
+        return self._change(rules.ensure_can_work, _publish_answer, s.ApplicationPublicAnswerSerializer)
 
     @extend_schema(summary="Reopen a decided case", request=s.ReasonSerializer)
     @action(detail=True, methods=["post"])
@@ -385,6 +394,10 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         return Response(
             s.TimelineEntrySerializer(entries, many=True, context=self.get_serializer_context()).data
         )
+
+
+def _publish_answer(*, public_answer, **kwargs) -> Application:
+    return services.application_publish_answer(text=public_answer, **kwargs)
 
 
 def _change_status(*, status, **kwargs) -> Application:
