@@ -246,6 +246,31 @@ def visit_answer_on_spot(
         return save_changes(visit, ["action_taken", "result"])
 
 
+VISIT_EDITABLE = {"channel", "topics", "question", "employer", "office"}
+
+
+@transaction.atomic
+def visit_update(*, visit: Visit, by: User, expected_version: int | None = None, **changes) -> Visit:
+    """Correct what was recorded of a visit: channel, topics, question, employer, office."""
+    unknown = set(changes) - VISIT_EDITABLE
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    rules.ensure_can_register(by, visit.center)
+    visit = locked(visit, expected_version)
+    topics = changes.pop("topics", None)
+    if topics is not None and not list(topics):
+        raise ValidationError({"topics": _("Choose at least one topic.")})
+    for field, value in changes.items():
+        setattr(visit, field, value)
+    if visit.office and visit.office.center_id != visit.center_id:
+        raise ValidationError({"office": _("The office belongs to another center.")})
+    with acting_as(by):
+        save_changes(visit, changes)
+        if topics is not None:
+            visit.topics.set(topics)
+    return visit
+
+
 @transaction.atomic
 def visit_open_case(
     *,
@@ -651,6 +676,27 @@ def dispute_register(
         dispute.save()
         dispute.applications.set(applications)
     return dispute
+
+
+DISPUTE_EDITABLE = {"employer", "subject", "kind", "workers_affected", "is_reinstatement", "disputed_act_on"}
+
+
+@transaction.atomic
+def dispute_update(
+    *, dispute: LaborDispute, by: User, expected_version: int | None = None, **changes
+) -> LaborDispute:
+    """Correct what was recorded of a dispute (employer, subject, kind, workers, the disputed act)."""
+    unknown = set(changes) - DISPUTE_EDITABLE
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    rules.ensure_can_handle_disputes(by, dispute.center_id)
+    dispute = locked(dispute, expected_version)
+    for field, value in changes.items():
+        setattr(dispute, field, value.strip() if field == "subject" else value)
+    if dispute.kind == LaborDispute.Kind.INDIVIDUAL and dispute.workers_affected != 1:
+        raise ValidationError({"workers_affected": _("An individual dispute concerns one worker.")})
+    with acting_as(by):
+        return save_changes(dispute, changes)
 
 
 @transaction.atomic

@@ -223,6 +223,16 @@ class VisitCreateSerializer(serializers.Serializer):
         return value
 
 
+class VisitUpdateSerializer(serializers.Serializer):
+    """Corrections to a visit; send only what changes."""
+
+    channel = _reference(Channel, required=False)
+    topics = _reference(Topic, many=True, required=False)
+    question = _text(required=False)
+    employer = _visible(Employer, allow_null=True, required=False)
+    office = _visible(RepresentativeOffice, allow_null=True, required=False)
+
+
 class VisitAnswerSerializer(serializers.Serializer):
     action_taken = _text(help_text="What the visitor was told.")
 
@@ -435,6 +445,17 @@ class LaborDisputeCreateSerializer(serializers.Serializer):
     disputed_act_on = serializers.DateField(allow_null=True, required=False)
     lawyer = _staff(allow_null=True, required=False)
     applications = _visible(Application, many=True, required=False)
+
+
+class LaborDisputeUpdateSerializer(serializers.Serializer):
+    """Corrections to a dispute; send only what changes (stage and result have their own actions)."""
+
+    employer = _visible(Employer, required=False)
+    subject = _text(required=False)
+    kind = serializers.ChoiceField(choices=LaborDispute.Kind.choices, required=False)
+    workers_affected = serializers.IntegerField(min_value=1, max_value=INT_MAX, required=False)
+    is_reinstatement = serializers.BooleanField(required=False)
+    disputed_act_on = serializers.DateField(allow_null=True, required=False)
 
 
 class DisputeStageSerializer(serializers.Serializer):

@@ -140,7 +140,7 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
 
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilter
-    conditional_actions = frozenset({"answer", "open_case"})
+    conditional_actions = frozenset({"partial_update", "answer", "open_case"})
 
     def get_queryset(self):
         return (
@@ -156,6 +156,15 @@ class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     def create(self, request):
         visit = services.visit_register(by=request.user, **self.validated(s.VisitCreateSerializer))
         return self.respond(self.reload(visit), status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Correct a visit", request=s.VisitUpdateSerializer)
+    def partial_update(self, request, pk=None):
+        visit = self.get_object()
+        rules.ensure_can_register(request.user, visit.center)  # the role before the body: 403, not 400
+        version = self.if_match(visit)
+        changes = self.validated(s.VisitUpdateSerializer, partial=True)
+        visit = services.visit_update(visit=visit, by=request.user, expected_version=version, **changes)
+        return self.respond(self.reload(visit))
 
     @extend_schema(
         summary="Answer on the spot", request=s.VisitAnswerSerializer, responses={200: s.VisitSerializer}
@@ -467,7 +476,7 @@ class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet
 
     serializer_class = s.LaborDisputeSerializer
     filterset_class = LaborDisputeFilter
-    conditional_actions = frozenset({"move_stage", "resolve"})
+    conditional_actions = frozenset({"partial_update", "move_stage", "resolve"})
 
     def get_queryset(self):
         return (
@@ -477,13 +486,17 @@ class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet
             .order_by("-opened_on", "-pk")
         )
 
-    def _change(self, service: Callable, serializer_class) -> Response:
+    def _change(self, service: Callable, serializer_class, **kwargs) -> Response:
         dispute = self.get_object()
         rules.ensure_can_handle_disputes(self.request.user, dispute.center_id)
         version = self.if_match(dispute)
-        data = self.validated(serializer_class)
+        data = self.validated(serializer_class, **kwargs)
         service(dispute=dispute, by=self.request.user, expected_version=version, **data)
         return self.respond(self.reload(dispute))
+
+    @extend_schema(summary="Correct a dispute", request=s.LaborDisputeUpdateSerializer)
+    def partial_update(self, request, pk=None):
+        return self._change(services.dispute_update, s.LaborDisputeUpdateSerializer, partial=True)
 
     @extend_schema(
         summary="Record a labor dispute",

@@ -137,3 +137,34 @@ def test_a_prevented_dispute_in_the_future_is_a_400(client_for, manager, center)
 
     assert response.status_code == 400
     assert list(response.json()) == ["prevented_on"]
+
+
+def test_a_lawyer_corrects_a_dispute(client_for, lawyer, dispute):
+    response = client_for(lawyer).patch(
+        f"/api/v1/labor-disputes/{dispute.pk}/",
+        {"subject": "  Unpaid wages and overtime ", "kind": "collective", "workers_affected": 40},
+        format="json",
+        HTTP_IF_MATCH=f'"{dispute.version}"',
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["subject"], response.json()["kind"], response.json()["workers_affected"]) == (
+        "Unpaid wages and overtime",
+        "collective",
+        40,
+    )
+
+
+def test_a_dispute_correction_keeps_an_individual_dispute_to_one_worker(
+    client_for, lawyer, reception, dispute
+):
+    path = f"/api/v1/labor-disputes/{dispute.pk}/"
+
+    refused = client_for(lawyer).patch(path, {"workers_affected": 3}, format="json", HTTP_IF_MATCH='"1"')
+    forbidden = client_for(reception).patch(path, {"subject": "x"}, format="json", HTTP_IF_MATCH='"1"')
+
+    assert refused.status_code == 400
+    assert "workers_affected" in refused.json()
+    assert forbidden.status_code == 403
+    dispute.refresh_from_db()
+    assert (dispute.workers_affected, dispute.version) == (1, 1)

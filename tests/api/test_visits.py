@@ -1,6 +1,7 @@
 """/api/v1/visits/: public reception registers visits, answers them or opens a case."""
 
 import pytest
+from auditlog.models import LogEntry
 
 from clinic.models import Application, Visit
 from tests.factories import PersonFactory, VisitFactory
@@ -150,3 +151,44 @@ def test_a_visit_from_the_future_is_a_400(client_for, reception, center, ref):
 
     assert response.status_code == 400
     assert list(response.json()) == ["visited_at"]
+
+
+def test_reception_corrects_a_visit_and_the_trail_keeps_the_old_values(client_for, reception, center, ref):
+    visit = VisitFactory(person=PersonFactory(center=center), question="Wages")
+
+    response = client_for(reception).patch(
+        f"/api/v1/visits/{visit.pk}/",
+        {"question": "Wages unpaid since March", "topics": ["wages", "dismissal"], "channel": "phone"},
+        format="json",
+        HTTP_IF_MATCH=f'"{visit.version}"',
+    )
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["question"], sorted(body["topics"]), body["channel"]) == (
+        "Wages unpaid since March",
+        ["dismissal", "wages"],
+        "phone",
+    )
+    assert response["ETag"] == f'"{visit.version + 1}"'
+    changes = [entry.changes_dict for entry in LogEntry.objects.get_for_object(visit)]
+    assert {"question": ["Wages", "Wages unpaid since March"], "channel": ["in_person", "phone"]} in [
+        {field: change for field, change in entry.items() if field != "topics"} for entry in changes
+    ]
+    assert any("topics" in entry for entry in changes)
+
+
+def test_a_visit_correction_needs_a_topic_the_version_and_the_role(
+    client_for, reception, analyst, center, ref
+):
+    visit = VisitFactory(person=PersonFactory(center=center))
+    path = f"/api/v1/visits/{visit.pk}/"
+    client = client_for(reception)
+
+    assert client.patch(path, {"topics": []}, format="json", HTTP_IF_MATCH='"1"').status_code == 400
+    assert client.patch(path, {"question": "x"}, format="json").status_code == 428
+    assert client.patch(path, {"question": "x"}, format="json", HTTP_IF_MATCH='"9"').status_code == 412
+    assert (
+        client_for(analyst).patch(path, {"question": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code
+        == 403
+    )
