@@ -4,6 +4,7 @@ specified in tests/reports/test_services.py
 (test_the_scheduling_task_fired_twice_leaves_one_report_per_scope).
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -46,17 +47,23 @@ def _start_worker(marker: Path, log: Path) -> subprocess.Popen:
         "--without-gossip", "--without-mingle", "--without-heartbeat",
         "-n", f"fault-{uuid.uuid4().hex[:8]}@%h",
     ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    # A session of its own: stopping it stops its pool processes too, and with them their database
+    # connections (an orphaned pool process would keep the test database open).
+    return subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+    )
 
 
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+    with contextlib.suppress(ProcessLookupError):  # whatever of the group outlived the main process
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.mark.django_db(transaction=True)
