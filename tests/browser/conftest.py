@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,6 +47,9 @@ def browser(allow_orm_beside_playwright) -> Iterator:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The database connections the test opened while the event loop ran live in that loop's
+        # context: closed here, or the test database could not be dropped at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
