@@ -116,8 +116,8 @@ def test_the_in_process_load_reports_rates_percentiles_and_errors():
     assert 0 < result.errors["status"] < result.requests  # the 404s, half of the paths
 
 
-@pytest.mark.skipif(not load.wrk_available(), reason="wrk is not installed (apt-get install -y wrk)")
 def test_wrk_reports_rates_percentiles_and_errors():
+    assert load.wrk_available(), "wrk is missing: apt-get install -y wrk (bin/test does it as root)"
     with loopback_server() as port:
         result = load.run_wrk(port=port, paths=["/a", "/missing"], clients=2, seconds=1, headers={"X-A": "b"})
 
