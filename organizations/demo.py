@@ -14,11 +14,12 @@ from .models import (
     Employer,
     PrimaryOrganization,
     Role,
+    StatisticalReport,
     StatisticalReturn,
     TerritorialCenter,
     User,
 )
-from .services import staff_create
+from .services import staff_create, statistical_report_request
 from .statistics.rules import check_figures
 
 DEMO_PASSWORD = "demo-clinic-2021"
@@ -362,3 +363,14 @@ def demo_statistics_create() -> int:
     # Bulk-inserted, as the demo cases are: the demo is not an audit trail.
     StatisticalReturn.objects.bulk_create(new_returns)
     return StatisticalReturn.objects.count()
+
+
+def demo_statistical_reports_request() -> list[StatisticalReport]:
+    """The federation's annual statistical report of each demo year that is not built yet (built
+    in-process without a broker, queued to the workers with one)."""
+    built = set(
+        StatisticalReport.objects.filter(
+            year__in=STATISTICS_YEARS, state=StatisticalReport.State.DONE
+        ).values_list("year", flat=True)
+    )
+    return [statistical_report_request(year=year, by=None) for year in STATISTICS_YEARS if year not in built]

@@ -4,10 +4,12 @@ demo data and serves a login page."""
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,12 @@ def test_demo_command_serves_a_login_page(tmp_path):
         assert 'name="password"' in html
         assert "demo-clinic-2021" in output
         assert "reception" in output
+        # and the federation's annual statistical reports of the demo years are built
+        with closing(sqlite3.connect(tmp_path / "demo.sqlite3")) as database:
+            built = database.execute(
+                "SELECT year, state FROM organizations_statisticalreport ORDER BY year"
+            ).fetchall()
+        assert built == [(2020, "done"), (2021, "done")], output
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)

@@ -7,6 +7,7 @@ from organizations.demo import (
     DEMO_PASSWORD,
     demo_organizations_create,
     demo_staff_create,
+    demo_statistical_reports_request,
     demo_statistics_create,
 )
 from reports.services import scheduled_reports_request
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         for code, phone in demo_online_create(staff=users):
             self.stdout.write(f"Online question sent from /online/: tracking code {code}, phone {phone}")
         self.stdout.write(f"Statistical returns: {demo_statistics_create()}")
+        self.stdout.write(f"Annual statistical reports requested: {len(demo_statistical_reports_request())}")
         # What the schedule does each day: last month's, quarter's and year's reports for every center
         # and the federation (built in-process without a broker, queued to the workers with one).
         reports = scheduled_reports_request(today=timezone.localdate())
