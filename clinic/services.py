@@ -154,6 +154,14 @@ def person_create(
     return person
 
 
+def _ensure_editable(changes: dict, editable: set[str]) -> None:
+    """A caller's mistake, not the user's: the forms and serializers offer only the editable fields."""
+    unknown = set(changes) - editable
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+
+
+APPLICATION_EDITABLE = {"topic", "channel", "summary", "employer", "service"}
 PERSON_EDITABLE = {
     "full_name",
     "iin",
@@ -168,9 +176,7 @@ PERSON_EDITABLE = {
 @transaction.atomic
 def person_update(*, person: Person, by: User, expected_version: int | None = None, **changes) -> Person:
     """Change a person's details; the same checks as on creation."""
-    unknown = set(changes) - PERSON_EDITABLE
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    _ensure_editable(changes, PERSON_EDITABLE)
     rules.ensure_can_register(by, person.center)
     person = locked(person, expected_version)
     for field, value in _normalized_person_fields(changes).items():
@@ -252,9 +258,7 @@ VISIT_EDITABLE = {"channel", "topics", "question", "employer", "office"}
 @transaction.atomic
 def visit_update(*, visit: Visit, by: User, expected_version: int | None = None, **changes) -> Visit:
     """Correct what was recorded of a visit: channel, topics, question, employer, office."""
-    unknown = set(changes) - VISIT_EDITABLE
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    _ensure_editable(changes, VISIT_EDITABLE)
     rules.ensure_can_register(by, visit.center)
     visit = locked(visit, expected_version)
     topics = changes.pop("topics", None)
@@ -543,10 +547,7 @@ def application_update(
     *, application: Application, by: User, expected_version: int | None = None, **changes
 ) -> Application:
     """Correct a case's description (topic, channel, summary, employer) while it is open."""
-    allowed = {"topic", "channel", "summary", "employer", "service"}
-    unknown = set(changes) - allowed
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    _ensure_editable(changes, APPLICATION_EDITABLE)
     rules.ensure_can_work(by, application)
     application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
@@ -686,9 +687,7 @@ def dispute_update(
     *, dispute: LaborDispute, by: User, expected_version: int | None = None, **changes
 ) -> LaborDispute:
     """Correct what was recorded of a dispute (employer, subject, kind, workers, the disputed act)."""
-    unknown = set(changes) - DISPUTE_EDITABLE
-    if unknown:
-        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    _ensure_editable(changes, DISPUTE_EDITABLE)
     rules.ensure_can_handle_disputes(by, dispute.center_id)
     dispute = locked(dispute, expected_version)
     for field, value in changes.items():
