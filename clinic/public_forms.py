@@ -79,7 +79,11 @@ class OnlineQuestionForm(forms.Form):
     employer_name = forms.CharField(
         label=_("Employer"), max_length=255, required=False, help_text=_("Optional: name or BIN.")
     )
-    topic = forms.ModelChoiceField(Topic.objects.filter(is_active=True), label=_("Topic"))
+    topic = forms.ModelChoiceField(
+        Topic.objects.filter(is_active=True),
+        label=_("Topic"),
+        empty_label=_("Choose what your question is about"),
+    )
     question = forms.CharField(
         label=_("Your question or application"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
