@@ -103,6 +103,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Kazakh number formats, which Django lacks
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -4,10 +4,12 @@ built with their helpers and charts. Everything is read from the stored figures:
 
 import csv
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -123,7 +125,13 @@ def _header(report: StatisticalReport, figures: dict[str, Any]) -> list[tuple[st
 
 
 def _thousands(value: int) -> str:
-    return f"{value:,}"
+    """Grouped as the page's language groups them (10,382 in English, 10 382 in Russian)."""
+    return number_format(value, force_grouping=True)
+
+
+def _decimal(value: str | None) -> str:
+    """A stored percentage ("0.6", "-0.6") without its sign, with the language's decimal mark."""
+    return number_format(Decimal(value.lstrip("-"))) if value else "—"
 
 
 def headline(figures: dict[str, Any]) -> list[str]:
@@ -136,7 +144,7 @@ def headline(figures: dict[str, Any]) -> list[str]:
     else:
         change = {
             "count": _thousands(abs(members["absolute"])),
-            "percent": (members["percent"] or "—").lstrip("-"),
+            "percent": _decimal(members["percent"]),
             **against,
         }
         if members["absolute"] > 0:
@@ -145,7 +153,11 @@ def headline(figures: dict[str, Any]) -> list[str]:
             trend = _("down %(count)s, or %(percent)s%%, against %(year)s") % change
     return [
         _("Membership: %(members)s (%(share)s%% of the employed), %(trend)s.")
-        % {"members": _thousands(federation["members"]), "share": federation["member_share"], "trend": trend},
+        % {
+            "members": _thousands(federation["members"]),
+            "share": _decimal(federation["member_share"]),
+            "trend": trend,
+        },
         _("%(count)s new primary organizations with %(members)s members.")
         % {
             "count": _thousands(federation["new_primary_organizations"]),

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import RETURN_FIGURES, BranchUnion, StatisticalReturn, TerritorialCenter
 from organizations.statistics import rules
+from organizations.statistics.exports import headline
 from organizations.statistics.queries import report_figures
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,20 @@ def test_running_the_demo_twice_changes_nothing(demo):
 
     assert count == len(before)
     assert list(StatisticalReturn.objects.order_by("pk").values_list("pk", *columns)) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "down 10,382, or 0.6%, against 2020"),
+        ("ru", "10\xa0382"),
+        ("kk", "0,6%"),
+    ],
+)
+def test_the_headline_writes_numbers_as_the_language_does(demo, language, expected):
+    figures = report_figures(year=2021, as_of=timezone.now())
+
+    with translation.override(language):
+        text = " ".join(headline(figures))
+
+    assert expected in text
