@@ -207,11 +207,14 @@ class VisitAdmin(ServiceBackedAdmin):
     }
 
     def get_readonly_fields(self, request, obj=None):
-        return self.fields if obj else self.readonly_fields
+        if obj:  # a correction of what was recorded; the result has its actions
+            return tuple(field for field in self.fields if field not in services.VISIT_EDITABLE)
+        return self.readonly_fields
 
     def perform(self, request, obj, data):
         if obj is not None:
-            return super().perform(request, obj, data)
+            changes = {field: value for field, value in data.items() if field in services.VISIT_EDITABLE}
+            return services.visit_update(visit=obj, by=request.user, **changes)
         data.pop("result", None)
         return services.visit_register(by=request.user, **data)
 
@@ -435,15 +438,16 @@ class LaborDisputeAdmin(ServiceBackedAdmin):
     }
 
     def get_readonly_fields(self, request, obj=None):
-        if obj:
-            return self.fields
+        if obj:  # a correction of what was recorded; the stage and the result have their actions
+            return tuple(field for field in self.fields if field not in services.DISPUTE_EDITABLE)
         return ("result", "resolved_on", "recovered_kzt") + (
             () if request.user.sees_all_centers else ("center",)
         )
 
     def perform(self, request, obj, data):
         if obj is not None:
-            return super().perform(request, obj, data)
+            changes = {field: value for field, value in data.items() if field in services.DISPUTE_EDITABLE}
+            return services.dispute_update(dispute=obj, by=request.user, **changes)
         return services.dispute_register(by=request.user, **data)
 
 

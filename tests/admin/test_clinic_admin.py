@@ -8,7 +8,7 @@ from django.core.management import call_command
 from clinic import services
 from clinic.models import Application, Person, Status, Topic
 from organizations.models import Role
-from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, outcome
+from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, VisitFactory, outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,19 @@ def test_a_manager_reads_the_centers_online_submissions_and_cannot_change_them(
     assert 'name="full_name"' not in page.text
     assert client.get(f"/admin/clinic/onlinesubmission/{other.pk}/change/").status_code == 302
     assert client.get("/admin/clinic/onlinesubmission/add/").status_code == 403
+
+
+def test_reception_corrects_a_visit_in_the_admin_through_the_service(client, center, reception):
+    visit = VisitFactory(person=PersonFactory(center=center))
+    topic = visit.topics.get()
+
+    response = login(client, reception).post(
+        f"/admin/clinic/visit/{visit.pk}/change/",
+        {"channel": visit.channel_id, "topics": [topic.pk], "question": "Wages unpaid since March"},
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    visit.refresh_from_db()
+    assert (visit.question, visit.version) == ("Wages unpaid since March", 2)
+    changes = LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE)
+    assert [entry.actor for entry in changes if "question" in entry.changes_dict] == [reception]
