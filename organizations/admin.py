@@ -1,16 +1,15 @@
-import json
-
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from reports.snapshot_admin import SnapshotAdminMixin
 
 from . import services
 from .forms import ActionForm, errors_by_field
@@ -379,13 +378,13 @@ STATISTICS_EXPORTS = {
 
 
 @admin.register(StatisticalReport)
-class StatisticalReportAdmin(admin.ModelAdmin):
+class StatisticalReportAdmin(SnapshotAdminMixin, admin.ModelAdmin):
     """Requested (add: just the year) and rebuilt through the services; the snapshot itself is read-only."""
 
     list_display = ("__str__", "year", "state", "built_at", "data_as_of", "attempts", "requested_by")
     list_filter = ("state",)
     list_select_related = ("requested_by",)
-    actions = ["rebuild"]
+    exports = STATISTICS_EXPORTS
     fields = (
         "year",
         "state",
@@ -448,62 +447,5 @@ class StatisticalReportAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Already requested by the service while the form was validated."""
 
-    @admin.display(description=_("figures"))
-    def figures_json(self, report: StatisticalReport) -> str:
-        return format_html(
-            '<pre style="max-height:40em;overflow:auto">{}</pre>',
-            json.dumps(report.figures, indent=2, ensure_ascii=False),
-        )
-
-    @admin.display(description=_("download"))
-    def downloads(self, report: StatisticalReport) -> str:
-        if report.state != StatisticalReport.State.DONE:
-            return "—"
-        return format_html_join(
-            " · ",
-            '<a href="{}">{}</a>',
-            (
-                (reverse("admin:organizations_statisticalreport_export", args=[report.pk, kind]), label)
-                for kind, label in (("csv", "CSV"), ("xlsx", "XLSX"), ("html", _("Printable page")))
-            ),
-        )
-
-    @admin.action(description=_("Rebuild the selected reports from the returns"))
-    def rebuild(self, request, queryset) -> None:
-        rebuilt = 0
-        for report in queryset:
-            try:
-                services.statistical_report_request(year=report.year, by=request.user)
-            except (PermissionDenied, ValidationError) as error:
-                text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, f"{report}: {text}", messages.ERROR)
-            else:
-                rebuilt += 1
-        if rebuilt:
-            self.message_user(
-                request,
-                ngettext("%d report queued for rebuilding.", "%d reports queued for rebuilding.", rebuilt)
-                % rebuilt,
-                messages.SUCCESS,
-            )
-
-    def get_urls(self):
-        export = self.admin_site.admin_view(self.export_view)
-        return [
-            path("<int:report_id>/export/<str:kind>/", export, name="organizations_statisticalreport_export"),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request, report_id: int, kind: str) -> HttpResponse:
-        """Download a built report; anyone who may not read it gets a 404."""
-        report = self.get_queryset(request).filter(pk=report_id).first()
-        if report is None or kind not in STATISTICS_EXPORTS or not self.has_view_permission(request, report):
-            raise Http404
-        try:
-            exported = STATISTICS_EXPORTS[kind](report)
-        except ValueError as error:
-            raise Http404 from error
-        response = HttpResponse(exported.content, content_type=exported.content_type)
-        disposition = "inline" if kind == "html" else "attachment"
-        response["Content-Disposition"] = f'{disposition}; filename="{exported.filename}"'
-        return response
+    def rebuild_one(self, report: StatisticalReport, by) -> None:
+        services.statistical_report_request(year=report.year, by=by)
