@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from organizations.admin import CenterScopedAdmin
-from organizations.forms import errors_by_field
+from organizations.forms import add_refusal
 
 from . import forms, services
 from .models import (
@@ -84,12 +84,8 @@ class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
                     return
                 try:
                     self.instance = model_admin.perform(request, obj, self.cleaned_data)
-                except ValidationError as error:
-                    for field, errors in errors_by_field(error, set(self.fields)).items():
-                        for message in errors:
-                            self.add_error(field, message)
-                except PermissionDenied as error:
-                    self.add_error(None, str(error))
+                except (ValidationError, PermissionDenied) as error:
+                    add_refusal(self, error)
 
         return ServiceForm
 

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ActionForm, VersionedActionForm, errors_by_field
+from organizations.forms import ActionForm, VersionedActionForm, add_refusal
 from organizations.models import Employer, Role, User
 
 from . import services
@@ -343,12 +343,8 @@ class WalkInForm(forms.Form):
                     visit=visit, by=by, service=data["service"], kind=data["kind"], lawyer=data["lawyer"]
                 )
                 return WalkIn(person=person, visit=visit, application=application)
-        except ValidationError as error:
-            for field, messages in errors_by_field(error, set(self.fields)).items():
-                for message in messages:
-                    self.add_error(field, message)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            add_refusal(self, error)
         return None
 
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import errors_by_field
+from organizations.forms import add_refusal
 from organizations.models import RepresentativeOffice, TerritorialCenter
 
 from . import online, services
@@ -152,9 +152,7 @@ class OnlineQuestionForm(forms.Form):
             if errors and "office" in errors:
                 errors.setdefault("place", []).extend(errors.pop("office"))
                 error = ValidationError(errors)
-            for field, messages in errors_by_field(error, set(self.fields)).items():
-                for message in messages:
-                    self.add_error(field, message)
+            add_refusal(self, error)
         return None
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import ngettext
 from reports.snapshot_admin import SnapshotAdminMixin
 
 from . import services
-from .forms import ActionForm, errors_by_field
+from .forms import ActionForm, add_refusal
 from .models import (
     RETURN_FIGURES,
     BranchUnion,
@@ -268,12 +268,8 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
                         branch_union=scope.branch_union,
                         **{figure: data[figure] for figure in RETURN_FIGURES if figure in data},
                     )
-                except ValidationError as error:
-                    for field, errors in errors_by_field(error, set(self.fields)).items():
-                        for message in errors:
-                            self.add_error(field, message)
-                except PermissionDenied as error:
-                    self.add_error(None, str(error))
+                except (ValidationError, PermissionDenied) as error:
+                    add_refusal(self, error)
 
         return ServiceForm
 
@@ -435,12 +431,8 @@ class StatisticalReportAdmin(SnapshotAdminMixin, admin.ModelAdmin):
                     self.instance = services.statistical_report_request(
                         year=self.cleaned_data["year"], by=request.user
                     )
-                except ValidationError as error:
-                    for field, errors in errors_by_field(error, set(self.fields)).items():
-                        for message in errors:
-                            self.add_error(field, message)
-                except PermissionDenied as error:
-                    self.add_error(None, str(error))
+                except (ValidationError, PermissionDenied) as error:
+                    add_refusal(self, error)
 
         return RequestForm
 

@@ -34,12 +34,8 @@ class ActionForm(forms.Form):
             return None
         try:
             return self.apply(target=self.target, by=by, **self.service_arguments())
-        except ValidationError as error:
-            for field, messages in errors_by_field(error, set(self.fields)).items():
-                for message in messages:
-                    self.add_error(field, message)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            add_refusal(self, error)
         except VersionConflict:
             self.add_error(
                 None,
@@ -68,6 +64,16 @@ class VersionedActionForm(ActionForm):
         arguments = dict(self.cleaned_data)
         arguments["expected_version"] = arguments.pop("version")
         return arguments
+
+
+def add_refusal(form: forms.Form, error: ValidationError | PermissionDenied) -> None:
+    """A service's refusal as the form's errors: each next to its field, the rest at the top."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    for field, messages in errors_by_field(error, set(form.fields)).items():
+        for message in messages:
+            form.add_error(field, message)
 
 
 def errors_by_field(error: ValidationError, fields: set[str]) -> dict[str | None, list[str]]:
@@ -221,10 +227,6 @@ class StatisticalReportBuildForm(forms.Form):
             return None
         try:
             return services.statistical_report_request(year=self.cleaned_data["year"], by=by)
-        except ValidationError as error:
-            for field, messages in errors_by_field(error, set(self.fields)).items():
-                for message in messages:
-                    self.add_error(field, message)
-        except PermissionDenied as error:
-            self.add_error(None, str(error))
+        except (ValidationError, PermissionDenied) as error:
+            add_refusal(self, error)
         return None
