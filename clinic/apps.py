@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+
+from . import workdays
+
+
+def _configure_calendar(*, setting: str = "CLINIC_CALENDAR_OVERRIDES", **kwargs) -> None:
+    # The one place that hands the override file to the Django-free calendar; again when a test
+    # overrides the setting.
+    if setting == "CLINIC_CALENDAR_OVERRIDES":
+        workdays.configure(overrides=getattr(settings, "CLINIC_CALENDAR_OVERRIDES", None))
 
 
 class ClinicConfig(AppConfig):
@@ -9,3 +20,6 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         from . import audit  # noqa: F401  (registers the audited models)
+
+        _configure_calendar()
+        setting_changed.connect(_configure_calendar, dispatch_uid="clinic.calendar_overrides")

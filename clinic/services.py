@@ -320,6 +320,12 @@ def due_date(kind: ApplicationKind, received_on: date) -> date:
     return workdays.add_working_days(received_on, kind.deadline_working_days)
 
 
+def online_due_date(sent_on: date) -> date:
+    """An online question is a written application: answered within that kind's deadline (kinds.json)."""
+    written = ApplicationKind.objects.filter(pk=ApplicationKind.WRITTEN_APPLICATION).first()
+    return due_date(written, sent_on) if written else sent_on
+
+
 def _next_sequence(center: TerritorialCenter, year: int) -> int:
     # The counter row is locked until the transaction commits, so parallel registrations queue
     # here; a rolled-back registration rolls its number back too, leaving no gap.
@@ -362,8 +368,9 @@ def application_register(
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
     try:
         due_on = due_date(kind, received_on)
-    except ValueError as error:
-        raise ValidationError({"received_on": str(error)}) from error
+    except workdays.UnknownYearError as error:
+        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
+        raise ValidationError({"received_on": message % {"year": error.year}}) from error
     sequence = _next_sequence(center, received_on.year)
     application = Application(
         center=center,
@@ -887,7 +894,6 @@ def online_submission_create(
         None,
     )
     code = online.tracking_code_new()
-    written = ApplicationKind.objects.filter(pk=ApplicationKind.WRITTEN_APPLICATION).first()
     submission = OnlineSubmission(
         center=center,
         visit=visit,
@@ -897,8 +903,7 @@ def online_submission_create(
         iin=normalize_identifier(iin or ""),
         email=(email or "").strip().lower(),
         employer_name=" ".join(employer_name.split())[:255],
-        # An online question is a written application: answered within its deadline (kinds.json).
-        due_on=due_date(written, timezone.localdate(now)) if written else timezone.localdate(now),
+        due_on=online_due_date(timezone.localdate(now)),
         consent_version=online.CONSENT_VERSION,
         consented_at=now,
         created_at=now,

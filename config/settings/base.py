@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
 CLINIC_EXTENSION_MAX_MONTHS = 2
+# Decrees newer than the installed python-holidays: date,working,decree (clinic/workdays.py).
+CLINIC_CALENDAR_OVERRIDES = BASE_DIR / "seeds" / "calendar_overrides.csv"
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 from datetime import date
+from itertools import count
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +51,18 @@ def case_in_progress(register_case, lawyer) -> Callable[..., Application]:
         )
 
     return start
+
+
+@pytest.fixture
+def calendar_overrides(settings, tmp_path) -> Callable[..., Path]:
+    """Point the working-day calendar at an override file holding these lines ("date,working,decree");
+    with none, a file with the header alone (python-holidays as released)."""
+    numbers = count(1)
+
+    def write(*lines: str) -> Path:
+        path = tmp_path / f"calendar_overrides_{next(numbers)}.csv"
+        path.write_text("date,working,decree\n" + "".join(f"{line}\n" for line in lines), encoding="utf-8")
+        settings.CLINIC_CALENDAR_OVERRIDES = path
+        return path
+
+    return write
