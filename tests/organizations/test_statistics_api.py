@@ -376,7 +376,8 @@ def test_the_2021_report_built_from_the_demo_shows_the_published_figures(
     assert almaty["figures"]["member_share"] == "31.1"
     # and the downloads
     rows = list(csv.reader(io.StringIO(client.get(f"{REPORTS}{report['id']}/export/csv/").content.decode())))
-    assert ["federation", "branch_unions", "", "collective_agreements", "16112"] in rows
+    agreements = ["Collective agreements in force", "16112", "federation.collective_agreements"]
+    assert ["Federation", "branch_unions", "branch unions' returns", *agreements] in rows
     xlsx = client.get(f"{REPORTS}{report['id']}/export/xlsx/")
     assert xlsx.status_code == 200
     assert 'filename="statistics-federation-2021.xlsx"' in xlsx["Content-Disposition"]
