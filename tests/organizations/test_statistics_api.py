@@ -7,13 +7,11 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from organizations import services
-from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import Role, StatisticalReport, StatisticalReturn
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
 from tests.organizations.support import FIGURES, YEAR
@@ -340,13 +338,6 @@ def test_the_reports_list_costs_the_same_for_1_report_and_for_5(client_for, anal
 
 
 # The annual report
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_reference", verbosity=0)
-    demo_organizations_create()
-    demo_statistics_create()
 
 
 def test_the_2021_report_built_from_the_demo_shows_the_published_figures(
