@@ -105,8 +105,7 @@ BRANCH_UNION_COLUMNS = (
     "members_covered",
     "covered_member_share",
 )
-
-
+# The lines of _header, as the CSV's figure codes name them.
 HEADER_KEYS = ("scope", "year", "center_returns", "branch_union_returns", "data_as_of", "built_at")
 
 
