@@ -1,10 +1,10 @@
 """A built report as a file: CSV, XLSX (with a native trend chart) or a printable HTML page with SVG
-charts. Everything is read from the stored figures: an export runs no aggregate query."""
+charts. Everything is read from the stored figures: an export runs no aggregate query. CSV and XLSX
+are written through reports.spreadsheets: no text becomes a formula, and the CSV opens as columns in
+the user's Excel."""
 
-import csv
 import io
-from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,12 +12,21 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from . import charts
 from .models import Report
 from .queries import COMPARED, COUNTERS, DISPUTE_RESULTS
+from .spreadsheets import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    ExportFile,
+    FigureLine,
+    autosize,
+    figures_csv,
+    number,
+    write_table,
+    write_title,
+)
 
 FIGURE_NAMES = {
     "received": gettext_lazy("Received"),
@@ -47,14 +56,26 @@ RESULT_NAMES = {
     "partly": gettext_lazy("Partly in the workers' favor"),
     "not_in_favor": gettext_lazy("Not in the workers' favor"),
 }
+DISPUTE_NAMES = {
+    "opened": gettext_lazy("Labor disputes opened"),
+    "opened_collective": gettext_lazy("of them collective"),
+    "workers_affected": gettext_lazy("Workers affected"),
+    "resolved": gettext_lazy("Labor disputes resolved"),
+    "recovered_kzt": gettext_lazy("Money recovered by labor disputes, KZT"),
+}
+PREVENTED_NAMES = {
+    "disputes": gettext_lazy("Disputes prevented"),
+    "organizations": gettext_lazy("Organizations where disputes were prevented"),
+    "workers_affected": gettext_lazy("Workers affected"),
+}
+MONEY_NAMES = {
+    "applications_kzt": gettext_lazy("Money recovered by applications, KZT"),
+    "disputes_kzt": gettext_lazy("Money recovered by labor disputes, KZT"),
+    "total_kzt": gettext_lazy("Money recovered in all, KZT"),
+}
+COMPARISON_NAMES = {"previous": gettext_lazy("Previous period"), "year_before": gettext_lazy("A year before")}
+HEADER_KEYS = ("scope", "period", "data_as_of", "built_at")
 TABLE_FIGURES = (*COUNTERS, "recovered_kzt")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ExportFile(NamedTuple):
-    content: bytes
-    filename: str
-    content_type: str
 
 
 def _figures(report: Report) -> dict[str, Any]:
@@ -76,16 +97,6 @@ def label(figures: dict[str, Any], group: str, key: str) -> str:
     return names.get((get_language() or "en")[:2]) or names.get("en") or str(key)
 
 
-def _number(value: Any) -> Any:
-    """Stored decimal strings back to Decimal, so spreadsheets get numbers; None stays empty."""
-    if isinstance(value, str):
-        try:
-            return Decimal(value)
-        except ArithmeticError:
-            return value
-    return value
-
-
 def _breakdowns(figures: dict[str, Any]) -> list[tuple[str, str, str, list[tuple[str, str, dict]]]]:
     """(key, group, title, [(code, name, counters)]) for every breakdown present, rows by name."""
     result = []
@@ -97,6 +108,8 @@ def _breakdowns(figures: dict[str, Any]) -> list[tuple[str, str, str, list[tuple
 
 
 def _header(report: Report) -> list[tuple[str, str]]:
+    """(name, value) of what the report is: scope, period, data as of, built at (HEADER_KEYS)."""
+
     def moment(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -111,75 +124,79 @@ def _header(report: Report) -> list[tuple[str, str]]:
 # CSV
 
 
-def report_csv(report: Report) -> ExportFile:
-    """Every figure as one row (section, group, name, figure, value): easy to filter and pivot."""
-    figures = _figures(report)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "group", "name", "figure", "value"])
-    for name, value in _header(report):
-        writer.writerow(["report", "", "", name, value])
+def _csv_lines(report: Report, figures: dict[str, Any]) -> list[FigureLine]:
+    section = _("Report")
+    lines = [
+        FigureLine(section, "", "", name, value, f"report.{key}")
+        for key, (name, value) in zip(HEADER_KEYS, _header(report), strict=True)
+    ]
+    section = _("Applications")
     for figure in TABLE_FIGURES:
-        writer.writerow(["totals", "", "", figure, figures["totals"][figure]])
-    for key, _group, _title, rows in _breakdowns(figures):
+        value = number(figures["totals"][figure])
+        lines.append(FigureLine(section, "", "", str(FIGURE_NAMES[figure]), value, f"totals.{figure}"))
+    for key, _group, title, rows in _breakdowns(figures):
         for code, name, counters in rows:
             for figure in TABLE_FIGURES:
-                writer.writerow([key, code, name, figure, counters[figure]])
-    writer.writerow(["reception", "", "", "visits", figures["visits"]])
-    writer.writerow(["reception", "", "", "visitors", figures["visitors"]])
-    disputes = figures["disputes"]
-    for figure in ("opened", "opened_collective", "workers_affected", "resolved", "recovered_kzt"):
-        writer.writerow(["disputes", "", "", figure, disputes[figure]])
+                value = number(counters[figure])
+                lines.append(
+                    FigureLine(title, code, name, str(FIGURE_NAMES[figure]), value, f"{key}.{figure}")
+                )
+    section = _("Reception")
+    lines += [
+        FigureLine(section, "", "", _("Visits to the reception"), figures["visits"], "reception.visits"),
+        FigureLine(section, "", "", _("Persons who came"), figures["visitors"], "reception.visitors"),
+    ]
+    section, disputes = _("Labor disputes"), figures["disputes"]
+    for figure, name in DISPUTE_NAMES.items():
+        lines.append(FigureLine(section, "", "", str(name), number(disputes[figure]), f"disputes.{figure}"))
     for result in DISPUTE_RESULTS:
-        writer.writerow(
-            ["disputes", "by_result", RESULT_NAMES[result], result, disputes["by_result"][result]]
-        )
+        value, key = disputes["by_result"][result], f"disputes.by_result.{result}"
+        lines.append(FigureLine(section, "", "", str(RESULT_NAMES[result]), value, key))
+    section = _("Disputes prevented")
     for figure, value in figures["prevented"].items():
-        writer.writerow(["prevented", "", "", figure, value])
+        name = str(PREVENTED_NAMES.get(figure, figure))
+        lines.append(FigureLine(section, "", "", name, number(value), f"prevented.{figure}"))
+    section = _("Money recovered")
     for figure, value in figures["money"].items():
-        writer.writerow(["money", "", "", figure, value])
+        name = str(MONEY_NAMES.get(figure, figure))
+        lines.append(FigureLine(section, "", "", name, number(value), f"money.{figure}"))
+    section = _("Comparison")
+    parts = {"absolute": _("Change"), "percent": _("Change, %")}
     for key, comparison in figures["comparison"].items():
         period = f"{comparison['period']['start']} – {comparison['period']['end']}"
+        earlier = str(COMPARISON_NAMES.get(key, key))
         for figure in COMPARED:
             for part, value in comparison["changes"][figure].items():
-                writer.writerow(["comparison", key, period, f"{figure}.{part}", value])
+                name = f"{FIGURE_NAMES[figure]}: {earlier if part == 'earlier' else parts[part]}"
+                code = f"comparison.{key}.{figure}.{part}"
+                lines.append(FigureLine(section, key, f"{earlier}: {period}", name, number(value), code))
+    section = _("Trend")
     for month in figures["trend"]:
-        writer.writerow(["trend", month["month"], "", "received", month["received"]])
-        writer.writerow(["trend", month["month"], "", "positive", month["positive"]])
-    # With a byte-order mark Excel reads the Cyrillic names as UTF-8.
-    return ExportFile(
-        buffer.getvalue().encode("utf-8-sig"), _filename(report, "csv"), "text/csv; charset=utf-8"
-    )
+        for figure in ("received", "positive"):
+            name = str(FIGURE_NAMES[figure])
+            lines.append(FigureLine(section, month["month"], "", name, month[figure], f"trend.{figure}"))
+    return lines
 
 
-# XLSX (write_table and autosize serve the statistical report too)
+def report_csv(report: Report) -> ExportFile:
+    """Every figure as one row (section, code, name, figure, value, figure code): easy to filter and
+    pivot, in the user's language and as the user's Excel reads it (reports.spreadsheets)."""
+    figures = _figures(report)
+    return ExportFile(figures_csv(_csv_lines(report, figures)), _filename(report, "csv"), CSV_TYPE)
 
 
-def write_table(sheet, header: list[str], rows: list[list[Any]], start_row: int = 1) -> int:
-    """Write a bold header and rows; return the next free row."""
-    for column, title in enumerate(header, start=1):
-        sheet.cell(row=start_row, column=column, value=title).font = Font(bold=True)
-    for offset, row in enumerate(rows, start=1):
-        for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=start_row + offset, column=column, value=_number(value))
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00" if cell.value.as_tuple().exponent == -2 else "0.0"
-    return start_row + len(rows) + 2
-
-
-def autosize(sheet) -> None:
-    for column in sheet.columns:
-        width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column)
-        sheet.column_dimensions[get_column_letter(column[0].column)].width = min(max(10, width + 2), 60)
+# XLSX
 
 
 def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
+    """The totals first, as the sheet's main table (frozen header, filters) under a title naming the
+    report; then the comparison, the other figures and when the data were read."""
     sheet.title = _("Summary")
-    sheet["A1"] = _("Outcome report")
-    sheet["A1"].font = Font(bold=True, size=14)
-    row = write_table(sheet, [_("Report"), ""], [list(pair) for pair in _header(report)], start_row=3)
-    totals = [[str(FIGURE_NAMES[figure]), figures["totals"][figure]] for figure in TABLE_FIGURES]
-    row = write_table(sheet, [_("Applications"), _("Value")], totals, start_row=row)
+    write_title(sheet, f"{_('Outcome report')}: {report}")
+    totals = [[str(FIGURE_NAMES[figure]), number(figures["totals"][figure])] for figure in TABLE_FIGURES]
+    row = write_table(
+        sheet, [_("Applications"), _("Value")], totals, start_row=2, main=True, frozen_columns=1
+    )
     comparison = figures["comparison"]
     rows = []
     for figure in COMPARED:
@@ -190,13 +207,18 @@ def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
         rows.append(
             [
                 str(FIGURE_NAMES[figure]),
-                figures["totals"][figure],
-                previous["earlier"],
-                previous["absolute"],
-                previous["percent"],
-                year_before["earlier"],
-                year_before["absolute"],
-                year_before["percent"],
+                *map(
+                    number,
+                    (
+                        figures["totals"][figure],
+                        previous["earlier"],
+                        previous["absolute"],
+                        previous["percent"],
+                        year_before["earlier"],
+                        year_before["absolute"],
+                        year_before["percent"],
+                    ),
+                ),
             ]
         )
     header = [
@@ -219,18 +241,17 @@ def _summary_sheet(sheet, report: Report, figures: dict[str, Any]) -> None:
         *[[str(RESULT_NAMES[result]), disputes["by_result"][result]] for result in DISPUTE_RESULTS],
         [_("Disputes prevented"), figures["prevented"]["disputes"]],
         [_("Organizations where disputes were prevented"), figures["prevented"]["organizations"]],
-        [_("Money recovered by applications, KZT"), figures["money"]["applications_kzt"]],
-        [_("Money recovered by labor disputes, KZT"), figures["money"]["disputes_kzt"]],
-        [_("Money recovered in all, KZT"), figures["money"]["total_kzt"]],
+        *[[str(name), number(figures["money"][figure])] for figure, name in MONEY_NAMES.items()],
     ]
-    write_table(sheet, [_("Other figures"), _("Value")], other, start_row=row)
-    autosize(sheet)
+    row = write_table(sheet, [_("Other figures"), _("Value")], other, start_row=row)
+    write_table(sheet, [_("Report"), ""], [list(pair) for pair in _header(report)], start_row=row)
+    autosize(sheet, first_row=2)
 
 
 def _trend_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
     sheet = workbook.create_sheet(_("Trend"))
     rows = [[month["month"], month["received"], month["positive"]] for month in figures["trend"]]
-    write_table(sheet, [_("Month"), _("Received"), _("Positive result")], rows)
+    write_table(sheet, [_("Month"), _("Received"), _("Positive result")], rows, main=True, frozen_columns=1)
     chart = LineChart()
     chart.title = _("Received and positive results, 12 months")
     chart.y_axis.title = _("Applications")
@@ -245,14 +266,16 @@ def _trend_sheet(workbook: Workbook, figures: dict[str, Any]) -> None:
 
 
 def report_xlsx(report: Report) -> ExportFile:
-    """A workbook: the summary, one sheet per breakdown, and the 12-month trend with a line chart."""
+    """A workbook: the summary, one sheet per breakdown, and the 12-month trend with a line chart; each
+    sheet's main table with its header frozen and filters."""
     figures = _figures(report)
     workbook = Workbook()
     _summary_sheet(workbook.active, report, figures)
     header = [_("Code"), _("Name"), *[str(FIGURE_NAMES[figure]) for figure in TABLE_FIGURES]]
     for _key, _group, title, rows in _breakdowns(figures):
         sheet = workbook.create_sheet(title)
-        write_table(sheet, header, [[code, name, *[c[f] for f in TABLE_FIGURES]] for code, name, c in rows])
+        table = [[code, name, *[number(c[f]) for f in TABLE_FIGURES]] for code, name, c in rows]
+        write_table(sheet, header, table, main=True, frozen_columns=2)
         autosize(sheet)
     _trend_sheet(workbook, figures)
     buffer = io.BytesIO()

@@ -1,8 +1,9 @@
 """The federation's annual statistical report as a file: CSV, XLSX (with a native bar chart) or a
 printable HTML page with SVG charts, the same three exports as the outcome reports (reports.exports),
-built with their helpers and charts. Everything is read from the stored figures: no aggregate query."""
+built with their helpers and charts. Everything is read from the stored figures: no aggregate query.
+CSV and XLSX are written through reports.spreadsheets: no text becomes a formula, and the CSV opens as
+columns in the user's Excel."""
 
-import csv
 import io
 from decimal import Decimal
 from typing import Any
@@ -14,11 +15,20 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font
 
 from organizations.models import StatisticalReport
 from reports import charts
-from reports.exports import XLSX_TYPE, ExportFile, autosize, write_table
+from reports.spreadsheets import (
+    CSV_TYPE,
+    XLSX_TYPE,
+    ExportFile,
+    FigureLine,
+    autosize,
+    figures_csv,
+    number,
+    write_table,
+    write_title,
+)
 
 from .queries import FIGURE_ORDER, SHARES
 
@@ -46,6 +56,15 @@ FIGURE_NAMES = {
     "workplace_accidents": gettext_lazy("Workplace accidents"),
     "vision_zero_enterprises": gettext_lazy("Enterprises in the Vision Zero program"),
 }
+# Names that stand alone, for a table's column or a CSV row: in the federation's list of figures the
+# enterprise split and the "of them" figures follow the figure they split.
+STANDALONE_NAMES = {
+    "large_enterprises": gettext_lazy("Large enterprises"),
+    "medium_enterprises": gettext_lazy("Medium enterprises"),
+    "small_enterprises": gettext_lazy("Small enterprises"),
+    "agreements_concluded": gettext_lazy("Collective agreements concluded in the year"),
+    "members_covered": gettext_lazy("Union members among the employees covered"),
+}
 SOURCE_NAMES = {
     "centers": gettext_lazy("territorial centers' returns"),
     "branch_unions": gettext_lazy("branch unions' returns"),
@@ -64,6 +83,9 @@ CENTER_COLUMNS = (
     "new_primary_organizations",
     "new_organization_members",
     "total_enterprises",
+    "large_enterprises",
+    "medium_enterprises",
+    "small_enterprises",
     "collective_agreements",
     "agreements_concluded",
     "agreement_coverage",
@@ -83,6 +105,13 @@ BRANCH_UNION_COLUMNS = (
     "members_covered",
     "covered_member_share",
 )
+# The lines of _header, as the CSV's figure codes name them.
+HEADER_KEYS = ("scope", "year", "center_returns", "branch_union_returns", "data_as_of", "built_at")
+
+
+def standalone_name(figure: str) -> str:
+    """A figure's name that reads on its own (a column, a CSV row)."""
+    return str(STANDALONE_NAMES.get(figure) or FIGURE_NAMES[figure])
 
 
 def _figures(report: StatisticalReport) -> dict[str, Any]:
@@ -102,6 +131,8 @@ def _name(row: dict[str, Any]) -> str:
 
 
 def _header(report: StatisticalReport, figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """(name, value) of what the report is and what it counts (HEADER_KEYS)."""
+
     def moment(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -194,32 +225,50 @@ def _federation_rows(figures: dict[str, Any]) -> list[dict[str, Any]]:
 # CSV
 
 
-def statistical_report_csv(report: StatisticalReport) -> ExportFile:
-    """Every figure as one row (section, group, name, figure, value): easy to filter and pivot."""
-    figures = _figures(report)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["section", "group", "name", "figure", "value"])
-    for name, value in _header(report, figures):
-        writer.writerow(["report", "", "", name, value])
+def _csv_lines(report: StatisticalReport, figures: dict[str, Any]) -> list[FigureLine]:
+    section = _("Report")
+    lines = [
+        FigureLine(section, "", "", name, value, f"report.{key}")
+        for key, (name, value) in zip(HEADER_KEYS, _header(report, figures), strict=True)
+    ]
+    section, previous_year = _("Federation"), str(figures["previous_year"])
+    parts = {"earlier": previous_year, "absolute": _("Change"), "percent": _("Change, %")}
     for figure in FIGURE_ORDER:
-        writer.writerow(["federation", figures["sources"][figure], "", figure, figures["federation"][figure]])
+        source, name = figures["sources"][figure], standalone_name(figure)
+        value, key = number(figures["federation"][figure]), f"federation.{figure}"
+        lines.append(FigureLine(section, source, str(SOURCE_NAMES[source]), name, value, key))
         for part, value in figures["federation_changes"][figure].items():
-            writer.writerow(["federation_change", figures["previous_year"], "", f"{figure}.{part}", value])
+            name = f"{standalone_name(figure)}: {parts[part]}"
+            key = f"federation.{figure}.{part}"
+            lines.append(FigureLine(section, source, str(SOURCE_NAMES[source]), name, number(value), key))
+    section = _("Sums of the returns")
     for scope, totals in figures["totals"].items():
         for figure in FIGURE_ORDER:
-            writer.writerow([f"totals.{scope}", "", "", figure, totals[figure]])
-    for section, key in (("by_center", "by_center"), ("by_branch_union", "by_branch_union")):
-        for row in figures[key]:
-            writer.writerow([section, row["code"], _name(row), "state", row["state"] or ""])
+            name, value = standalone_name(figure), number(totals[figure])
+            lines.append(
+                FigureLine(section, scope, str(SOURCE_NAMES[scope]), name, value, f"totals.{figure}")
+            )
+    tables = (("by_center", _("Territorial centers")), ("by_branch_union", _("Branch unions")))
+    members = standalone_name("members")
+    for table, section in tables:
+        for row in figures[table]:
+            code, name = row["code"], _name(row)
+            state = str(STATE_NAMES[row["state"]])
+            lines.append(FigureLine(section, code, name, _("Return"), state, f"{table}.state"))
             for figure in FIGURE_ORDER if row["figures"] else ():
-                writer.writerow([section, row["code"], _name(row), figure, row["figures"][figure]])
+                value, key = number(row["figures"][figure]), f"{table}.{figure}"
+                lines.append(FigureLine(section, code, name, standalone_name(figure), value, key))
             for part, value in row["members_change"].items():
-                writer.writerow([section, row["code"], _name(row), f"members.{part}", value])
-    # With a byte-order mark Excel reads the Cyrillic names as UTF-8.
-    return ExportFile(
-        buffer.getvalue().encode("utf-8-sig"), _filename(report, "csv"), "text/csv; charset=utf-8"
-    )
+                figure, key = f"{members}: {parts[part]}", f"{table}.members.{part}"
+                lines.append(FigureLine(section, code, name, figure, number(value), key))
+    return lines
+
+
+def statistical_report_csv(report: StatisticalReport) -> ExportFile:
+    """Every figure as one row (section, code, name, figure, value, figure code): easy to filter and
+    pivot, in the user's language and as the user's Excel reads it (reports.spreadsheets)."""
+    figures = _figures(report)
+    return ExportFile(figures_csv(_csv_lines(report, figures)), _filename(report, "csv"), CSV_TYPE)
 
 
 # XLSX
@@ -231,7 +280,7 @@ def _scope_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[l
             row["code"],
             _name(row),
             str(STATE_NAMES[row["state"]]),
-            *[row["figures"][figure] if row["figures"] else None for figure in columns],
+            *[number(row["figures"][figure]) if row["figures"] else None for figure in columns],
         ]
         for row in rows
     ]
@@ -239,22 +288,26 @@ def _scope_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[l
 
 def statistical_report_xlsx(report: StatisticalReport) -> ExportFile:
     """A workbook: the federation's figures with the change, the centers (with a bar chart of members)
-    and the branch unions."""
+    and the branch unions; each sheet's main table with its header frozen and filters."""
     figures = _figures(report)
     workbook = Workbook()
+    # The federation's figures first, as the sheet's main table, under a title naming the report; then
+    # the summary in words and what the report counts.
     summary = workbook.active
     summary.title = _("Federation")
-    summary["A1"] = _("Annual statistical report")
-    summary["A1"].font = Font(bold=True, size=14)
-    row = write_table(summary, [_("Report"), ""], [list(pair) for pair in _header(report, figures)], 3)
-    row = write_table(summary, [_("Summary")], [[sentence] for sentence in headline(figures)], row)
+    write_title(summary, f"{_('Annual statistical report of the federation')}: {report.year}")
     table = [
         [
-            str(line["name"]),
-            line["value"],
-            line["change"]["earlier"],
-            line["change"]["absolute"],
-            line["change"]["percent"],
+            standalone_name(line["figure"]),
+            *map(
+                number,
+                (
+                    line["value"],
+                    line["change"]["earlier"],
+                    line["change"]["absolute"],
+                    line["change"]["percent"],
+                ),
+            ),
             str(line["source"]),
         ]
         for line in _federation_rows(figures)
@@ -267,25 +320,30 @@ def statistical_report_xlsx(report: StatisticalReport) -> ExportFile:
         _("Change, %"),
         _("Source"),
     ]
-    write_table(summary, header, table, row)
-    autosize(summary)
+    row = write_table(summary, header, table, start_row=2, main=True, frozen_columns=1)
+    row = write_table(summary, [_("Summary")], [[sentence] for sentence in headline(figures)], row)
+    write_table(summary, [_("Report"), ""], [list(pair) for pair in _header(report, figures)], row)
+    autosize(summary, first_row=2)
 
-    columns = [str(FIGURE_NAMES[figure]) for figure in CENTER_COLUMNS]
     centers = workbook.create_sheet(_("Centers"))
     rows = _scope_table(figures["by_center"], CENTER_COLUMNS)
-    write_table(centers, [_("Code"), _("Name"), _("Return"), *columns], rows)
+    columns = [standalone_name(figure) for figure in CENTER_COLUMNS]
+    write_table(centers, [_("Code"), _("Name"), _("Return"), *columns], rows, main=True, frozen_columns=2)
     chart = BarChart()
     chart.title = _("Union members by center")
     chart.height, chart.width = 9, 24
     chart.add_data(Reference(centers, min_col=4, min_row=1, max_row=len(rows) + 1), titles_from_data=True)
     chart.set_categories(Reference(centers, min_col=2, min_row=2, max_row=len(rows) + 1))
-    centers.add_chart(chart, f"A{len(rows) + 4}")
+    # Right of the frozen code and name columns: a chart across the split would be cut in two.
+    centers.add_chart(chart, f"C{len(rows) + 4}")
     autosize(centers)
 
-    columns = [str(FIGURE_NAMES[figure]) for figure in BRANCH_UNION_COLUMNS]
     branch_unions = workbook.create_sheet(_("Branch unions"))
     rows = _scope_table(figures["by_branch_union"], BRANCH_UNION_COLUMNS)
-    write_table(branch_unions, [_("Code"), _("Name"), _("Return"), *columns], rows)
+    columns = [standalone_name(figure) for figure in BRANCH_UNION_COLUMNS]
+    write_table(
+        branch_unions, [_("Code"), _("Name"), _("Return"), *columns], rows, main=True, frozen_columns=2
+    )
     autosize(branch_unions)
 
     buffer = io.BytesIO()
@@ -344,9 +402,9 @@ def statistical_report_print_context(report: StatisticalReport) -> dict[str, Any
         "header": _header(report, figures),
         "headline": headline(figures),
         "federation": _federation_rows(figures),
-        "center_columns": [FIGURE_NAMES[figure] for figure in CENTER_COLUMNS],
+        "center_columns": [standalone_name(figure) for figure in CENTER_COLUMNS],
         "centers": _table_rows(figures["by_center"], CENTER_COLUMNS),
-        "branch_union_columns": [FIGURE_NAMES[figure] for figure in BRANCH_UNION_COLUMNS],
+        "branch_union_columns": [standalone_name(figure) for figure in BRANCH_UNION_COLUMNS],
         "branch_unions": _table_rows(figures["by_branch_union"], BRANCH_UNION_COLUMNS),
         "members_chart": members_chart,
         "coverage_chart": coverage_chart,

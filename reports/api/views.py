@@ -115,7 +115,9 @@ class DownloadsMixin:
         filterset_class=None,
     )
     def export_csv(self, request, pk=None):
-        """Every figure as one row: section, group, name, figure, value."""
+        """Every figure as one row: section, code, name, figure, value, figure code. In the language of
+        Accept-Language, as that language's Excel reads it: ";" between fields and a decimal comma in
+        Russian and Kazakh, "," and a decimal point in English; UTF-8 with a byte-order mark."""
         return self._download("csv")
 
     @extend_schema(**_export_schema("Download as XLSX", exports.XLSX_TYPE))

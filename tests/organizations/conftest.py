@@ -1,8 +1,11 @@
-"""A statistical return in each state: Almaty Region's 2021 figures, entered by the center's manager."""
+"""A statistical return in each state: Almaty Region's 2021 figures, entered by the center's manager;
+and the demo's organizations and statistics (DOMAIN.md's figures)."""
 
 import pytest
+from django.core.management import call_command
 
 from organizations import services
+from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import Role
 from tests.factories import StaffFactory
 from tests.organizations.support import FIGURES, YEAR
@@ -26,3 +29,11 @@ def submitted(draft, manager):
 @pytest.fixture
 def approved(submitted, analyst):
     return services.statistical_return_approve(statistical_return=submitted, by=analyst)
+
+
+@pytest.fixture
+def demo(db):
+    """The reference data, role groups, organizations and statistical returns of the demo."""
+    call_command("seed_reference", verbosity=0)
+    demo_organizations_create()
+    demo_statistics_create()

@@ -7,13 +7,11 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from organizations import services
-from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import Role, StatisticalReport, StatisticalReturn
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
 from tests.organizations.support import FIGURES, YEAR
@@ -342,13 +340,6 @@ def test_the_reports_list_costs_the_same_for_1_report_and_for_5(client_for, anal
 # The annual report
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_reference", verbosity=0)
-    demo_organizations_create()
-    demo_statistics_create()
-
-
 def test_the_2021_report_built_from_the_demo_shows_the_published_figures(
     client_for, demo, analyst, django_capture_on_commit_callbacks
 ):
@@ -376,7 +367,8 @@ def test_the_2021_report_built_from_the_demo_shows_the_published_figures(
     assert almaty["figures"]["member_share"] == "31.1"
     # and the downloads
     rows = list(csv.reader(io.StringIO(client.get(f"{REPORTS}{report['id']}/export/csv/").content.decode())))
-    assert ["federation", "branch_unions", "", "collective_agreements", "16112"] in rows
+    agreements = ["Collective agreements in force", "16112", "federation.collective_agreements"]
+    assert ["Federation", "branch_unions", "branch unions' returns", *agreements] in rows
     xlsx = client.get(f"{REPORTS}{report['id']}/export/xlsx/")
     assert xlsx.status_code == 200
     assert 'filename="statistics-federation-2021.xlsx"' in xlsx["Content-Disposition"]

@@ -4,23 +4,15 @@ figures in the annual report built from every center's and branch union's return
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone, translation
 
-from organizations.demo import demo_organizations_create, demo_statistics_create
+from organizations.demo import demo_statistics_create
 from organizations.models import RETURN_FIGURES, BranchUnion, StatisticalReturn, TerritorialCenter
 from organizations.statistics import rules
 from organizations.statistics.exports import headline
 from organizations.statistics.queries import report_figures
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_reference", verbosity=0)
-    demo_organizations_create()
-    demo_statistics_create()
 
 
 def test_almaty_region_2021_has_the_published_figures(demo):

@@ -239,10 +239,13 @@ def test_the_csv_has_every_figure_as_a_row(built_report):
 
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert exported.filename == "statistics-federation-2021.csv"
-    assert ["federation", "branch_unions", "", "collective_agreements", "4100"] in rows
-    assert ["federation_change", "2020", "", "members.absolute", "-10382"] in rows
-    assert ["federation_change", "2020", "", "members.percent", "-0.6"] in rows
-    assert any(row[:2] == ["by_center", "NTH"] and row[3:] == ["members", "995000"] for row in rows)
+    agreements = ["Collective agreements in force", "4100", "federation.collective_agreements"]
+    assert ["Federation", "branch_unions", "branch unions' returns", *agreements] in rows
+    centers = ["Federation", "centers", "territorial centers' returns"]
+    assert [*centers, "Union members: Change", "-10382", "federation.members.absolute"] in rows
+    assert [*centers, "Union members: Change, %", "-0.6", "federation.members.percent"] in rows
+    north = ["Territorial centers", "NTH"], ["Union members", "995000", "by_center.members"]
+    assert any((row[:2], row[3:]) == north for row in rows)
 
 
 @pytest.mark.django_db

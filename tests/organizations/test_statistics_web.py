@@ -7,13 +7,11 @@ printable page."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from organizations import services
-from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import RETURN_FIGURES, Role, StatisticalReport, StatisticalReturn
 from reports.exports import XLSX_TYPE
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
@@ -295,13 +293,6 @@ def test_the_list_costs_the_same_for_1_return_and_for_15(client_for, analyst):
 
 
 # The annual report
-
-
-@pytest.fixture
-def demo(db):
-    call_command("seed_reference", verbosity=0)
-    demo_organizations_create()
-    demo_statistics_create()
 
 
 @pytest.fixture
