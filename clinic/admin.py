@@ -4,6 +4,7 @@ admin obeys the same role rules and writes the same audit trail as the API and t
 from auditlog.admin import LogEntryAdmin
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
+from auditlog.render import get_field_verbose_name
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -11,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from organizations.admin import CenterScopedAdmin
 from organizations.forms import add_refusal
@@ -467,9 +469,30 @@ class PreventedDisputeAdmin(ServiceBackedAdmin):
         return services.prevented_dispute_record(by=request.user, **data)
 
 
+CHANGES_SHOWN = 75  # characters of the changed fields' names in the audit log's list, as django-auditlog
+
+
 class FederationLogEntryAdmin(LogEntryAdmin):
     """The whole audit log spans every center: only federation-level staff browse it. Center staff
     read each record's trail from the record itself."""
+
+    @admin.display(description=_("Changes"))
+    def msg_short(self, obj):
+        """django-auditlog's summary of a change, in the user's language: "2 changes: Lawyer, Due on"."""
+        if obj.action in (LogEntry.Action.DELETE, LogEntry.Action.ACCESS):
+            return ""
+        fields = ", ".join(str(get_field_verbose_name(obj, name)) for name in obj.changes_dict)
+        if len(fields) > CHANGES_SHOWN:
+            fields = fields[: fields.rfind(" ", 0, CHANGES_SHOWN)] + " .."
+        count = len(obj.changes_dict)
+        return ngettext("%(count)d change: %(fields)s", "%(count)d changes: %(fields)s", count) % {
+            "count": count,
+            "fields": fields,
+        }
+
+    @admin.display(description=_("Correlation ID"))
+    def cid_url(self, obj):
+        return super().cid_url(obj)
 
     def has_module_permission(self, request):
         return _federation_level(request.user) and super().has_module_permission(request)

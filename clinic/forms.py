@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ActionForm, VersionedActionForm, add_refusal
+from organizations.forms import ActionForm, DateField, VersionedActionForm, add_refusal
 from organizations.models import Employer, Role, User
 
 from . import services
@@ -66,9 +66,7 @@ class DecideForm(VersionedActionForm):
     recovered_kzt = forms.DecimalField(
         label=_("Money recovered, KZT"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )
-    decided_on = forms.DateField(
-        label=_("Decided on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = DateField(label=_("Decided on"), required=False)
 
     def apply(self, *, target, by, **data):
         return services.application_decide(application=target, by=by, **data)
@@ -97,11 +95,9 @@ class AssignForm(VersionedActionForm):
 
 
 class ExtendDeadlineForm(VersionedActionForm):
-    new_due_on = forms.DateField(label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_on = DateField(label=_("New due date"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    applicant_notified_on = forms.DateField(
-        label=_("Applicant told on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    applicant_notified_on = DateField(label=_("Applicant told on"))
 
     def apply(self, *, target, by, **data):
         return services.application_extend_deadline(application=target, by=by, **data)
@@ -181,9 +177,7 @@ class DisputeStageForm(VersionedActionForm):
 
 class DisputeResolveForm(VersionedActionForm):
     result = forms.ChoiceField(label=_("Result"), choices=LaborDispute.Result.choices)
-    resolved_on = forms.DateField(
-        label=_("Resolved on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    resolved_on = DateField(label=_("Resolved on"), required=False)
     recovered_kzt = forms.DecimalField(
         label=_("Money recovered, KZT"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )

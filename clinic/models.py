@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from organizations.identifiers import validate_iin
@@ -366,7 +367,7 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
 
     def __str__(self) -> str:
-        return f"{self.from_status or '—'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class DeadlineExtension(models.Model):
@@ -390,7 +391,8 @@ class DeadlineExtension(models.Model):
         verbose_name_plural = _("deadline extensions")
 
     def __str__(self) -> str:
-        return f"{self.previous_due_on} → {self.new_due_on}"
+        days = (self.previous_due_on, self.new_due_on)
+        return " → ".join(date_format(day, "SHORT_DATE_FORMAT") for day in days)
 
 
 class Note(models.Model):

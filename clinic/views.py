@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -485,12 +486,12 @@ def _timeline(case: Application) -> list[TimelineEntry]:
         )
     for extension in case.extensions.select_related("extended_by"):
         title = _("Deadline extended: %(old)s → %(new)s") % {
-            "old": extension.previous_due_on,
-            "new": extension.new_due_on,
+            "old": date_format(extension.previous_due_on, "SHORT_DATE_FORMAT"),
+            "new": date_format(extension.new_due_on, "SHORT_DATE_FORMAT"),
         }
         text = _("%(reason)s (applicant told on %(told)s)") % {
             "reason": extension.reason,
-            "told": extension.applicant_notified_on,
+            "told": date_format(extension.applicant_notified_on, "SHORT_DATE_FORMAT"),
         }
         entries.append(TimelineEntry(extension.extended_at, "extension", title, extension.extended_by, text))
     for entry in LogEntry.objects.get_for_object(case).select_related("actor", "content_type"):

@@ -1,9 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from organizations.api.views import ObtainTokenView
 from reports import urls as reports_urls
+
+# The admin in the product's own words, in the user's language ("Django administration" otherwise).
+admin.site.site_header = admin.site.site_title = _("Trade-union legal clinic")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("", include("organizations.urls")),  # the role's home, sign-in, sign-out, password

@@ -1,5 +1,6 @@
 """Forms that run a service: a refusal becomes errors on the form's fields, so every page shows the
-rule next to the field it concerns. Also the forms of the organization statistics' pages."""
+rule next to the field it concerns; the date field every web form uses. Also the forms of the
+organization statistics' pages."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,26 @@ from .models import (
     User,
 )
 from .versioning import VersionConflict
+
+ISO_DATE = "%Y-%m-%d"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO (2026-11-30), the only form an
+    <input type="date"> accepts: a localized value (30.11.2026) would leave it empty, and the form would
+    then call the untouched field required. The browser shows the date in its user's own format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs, format=ISO_DATE)
+
+
+class DateField(forms.DateField):
+    """A date typed in a web form, through the browser's date picker (DateInput). It accepts the ISO
+    form the browser sends in every language, and the language's own (30.11.2026) as well."""
+
+    widget = DateInput
 
 
 class ActionForm(forms.Form):

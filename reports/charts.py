@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from organizations.templatetags.figures import number
+
 PALETTE = ("#1f5fa8", "#2e9e5b", "#d08a1e", "#b8404a", "#6b4fa0", "#4a8c9c")
 FONT = "font-family:Arial,Helvetica,sans-serif;font-size:11px"
 Series = Sequence[tuple[str, Sequence[int | float]]]
@@ -23,7 +25,8 @@ def nice_step(value: float) -> int:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    """A tick or a bar's value as the page's language writes it (10 000 and 61,8 in Russian)."""
+    return number(f"{value:g}" if isinstance(value, float) else value)
 
 
 class _Frame:

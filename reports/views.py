@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.forms import AssignForm
 from clinic.models import Application
 from clinic.views import staff_page
+from organizations.forms import DateField
 from organizations.models import Role, TerritorialCenter, User
 
 from . import charts, exports, queries, services
@@ -82,9 +83,7 @@ class PeriodForm(forms.Form):
     """A month, quarter or year, given by its kind and any day in it."""
 
     period_kind = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodKind.choices)
-    day = forms.DateField(
-        label=gettext_lazy("Any day of the period"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = DateField(label=gettext_lazy("Any day of the period"))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from clinic.views import staff_page
 from .. import forms
 from ..api.filters import StatisticalReturnFilter
 from ..models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn, User
+from ..templatetags.figures import number
 from . import exports
 from . import rules as statistics_rules
 
@@ -343,11 +343,9 @@ def statistical_report_row(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def shown(value: int | str | None) -> str:
-    """A figure as the report page shows it: counts grouped by thousands, shares (stored as strings)
-    as they are, "—" for none."""
-    if value is None:
-        return "—"
-    return number_format(value, force_grouping=True) if isinstance(value, int) else str(value)
+    """A figure as the report page shows it, in the page's language (10 382 and 31,1 in Russian), "—"
+    for none."""
+    return "—" if value is None else number(value)
 
 
 def change_text(change: dict, *, share: bool = False) -> str:
@@ -360,10 +358,10 @@ def change_text(change: dict, *, share: bool = False) -> str:
         if not points:
             return _("unchanged")
         template = _("up %(points)s points") if points > 0 else _("down %(points)s points")
-        return template % {"points": abs(points)}
+        return template % {"points": number(abs(points))}
     if not absolute:
         return _("unchanged")
-    values = {"count": shown(abs(absolute)), "percent": (change.get("percent") or "").lstrip("-")}
+    values = {"count": shown(abs(absolute)), "percent": number((change.get("percent") or "").lstrip("-"))}
     if not values["percent"]:
         return (_("up %(count)s") if absolute > 0 else _("down %(count)s")) % values
     return (

@@ -54,12 +54,13 @@ def browser(allow_orm_beside_playwright) -> Iterator:
 
 @pytest.fixture
 def sign_in(browser, live_server):
-    """A new browser context (its own cookies) signed in as the user; closed after the test."""
+    """A new browser context (its own cookies) signed in as the user, its browser set to a language
+    (Russian, as most users' are, unless told); closed after the test."""
     contexts = []
 
-    def open_as(user):
+    def open_as(user, language: str = "ru-RU"):
         context = browser.new_context(
-            accept_downloads=True, locale="en-US", viewport={"width": 1280, "height": 900}
+            accept_downloads=True, locale=language, viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)

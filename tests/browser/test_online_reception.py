@@ -71,7 +71,7 @@ def test_a_citizen_asks_online_the_reception_opens_a_case_the_lawyer_answers_the
     desk.select_option("#case-kind", "written_application")
     desk.select_option("#case-lawyer", str(lawyer.pk))
     desk.click("#action-case button[type=submit]")
-    expect(desk.locator(".messages")).to_contain_text("opened")
+    expect(desk.locator(".messages")).to_contain_text("Открыто обращение")
     case = Application.objects.get(person__full_name="Гульнара Онлайн")
     assert case.channel_id == Channel.ONLINE
 
@@ -85,10 +85,10 @@ def test_a_citizen_asks_online_the_reception_opens_a_case_the_lawyer_answers_the
         "#public_answer-public_answer", "Работодатель обязан выплатить зарплату; мы направили требование."
     )
     work.click("#action-public_answer button[type=submit]")
-    expect(work.locator(".messages")).to_contain_text("Answer saved")
+    expect(work.locator(".messages")).to_contain_text("Ответ сохранён")
     work.select_option("#decide-outcome", Outcome.SATISFIED)
     work.click("#action-decide button[type=submit]")
-    expect(work.locator(".messages")).to_contain_text("the case is decided")
+    expect(work.locator(".messages")).to_contain_text("вынесено решение")
 
     # The citizen follows the page address with the code and reads the answer
     page.goto(f"{live_server.url}{track_url}")
