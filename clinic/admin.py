@@ -6,7 +6,7 @@ from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -16,6 +16,7 @@ from organizations.admin import CenterScopedAdmin
 from organizations.forms import add_refusal
 
 from . import forms, services
+from .downloads import stored_file_response
 from .models import (
     Application,
     ApplicationKind,
@@ -385,12 +386,7 @@ class ApplicationAdmin(ServiceBackedAdmin):
         document = Document.objects.visible_to(request.user).filter(pk=pk).first()
         if document is None:
             raise Http404
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return stored_file_response(document.file, document.original_name)
 
 
 # Labor disputes

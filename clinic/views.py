@@ -30,6 +30,7 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
+from .downloads import stored_file_response
 from .models import TRANSITIONS, Application, Document, OnlineAttachment, Person, Status, Visit
 from .personal_data import log_full_record_access, mask_iin, mask_phone, sees_personal_data
 from .validators import normalize_phone
@@ -267,13 +268,7 @@ def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 def online_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """A document sent online, as a download, to the staff who may see its center (another's: 404)."""
     attachment = get_object_or_404(OnlineAttachment.objects.visible_to(request.user), pk=pk)
-    try:
-        file = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        file, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
-    )
+    return stored_file_response(attachment.file, attachment.original_name)
 
 
 # Cases
@@ -591,11 +586,4 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """A case's document, as a download, to those who may see the case (another center's: 404)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    try:
-        file = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
-    return FileResponse(
-        file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
-    )
+    return stored_file_response(document.file, document.original_name)

@@ -8,7 +8,6 @@ from functools import cache
 from operator import itemgetter
 
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import rules, services
+from clinic.downloads import stored_file_response
 from clinic.filters import (
     ApplicationFilter,
     LaborDisputeFilter,
@@ -46,6 +46,7 @@ from .common import ConditionalMixin, StaffPermission, etag
 from .schema import VALIDATION_ERROR
 
 LOOKUP_LIMIT = 20
+DOWNLOAD_TYPES = sorted({media_type for media_type, _signatures in services.ACCEPTED_FILES.values()})
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -369,7 +370,8 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
     @extend_schema(
         summary="Download a document",
         parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The type follows the file's extension (clinic.services.ACCEPTED_FILES), never the uploader's claim.
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in DOWNLOAD_TYPES},
     )
     @action(
         detail=True,
@@ -383,16 +385,7 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         """The file itself, as an attachment, to staff who may see the case."""
         application = self.get_object()
         document = get_object_or_404(application.documents.all(), pk=document_pk)
-        try:
-            file = document.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
-        response = FileResponse(
-            file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_file_response(document.file, document.original_name)
 
     @extend_schema(summary="A case's timeline", responses={200: s.TimelineEntrySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
