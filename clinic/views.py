@@ -31,8 +31,17 @@ from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
 from .downloads import stored_file_response
-from .models import TRANSITIONS, Application, Document, OnlineAttachment, Person, Status, Visit
-from .personal_data import log_full_record_access, mask_iin, mask_phone, sees_personal_data
+from .models import (
+    TRANSITIONS,
+    Application,
+    Document,
+    OnlineAttachment,
+    OnlineSubmission,
+    Person,
+    Status,
+    Visit,
+)
+from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
@@ -61,18 +70,25 @@ def staff_page(view: Callable) -> Callable:
 
 @dataclass(frozen=True)
 class PersonCard:
-    """A person as this user may see them: IIN and phone masked for those who need not see them."""
+    """A person (or what a sender typed online) as this user may see them: IIN, phone and e-mail masked
+    for those who need not see them (clinic.personal_data)."""
 
-    person: Person
+    person: Person | None
     iin: str
     phone: str
     email: str
 
     @classmethod
     def of(cls, person: Person, user: User) -> "PersonCard":
-        if sees_personal_data(user, person.center_id):
-            return cls(person, person.iin, person.phone, person.email)
-        return cls(person, mask_iin(person.iin), mask_phone(person.phone), "")
+        return cls(person, *cls._shown(person, user))
+
+    @classmethod
+    def sent(cls, submission: OnlineSubmission, user: User) -> "PersonCard":
+        return cls(None, *cls._shown(submission, user))
+
+    @staticmethod
+    def _shown(record: Person | OnlineSubmission, user: User) -> list[str]:
+        return [shown(user, record.center_id, field, getattr(record, field)) for field in PERSONAL_FIELDS]
 
 
 # Reception desk
@@ -209,6 +225,7 @@ def _render_online_visit(
         {
             "visit": visit,
             "submission": visit.online_submission,
+            "sent": PersonCard.sent(visit.online_submission, request.user),
             "person": PersonCard.of(visit.person, request.user),
             "application": getattr(visit, "application", None),
             "answer_form": forms_by_action.get("answer")

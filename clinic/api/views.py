@@ -7,8 +7,10 @@ from collections.abc import Callable
 from functools import cache
 from operator import itemgetter
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
@@ -37,7 +39,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
-from clinic.personal_data import log_full_record_access
+from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
 from organizations.identifiers import normalize_identifier
 
@@ -119,7 +121,10 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def lookup(self, request):
-        """Persons whose IIN or phone matches exactly (at most 20): the check before registering."""
+        """Persons whose IIN or phone matches exactly (at most 20): the check before registering. Only for
+        those who see IIN and phone: a match tells whose number it is."""
+        if not searches_by_personal_data(request.user):
+            raise PermissionDenied(_("Your role does not look persons up by IIN or phone: search by name."))
         query = s.PersonLookupSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         persons = self.get_queryset().matching(
