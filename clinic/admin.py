@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from organizations.admin import CenterScopedAdmin
+from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 from organizations.forms import add_refusal
 
 from . import forms, services
@@ -40,7 +40,7 @@ from .personal_data import PERSONAL_FIELDS, searches_by_personal_data, sees_pers
 # Reference lists
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(FederationOwnedAdmin):
     list_display = ("code", "name_en", "name_ru", "name_kk", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name_en", "name_ru", "name_kk")

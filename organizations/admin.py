@@ -65,14 +65,33 @@ class CenterScopedAdmin(VisibleChoicesAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class OfficeInline(admin.TabularInline):
+class FederationOwned:
+    """Records every center shares (the centers, branch unions, reference lists): read by all whose role
+    may, changed by federation-level staff only, so a center's administrator changes nothing of the other
+    centers through them. A mixin of model admins and inlines."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.sees_all_centers and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.sees_all_centers and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.sees_all_centers and super().has_delete_permission(request, obj)
+
+
+class FederationOwnedAdmin(FederationOwned, admin.ModelAdmin):
+    pass
+
+
+class OfficeInline(FederationOwned, admin.TabularInline):
     model = RepresentativeOffice
     extra = 0
     fields = ("code", *NAME_FIELDS)
 
 
 @admin.register(TerritorialCenter)
-class TerritorialCenterAdmin(admin.ModelAdmin):
+class TerritorialCenterAdmin(FederationOwnedAdmin):
     list_display = ("iso_code", "code", "name_en", "name_ru", "name_kk", "kind")
     list_filter = ("kind",)
     search_fields = ("iso_code", "code", *NAME_FIELDS)
@@ -88,7 +107,7 @@ class RepresentativeOfficeAdmin(CenterScopedAdmin):
 
 
 @admin.register(BranchUnion)
-class BranchUnionAdmin(admin.ModelAdmin):
+class BranchUnionAdmin(FederationOwnedAdmin):
     list_display = ("code", *NAME_FIELDS)
     search_fields = ("code", *NAME_FIELDS)
 

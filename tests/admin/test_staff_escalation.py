@@ -13,7 +13,14 @@ from clinic.models import Application, LaborDispute, Person, Status, Visit
 from organizations.models import Role, User
 from organizations.roles import roles_up_to
 from tests import factories
-from tests.factories import ApplicationFactory, EmployerFactory, OfficeFactory, PersonFactory, StaffFactory
+from tests.factories import (
+    ApplicationFactory,
+    BranchUnionFactory,
+    EmployerFactory,
+    OfficeFactory,
+    PersonFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -407,3 +414,26 @@ def test_a_case_cannot_be_assigned_to_another_centers_lawyer_on_its_page(manager
     case.refresh_from_db()
     assert case.lawyer is None
     assert case.status == Status.REGISTERED
+
+
+# What every center shares
+
+
+@pytest.mark.parametrize("model", ["territorialcenter", "branchunion"])
+def test_a_center_administrator_reads_but_does_not_change_what_every_center_shares(
+    center_admin, other_center, model
+):
+    shared = other_center if model == "territorialcenter" else BranchUnionFactory()
+    name = shared.name_en
+    url = f"/admin/organizations/{model}/{shared.pk}/change/"
+    client = signed_in(center_admin)
+
+    page = client.get(url)
+    response = client.post(url, {"code": "HACK", "name_en": "Renamed", "name_ru": "x", "name_kk": "x"})
+
+    assert page.status_code == 200
+    assert 'name="name_en"' not in page.text  # read-only
+    assert response.status_code == 403
+    shared.refresh_from_db()
+    assert shared.name_en == name
+    assert client.get(f"/admin/organizations/{model}/add/").status_code == 403
