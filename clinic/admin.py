@@ -7,17 +7,18 @@ from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.admin import CenterScopedAdmin
+from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 from organizations.forms import add_refusal
 
 from . import forms, services
+from .downloads import stored_file_response
 from .models import (
     Application,
     ApplicationKind,
@@ -36,11 +37,12 @@ from .models import (
     Topic,
     Visit,
 )
+from .personal_data import PERSONAL_FIELDS, searches_by_personal_data, sees_personal_data, shown
 
 # Reference lists
 
 
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(FederationOwnedAdmin):
     list_display = ("code", "name_en", "name_ru", "name_kk", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
     search_fields = ("code", "name_en", "name_ru", "name_kk")
@@ -138,6 +140,58 @@ class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
         return TemplateResponse(request, "admin/clinic/action_form.html", context)
 
 
+class PersonalDataAdmin(admin.ModelAdmin):
+    """IIN, phone and e-mail as clinic.personal_data allows: masked in the list and, read-only, on the
+    change page for those who may not see them; and no search by them for those who may not find by them
+    (a match would tell whose number it is). `center_id` of the record is the person's center."""
+
+    personal_fields = PERSONAL_FIELDS
+
+    def _personal_columns(self, request) -> dict:
+        """The columns showing each personal field as the user may see it; the same objects for the whole
+        request, so that the form tells them apart from the model's fields."""
+        if not hasattr(request, "personal_columns"):
+            request.personal_columns = {
+                field: self._personal_column(request.user, field) for field in self.personal_fields
+            }
+        return request.personal_columns
+
+    def _personal_column(self, user, field: str):
+        def column(record):
+            return shown(user, record.center_id, field, getattr(record, field))
+
+        column.short_description = self.model._meta.get_field(field).verbose_name
+        column.__name__ = f"shown_{field}"
+        return column
+
+    def _masked_for(self, request, obj) -> bool:
+        return obj is not None and not sees_personal_data(request.user, obj.center_id)
+
+    def get_list_display(self, request):
+        columns = self._personal_columns(request)
+        return [columns.get(name, name) for name in super().get_list_display(request)]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not self._masked_for(request, obj):
+            return fields
+        columns = self._personal_columns(request)
+        return [columns.get(name, name) for name in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self._masked_for(request, obj):
+            return readonly
+        columns = self._personal_columns(request)
+        return (*(name for name in readonly if name not in columns), *columns.values())
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if searches_by_personal_data(request.user):
+            return fields
+        return [field for field in fields if field.lstrip("=^@").split("__")[-1] not in PERSONAL_FIELDS]
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
@@ -153,7 +207,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(ServiceBackedAdmin):
+class PersonAdmin(PersonalDataAdmin, ServiceBackedAdmin):
     list_display = ("full_name", "iin", "phone", "is_union_member", "center")
     list_filter = ("is_union_member", "center")
     search_fields = ("full_name", "=iin", "phone")
@@ -171,7 +225,8 @@ class PersonAdmin(ServiceBackedAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        return ("center",) if obj or not request.user.sees_all_centers else ()
+        readonly = super().get_readonly_fields(request, obj)
+        return ("center", *readonly) if obj or not request.user.sees_all_centers else readonly
 
     def perform(self, request, obj, data):
         data = {field: value for field, value in data.items() if field != "center" or obj is None}
@@ -181,7 +236,9 @@ class PersonAdmin(ServiceBackedAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(ServiceBackedAdmin):
+class VisitAdmin(PersonalDataAdmin, ServiceBackedAdmin):
+    personal_fields = ()  # the person is shown by name; searched by IIN or phone only by those who may
+
     list_display = ("visited_at", "person", "channel", "result", "center", "office")
     list_filter = ("result", "channel", "center", "visited_at")
     search_fields = ("person__full_name", "=person__iin", "person__phone")
@@ -227,7 +284,7 @@ class OnlineAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(OnlineSubmission)
-class OnlineSubmissionAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
+class OnlineSubmissionAdmin(PersonalDataAdmin, AuditlogHistoryAdminMixin, CenterScopedAdmin):
     """What was sent through the public page, as typed, with the consent: read-only, since the sender
     cannot be asked again; the reception works the question through its visit."""
 
@@ -300,7 +357,9 @@ class ExtensionInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ServiceBackedAdmin):
+class ApplicationAdmin(PersonalDataAdmin, ServiceBackedAdmin):
+    personal_fields = ()  # the applicant is shown by name; searched by IIN only by those who may
+
     list_display = (
         "registration_number",
         "person",
@@ -387,12 +446,7 @@ class ApplicationAdmin(ServiceBackedAdmin):
         document = Document.objects.visible_to(request.user).filter(pk=pk).first()
         if document is None:
             raise Http404
-        return FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=document.original_name,
-            content_type=document.content_type,
-        )
+        return stored_file_response(document.file, document.original_name)
 
 
 # Labor disputes

@@ -18,10 +18,14 @@ from .models import (
     PreventedDispute,
     Visit,
 )
+from .personal_data import PERSONAL_FIELDS
 
 NOT_AUDITED = ["updated_at", "version"]
+# The trail is read by more people than the records (federation staff read every center's): it tells
+# that an IIN, phone or e-mail changed, masked as clinic.personal_data masks them for everyone.
+PERSONAL = {"mask_fields": list(PERSONAL_FIELDS), "mask_callable": "clinic.personal_data.mask_in_audit_trail"}
 
-auditlog.register(Person, exclude_fields=NOT_AUDITED)
+auditlog.register(Person, exclude_fields=NOT_AUDITED, **PERSONAL)
 auditlog.register(Visit, exclude_fields=NOT_AUDITED, m2m_fields={"topics"})
 auditlog.register(Application, exclude_fields=NOT_AUDITED)
 auditlog.register(LaborDispute, exclude_fields=NOT_AUDITED, m2m_fields={"applications"})
@@ -30,5 +34,5 @@ auditlog.register(Note)
 auditlog.register(Document, exclude_fields=["file", "token"])
 auditlog.register(DeadlineExtension)
 # The tracking code's hash stays out of the trail: the trail is read by more people than the table.
-auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"])
+auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"], **PERSONAL)
 auditlog.register(OnlineAttachment, exclude_fields=["file", "token"])

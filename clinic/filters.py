@@ -23,6 +23,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .personal_data import searches_by_personal_data
 from .validators import normalize_phone
 
 
@@ -114,7 +115,7 @@ class ApplicationFilter(NamedFiltersFilterSet):
         if not value:
             return queryset
         condition = Q(registration_number__icontains=value) | Q(person__full_name__icontains=value)
-        if iin := _iin(value):
+        if (iin := _iin(value)) and searches_by_personal_data(getattr(self.request, "user", None)):
             condition |= Q(person__iin=iin)
         return queryset.filter(condition)
 
@@ -140,6 +141,8 @@ class PersonFilter(filters.FilterSet):
         if not value:
             return queryset
         condition = Q(full_name__icontains=value)
+        if not searches_by_personal_data(getattr(self.request, "user", None)):
+            return queryset.filter(condition)  # a match by IIN or phone would tell whose number it is
         if iin := _iin(value):
             condition |= Q(iin=iin)
         if (phone := normalize_phone(value)).startswith("+7"):

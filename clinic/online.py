@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
@@ -63,9 +64,9 @@ def track_limits() -> tuple[Limit, Limit]:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The sender's address as django-axes sees it: one setting (PROXY_COUNT) for sign-ins and these."""
-    from axes.helpers import get_client_ip_address
-
+    """The client's address exactly as the sign-in lockout (django-axes, through django-ipware) reads it:
+    behind PROXY_COUNT proxies from the forwarded header, without proxies REMOTE_ADDR alone
+    (config.settings.base.client_address_settings)."""
     return get_client_ip_address(request) or "unknown"
 
 

@@ -1,4 +1,11 @@
-"""Personal data (IIN, phone): who sees it in full, and how it is masked for everyone else."""
+"""Personal data (IIN, phone, e-mail): who sees it in full, and how it is masked for everyone else.
+
+One rule for every place that shows a person (web pages, the API, the admin, the audit trail):
+`sees_personal_data` decides, `shown` applies it to one value. Finding a person by IIN or phone is
+seeing it too (a match tells whose number it is): `searches_by_personal_data` says who may.
+"""
+
+from collections.abc import Callable
 
 from auditlog.signals import accessed
 
@@ -6,16 +13,23 @@ from organizations.audit import acting_as
 from organizations.models import Role, User
 
 PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
+PERSONAL_FIELDS = ("iin", "phone", "email")
 
 
 def sees_personal_data(user: User, center_id: int | None) -> bool:
-    """IIN and phone are shown to the staff of the person's own center who work with applicants;
+    """IIN, phone and e-mail are shown to the staff of the person's own center who work with applicants;
     federation-level users (analysts included) get them masked."""
     return (
         getattr(user, "role", None) in PERSONAL_DATA_ROLES
         and user.center_id is not None
         and user.center_id == center_id
     )
+
+
+def searches_by_personal_data(user: User) -> bool:
+    """Whether the user may look persons up by IIN or phone: only where they would see them, in their
+    own center (the only persons a center's staff see at all)."""
+    return sees_personal_data(user, getattr(user, "center_id", None))
 
 
 def mask_iin(value: str) -> str:
@@ -26,6 +40,30 @@ def mask_iin(value: str) -> str:
 def mask_phone(value: str) -> str:
     """+77011234578 -> +7********78."""
     return value[:2] + "*" * (len(value) - 4) + value[-2:] if len(value) > 4 else "*" * len(value)
+
+
+def mask_email(value: str) -> str:
+    """aigerim.s@mail.kz -> a***@***.kz: neither the name nor the provider."""
+    if not value:
+        return ""
+    local, _at, domain = value.partition("@")
+    top_level = domain.rsplit(".", 1)[-1] if "." in domain else ""
+    return f"{local[:1]}***@***" + (f".{top_level}" if top_level else "")
+
+
+MASKS: dict[str, Callable[[str], str]] = {"iin": mask_iin, "phone": mask_phone, "email": mask_email}
+
+
+def shown(user: User, center_id: int | None, field: str, value: str) -> str:
+    """`value` of the personal field `field` of a person of `center_id`, as `user` may see it."""
+    if not value or sees_personal_data(user, center_id):
+        return value
+    return MASKS[field](value)
+
+
+def mask_in_audit_trail(value: str) -> str:
+    """The audit trail is read by federation staff too: it keeps personal data masked, for everyone."""
+    return mask_email(value) if "@" in value else mask_iin(value)
 
 
 def log_full_record_access(*, person, user: User) -> None:

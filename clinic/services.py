@@ -578,34 +578,46 @@ def note_add(*, application: Application, by: User, text: str) -> Note:
     return note
 
 
-_SIGNATURES = {
-    ".pdf": (b"%PDF",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (b"PK\x03\x04",),
-    ".xlsx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-    ".doc": (b"\xd0\xcf\x11\xe0",),
-    ".xls": (b"\xd0\xcf\x11\xe0",),
-    ".txt": None,  # any content
+# The files accepted: the extension decides the type a file is stored and served with (never the type
+# the sender's browser claimed), and the file's first bytes must match it.
+ACCEPTED_FILES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    ".doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
+    ".xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
+    ".txt": ("text/plain", None),  # any content: served as text, whatever it holds
 }
+
+
+def _extension(name: str) -> str:
+    return ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+
+
+def accepted_content_type(name: str) -> str:
+    """The type a stored file is served with, from its name's extension; opaque bytes for any other."""
+    accepted = ACCEPTED_FILES.get(_extension(name))
+    return accepted[0] if accepted else "application/octet-stream"
 
 
 def _check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Refuse files that are too large or not of an accepted type; return the sanitised name."""
     name = upload.name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
-    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    extension = _extension(name)
     max_bytes = max_bytes or settings.CLINIC_DOCUMENT_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationError({"file": _("The file is larger than %s.") % filesizeformat(max_bytes)})
-    if extension not in _SIGNATURES:
+    if extension not in ACCEPTED_FILES:
         raise ValidationError(
-            {"file": _("Accepted file types: %s.") % ", ".join(sorted(_SIGNATURES))}, code="file_type"
+            {"file": _("Accepted file types: %s.") % ", ".join(sorted(ACCEPTED_FILES))}, code="file_type"
         )
     head = upload.read(8)
     upload.seek(0)
-    signatures = _SIGNATURES[extension]
+    _type, signatures = ACCEPTED_FILES[extension]
     if signatures and not head.startswith(signatures):
         raise ValidationError({"file": _("The file's content does not match its type.")}, code="file_type")
     return "".join(ch for ch in name if ch.isprintable())[:255]
@@ -622,7 +634,7 @@ def document_attach(*, application: Application, by: User, upload: UploadedFile)
         application=application,
         token=secrets.token_hex(16),
         original_name=original_name,
-        content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        content_type=accepted_content_type(original_name),
         size=upload.size,
         uploaded_by=by,
     )
@@ -918,7 +930,7 @@ def online_submission_create(
                     submission=submission,
                     token=secrets.token_hex(16),
                     original_name=original_name,
-                    content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+                    content_type=accepted_content_type(original_name),
                     size=upload.size,
                 )
                 attachment.file.save(attachment.token, upload, save=False)

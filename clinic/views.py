@@ -31,8 +31,18 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
-from .models import TRANSITIONS, Application, Document, OnlineAttachment, Person, Status, Visit
-from .personal_data import log_full_record_access, mask_iin, mask_phone, sees_personal_data
+from .downloads import stored_file_response
+from .models import (
+    TRANSITIONS,
+    Application,
+    Document,
+    OnlineAttachment,
+    OnlineSubmission,
+    Person,
+    Status,
+    Visit,
+)
+from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
@@ -61,18 +71,25 @@ def staff_page(view: Callable) -> Callable:
 
 @dataclass(frozen=True)
 class PersonCard:
-    """A person as this user may see them: IIN and phone masked for those who need not see them."""
+    """A person (or what a sender typed online) as this user may see them: IIN, phone and e-mail masked
+    for those who need not see them (clinic.personal_data)."""
 
-    person: Person
+    person: Person | None
     iin: str
     phone: str
     email: str
 
     @classmethod
     def of(cls, person: Person, user: User) -> "PersonCard":
-        if sees_personal_data(user, person.center_id):
-            return cls(person, person.iin, person.phone, person.email)
-        return cls(person, mask_iin(person.iin), mask_phone(person.phone), "")
+        return cls(person, *cls._shown(person, user))
+
+    @classmethod
+    def sent(cls, submission: OnlineSubmission, user: User) -> "PersonCard":
+        return cls(None, *cls._shown(submission, user))
+
+    @staticmethod
+    def _shown(record: Person | OnlineSubmission, user: User) -> list[str]:
+        return [shown(user, record.center_id, field, getattr(record, field)) for field in PERSONAL_FIELDS]
 
 
 # Reception desk
@@ -209,6 +226,7 @@ def _render_online_visit(
         {
             "visit": visit,
             "submission": visit.online_submission,
+            "sent": PersonCard.sent(visit.online_submission, request.user),
             "person": PersonCard.of(visit.person, request.user),
             "application": getattr(visit, "application", None),
             "answer_form": forms_by_action.get("answer")
@@ -268,13 +286,7 @@ def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 def online_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """A document sent online, as a download, to the staff who may see its center (another's: 404)."""
     attachment = get_object_or_404(OnlineAttachment.objects.visible_to(request.user), pk=pk)
-    try:
-        file = attachment.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        file, as_attachment=True, filename=attachment.original_name, content_type="application/octet-stream"
-    )
+    return stored_file_response(attachment.file, attachment.original_name)
 
 
 # Cases
@@ -592,11 +604,4 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """A case's document, as a download, to those who may see the case (another center's: 404)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    try:
-        file = document.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
-    return FileResponse(
-        file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
-    )
+    return stored_file_response(document.file, document.original_name)

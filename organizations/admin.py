@@ -25,6 +25,7 @@ from .models import (
     TerritorialCenter,
     User,
 )
+from .roles import ensure_can_manage_staff, roles_up_to
 from .services import staff_sync_groups
 from .statistics import rules as statistics_rules
 from .statistics.exports import statistical_report_csv, statistical_report_html, statistical_report_xlsx
@@ -32,29 +33,65 @@ from .statistics.exports import statistical_report_csv, statistical_report_html,
 NAME_FIELDS = ("name_en", "name_ru", "name_kk")
 
 
-class CenterScopedAdmin(admin.ModelAdmin):
+class VisibleChoicesAdmin(admin.ModelAdmin):
+    """Every choice list (foreign key, many-to-many, autocomplete) offers only the rows the user may see,
+    through the related model's visible_to: another center's id in a crafted POST is "not a valid
+    choice", an error next to the field."""
+
+    def _visible_choices(self, db_field, request, kwargs: dict) -> dict:
+        if "queryset" not in kwargs:
+            queryset = self.get_field_queryset(None, db_field, request)
+            if queryset is None:
+                queryset = db_field.related_model._default_manager.all()
+            if hasattr(queryset, "visible_to"):
+                kwargs["queryset"] = queryset.visible_to(request.user)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **self._visible_choices(db_field, request, kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return super().formfield_for_manytomany(
+            db_field, request, **self._visible_choices(db_field, request, kwargs)
+        )
+
+
+class CenterScopedAdmin(VisibleChoicesAdmin):
     """Shows center staff only their own center's rows, through the model's visible_to."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        if hasattr(related.objects, "visible_to"):
-            kwargs["queryset"] = related.objects.visible_to(request.user)
-        elif related is TerritorialCenter and not request.user.sees_all_centers:
-            kwargs["queryset"] = TerritorialCenter.objects.filter(pk=request.user.center_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+class FederationOwned:
+    """Records every center shares (the centers, branch unions, reference lists): read by all whose role
+    may, changed by federation-level staff only, so a center's administrator changes nothing of the other
+    centers through them. A mixin of model admins and inlines."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.sees_all_centers and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.sees_all_centers and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.sees_all_centers and super().has_delete_permission(request, obj)
 
 
-class OfficeInline(admin.TabularInline):
+class FederationOwnedAdmin(FederationOwned, admin.ModelAdmin):
+    pass
+
+
+class OfficeInline(FederationOwned, admin.TabularInline):
     model = RepresentativeOffice
     extra = 0
     fields = ("code", *NAME_FIELDS)
 
 
 @admin.register(TerritorialCenter)
-class TerritorialCenterAdmin(admin.ModelAdmin):
+class TerritorialCenterAdmin(FederationOwnedAdmin):
     list_display = ("iso_code", "code", "name_en", "name_ru", "name_kk", "kind")
     list_filter = ("kind",)
     search_fields = ("iso_code", "code", *NAME_FIELDS)
@@ -70,7 +107,7 @@ class RepresentativeOfficeAdmin(CenterScopedAdmin):
 
 
 @admin.register(BranchUnion)
-class BranchUnionAdmin(admin.ModelAdmin):
+class BranchUnionAdmin(FederationOwnedAdmin):
     list_display = ("code", *NAME_FIELDS)
     search_fields = ("code", *NAME_FIELDS)
 
@@ -100,7 +137,11 @@ class PrimaryOrganizationAdmin(CenterScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(VisibleChoicesAdmin, DjangoUserAdmin):
+    """A center's administrator manages the accounts of their own center with roles up to their own
+    (organizations.roles.ensure_can_manage_staff, checked on every save, whatever the POST holds);
+    federation-wide accounts, superusers and moves between centers are a federation administrator's."""
+
     list_display = ("username", "first_name", "last_name", "role", "center", "office", "is_active")
     list_filter = ("role", "center", "is_active")
     list_select_related = ("center", "office")
@@ -114,8 +155,9 @@ class UserAdmin(DjangoUserAdmin):
     )
 
     def get_queryset(self, request):
-        staff = super().get_queryset(request)
-        return staff if request.user.sees_all_centers else staff.filter(center_id=request.user.center_id)
+        staff = super().get_queryset(request).visible_to(request.user)
+        # A superuser's account is a federation administrator's to manage, whatever its center.
+        return staff if request.user.is_superuser else staff.filter(is_superuser=False)
 
     def get_readonly_fields(self, request, obj=None):
         # Permissions follow the role; only a superuser may grant anything beyond it.
@@ -123,11 +165,35 @@ class UserAdmin(DjangoUserAdmin):
             return ()
         return ("is_superuser", "groups", "user_permissions", "last_login", "date_joined")
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.sees_all_centers and db_field.name in ("center", "office"):
-            own = {"center": {"pk": request.user.center_id}, "office": {"center_id": request.user.center_id}}
-            kwargs["queryset"] = db_field.related_model.objects.filter(**own[db_field.name])
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not request.user.is_superuser:
+            allowed = roles_up_to(request.user.role)
+            kwargs["choices"] = [("", "---------")] + [(role.value, role.label) for role in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+
+        class StaffForm(base):
+            def _post_clean(self):
+                stored = User.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+                super()._post_clean()
+                if self.errors:
+                    return
+                account = self.instance
+                try:
+                    ensure_can_manage_staff(
+                        request.user,
+                        staff=stored,
+                        role=account.role,
+                        center=account.center,
+                        office=account.office,
+                        is_superuser=account.is_superuser,
+                    )
+                except (ValidationError, PermissionDenied) as error:
+                    add_refusal(self, error)
+
+        return StaffForm
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

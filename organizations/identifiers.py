@@ -19,6 +19,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 IDENTIFIER_LENGTH = 12
@@ -54,6 +55,7 @@ IIN_MESSAGES = {
     "digits": _("IIN must contain only the digits 0-9."),
     "century": _("IIN digit 7 (century and sex) must be 1, 2, 3, 4, 5 or 6."),
     "birth_date": _("IIN digits 1-6 (YYMMDD) are not a real birth date."),
+    "birth_date_future": _("IIN digits 1-6 (YYMMDD) give a birth date after today: check the number."),
     "check_digit": _("IIN check digit does not match: the number has a typo."),
     "no_check_digit": _("IIN is not valid: no check digit exists for its first 11 digits."),
 }
@@ -112,12 +114,16 @@ def _iin_date(value: str) -> date | None:
 
 
 def validate_iin(value: str) -> None:
-    """Raise ValidationError (length, digits, century, birth_date, check_digit) unless a valid IIN."""
+    """Raise ValidationError (length, digits, century, birth_date, birth_date_future, check_digit) unless
+    a valid IIN. Nobody is born after today (the local date in settings.TIME_ZONE)."""
     _check_shape(IIN_MESSAGES, value)
     if value[6] not in _IIN_CENTURIES:
         raise _fail(IIN_MESSAGES, "century", value)
-    if _iin_date(value) is None:
+    born = _iin_date(value)
+    if born is None:
         raise _fail(IIN_MESSAGES, "birth_date", value)
+    if born > timezone.localdate():
+        raise _fail(IIN_MESSAGES, "birth_date_future", value)
     if check_digit(value[:11]) != int(value[11]):
         raise _fail(IIN_MESSAGES, "check_digit", value)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 from typing import Self
 
 from auditlog.registry import auditlog
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.snapshots import Snapshot
 
 from .identifiers import validate_bin
-from .querysets import CenterScopedQuerySet
+from .querysets import CenterScopedQuerySet, StaffQuerySet, TerritorialCenterQuerySet
 
 
 class MultilingualName(models.Model):
@@ -50,6 +50,8 @@ class TerritorialCenter(MultilingualName):
     )
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGION)
+
+    objects = TerritorialCenterQuerySet.as_manager()
 
     class Meta:
         ordering = ["iso_code"]
@@ -189,6 +191,10 @@ class Role(models.TextChoices):
 CENTER_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER)
 
 
+class StaffManager(UserManager.from_queryset(StaffQuerySet)):
+    """Django's user manager (create_user, create_superuser) with StaffQuerySet's visible_to."""
+
+
 class User(AbstractUser):
     """A staff member: belongs to one center (or to the federation) and has one role."""
 
@@ -210,6 +216,8 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("representative office"),
     )
+
+    objects = StaffManager()
 
     REQUIRED_FIELDS = ["email", "role"]
 

@@ -1,13 +1,16 @@
-"""What each role may do in the Django admin, as model permissions on one group per role.
+"""What each role may do in the Django admin, as model permissions on one group per role, and who may
+give which role to whom.
 
 The business rules (who may decide which case) live in clinic.rules; these permissions only open
 the admin screens. Groups are (re)built by the seed_reference command, never by hand.
 """
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from .models import Role
+from .models import RepresentativeOffice, Role, TerritorialCenter, User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
 READ = (VIEW,)
@@ -107,3 +110,61 @@ STATISTICS_MODELS = ("organizations.statisticalreturn", "organizations.statistic
 ROLE_PERMISSIONS[Role.MANAGER]["organizations.statisticalreturn"] = WRITE
 ROLE_PERMISSIONS[Role.ANALYST].update(_grant(STATISTICS_MODELS, READ))
 ROLE_PERMISSIONS[Role.ADMINISTRATOR].update(_grant(STATISTICS_MODELS, WRITE))
+
+
+# Staff accounts. The center's roles, lowest first: a center's administrator manages the accounts of
+# their own center with roles up to their own (RANKS[: own + 1]). Federation analysts belong to no
+# center and are not in it: federation-wide accounts, superusers and moves between centers are a
+# federation administrator's (a superuser's) alone.
+CENTER_ROLE_RANKS = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
+
+
+def roles_up_to(role: str) -> tuple[Role, ...]:
+    """The roles a center's staff member of `role` may give: their own and those below it."""
+    if role not in CENTER_ROLE_RANKS:
+        return ()
+    return CENTER_ROLE_RANKS[: CENTER_ROLE_RANKS.index(role) + 1]
+
+
+def ensure_can_manage_staff(
+    by: User,
+    *,
+    staff: User | None,
+    role: str,
+    center: TerritorialCenter | None,
+    office: RepresentativeOffice | None,
+    is_superuser: bool,
+) -> None:
+    """Refuse an account `by` may not create (`staff` None) or change into the one described: errors by
+    field for what was chosen, PermissionDenied for an account that is not theirs to manage."""
+    errors = {}
+    if office is not None and (center is None or office.center_id != center.pk):
+        errors["office"] = _("Choose an office of the staff member's center.")
+    if by.is_superuser:
+        if errors:
+            raise ValidationError(errors)
+        return
+    own = by.center_id
+    if own is None or by.role not in CENTER_ROLE_RANKS:
+        raise PermissionDenied(_("Only a federation administrator manages the accounts of federation staff."))
+    if staff is not None and (
+        staff.is_superuser or staff.center_id != own or staff.role not in roles_up_to(by.role)
+    ):
+        raise PermissionDenied(_("This account is managed by a federation administrator."))
+    if center is None:
+        errors["center"] = _(
+            "Only a federation administrator creates federation-wide accounts: choose your center."
+        )
+    elif center.pk != own:
+        errors["center"] = _(
+            "You manage the staff of your own center; a federation administrator moves staff between centers."
+        )
+    allowed = roles_up_to(by.role)
+    if role not in allowed:
+        errors["role"] = _("You may give the roles up to your own: %(roles)s.") % {
+            "roles": ", ".join(str(Role(allowed_role).label) for allowed_role in allowed)
+        }
+    if is_superuser:
+        errors["is_superuser"] = _("Only a federation administrator grants every permission.")
+    if errors:
+        raise ValidationError(errors)

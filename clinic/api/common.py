@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from clinic.personal_data import mask_iin, mask_phone, sees_personal_data
+from clinic.personal_data import MASKS, shown
 from clinic.services import VersionConflict
 
 logger = logging.getLogger(__name__)
@@ -138,16 +138,16 @@ class ConditionalMixin:
 # Personal data
 
 
-PERSONAL_DATA_MASKS = {"iin": mask_iin, "phone": mask_phone}
+PERSONAL_DATA_MASKS = MASKS
 
 
 def hide_personal_data(data: dict, instance, request, masks: dict) -> dict:
-    """Mask the fields named in `masks` unless the requesting user may see the record's personal data
-    (`instance.center_id` is the person's center)."""
-    if request is None or not sees_personal_data(request.user, instance.center_id):
-        for field, mask in masks.items():
-            if data.get(field):
-                data[field] = mask(data[field])
+    """Show the personal fields named in `masks` as clinic.personal_data allows the requesting user
+    (`instance.center_id` is the person's center); without a request, masked."""
+    user = getattr(request, "user", None)
+    for field in masks:
+        if data.get(field):
+            data[field] = shown(user, instance.center_id, field, data[field])
     return data
 
 

@@ -7,9 +7,10 @@ from collections.abc import Callable
 from functools import cache
 from operator import itemgetter
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, parsers, renderers, status, viewsets
@@ -17,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import rules, services
+from clinic.downloads import stored_file_response
 from clinic.filters import (
     ApplicationFilter,
     LaborDisputeFilter,
@@ -37,7 +39,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
-from clinic.personal_data import log_full_record_access
+from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
 from organizations.identifiers import normalize_identifier
 
@@ -46,6 +48,7 @@ from .common import ConditionalMixin, StaffPermission, etag
 from .schema import VALIDATION_ERROR
 
 LOOKUP_LIMIT = 20
+DOWNLOAD_TYPES = sorted({media_type for media_type, _signatures in services.ACCEPTED_FILES.values()})
 
 
 class ClinicViewSet(viewsets.GenericViewSet):
@@ -118,7 +121,10 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def lookup(self, request):
-        """Persons whose IIN or phone matches exactly (at most 20): the check before registering."""
+        """Persons whose IIN or phone matches exactly (at most 20): the check before registering. Only for
+        those who see IIN and phone: a match tells whose number it is."""
+        if not searches_by_personal_data(request.user):
+            raise PermissionDenied(_("Your role does not look persons up by IIN or phone: search by name."))
         query = s.PersonLookupSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         persons = self.get_queryset().matching(
@@ -369,7 +375,8 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
     @extend_schema(
         summary="Download a document",
         parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        # The type follows the file's extension (clinic.services.ACCEPTED_FILES), never the uploader's claim.
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in DOWNLOAD_TYPES},
     )
     @action(
         detail=True,
@@ -383,16 +390,7 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         """The file itself, as an attachment, to staff who may see the case."""
         application = self.get_object()
         document = get_object_or_404(application.documents.all(), pk=document_pk)
-        try:
-            file = document.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        # Always a download of opaque bytes: a browser never renders an uploaded file in our origin.
-        response = FileResponse(
-            file, as_attachment=True, filename=document.original_name, content_type="application/octet-stream"
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return stored_file_response(document.file, document.original_name)
 
     @extend_schema(summary="A case's timeline", responses={200: s.TimelineEntrySerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

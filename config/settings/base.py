@@ -90,6 +90,37 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.middleware.lockout_response"
+
+
+def client_address_settings(proxy_count: int, header: str = "X-Forwarded-For") -> dict:
+    """How django-axes (through django-ipware) finds the client's address behind `proxy_count` reverse
+    proxies that each append the address they received the request from to `header`.
+
+    The nearest proxy is REMOTE_ADDR and the header ends with the address it received from, so the
+    client is the `proxy_count`-th address from the header's right end; whatever a client wrote further
+    left is ignored (non-strict: a longer chain is not refused, only read from the right). Without
+    proxies only REMOTE_ADDR counts: a forged header changes nothing."""
+    if proxy_count < 0:
+        raise ValueError(f"PROXY_COUNT must be 0 or more, got {proxy_count}")
+    if proxy_count == 0:
+        return {
+            "AXES_IPWARE_PROXY_COUNT": None,
+            "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",),
+            "AXES_IPWARE_PROXY_ORDER": "left-most",
+        }
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,  # proxies named in the header, besides the client
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_" + header.upper().replace("-", "_"),),
+        "AXES_IPWARE_PROXY_ORDER": "left-most",  # the header in the order it was written: client first
+    }
+
+
+# The client's address, for the sign-in lockout and the online reception's limits alike: both ask
+# clinic.online.client_address, which asks django-axes. With nginx in front, PROXY_COUNT=1.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+PROXY_CLIENT_HEADER = env("PROXY_CLIENT_HEADER", default="X-Forwarded-For")
+IPWARE_STRICT = False
+globals().update(client_address_settings(PROXY_COUNT, PROXY_CLIENT_HEADER))
 # A session lasts one working day and ends when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

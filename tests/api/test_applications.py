@@ -332,7 +332,8 @@ class TestNotesDocumentsTimeline:
 
         assert response.status_code == 200
         assert response["Content-Disposition"] == 'attachment; filename="letter.pdf"'
-        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Type"] == "application/pdf"  # from the extension accepted at upload
+        assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content) == b"%PDF-1.4 the letter"
 
     def test_another_centers_document_is_a_404(self, client_for, manager, other_center, ref):

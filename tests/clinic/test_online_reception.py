@@ -479,7 +479,8 @@ def test_documents_sent_online_download_for_the_centers_staff_only(client, citiz
     client.force_login(lawyer)
     response = client.get(url)
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Type"] == "application/pdf"  # from the extension accepted at upload
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content) == PDF
 
 

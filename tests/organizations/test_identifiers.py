@@ -327,3 +327,20 @@ def test_normalize_identifier(raw, expected):
 def test_normalized_input_then_validates():
     validate_iin(normalize_identifier("900101 3012-33"))
     validate_bin(normalize_identifier("1503 4004 3211"))
+
+
+# --- a birth date after today ------------------------------------------------------------------------
+
+
+def test_an_iin_born_after_today_is_refused_and_today_is_accepted(monkeypatch):
+    # given: an IIN of someone born on 1 November 2023 (century digit 6)
+    born_1_november = "231101612349"
+
+    # when today is the day before, then on the day itself (today is the local date: timezone.localdate)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: date(2023, 10, 31))
+    refused = _error_code(validate_iin, born_1_november)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: date(2023, 11, 1))
+
+    # then
+    assert refused == "birth_date_future"
+    validate_iin(born_1_november)
