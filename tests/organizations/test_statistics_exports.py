@@ -196,12 +196,17 @@ def test_the_printable_page_and_the_report_page_have_the_enterprise_split(report
     client.force_login(analyst)
     page = client.get(f"/statistics/reports/{report_2021.pk}/").text
 
-    # then the printable page's table of centers, in Russian
+    # then the printable page's table of centers, in Russian (grouped with a non-breaking space)
     almaty = re.escape(TerritorialCenter.objects.get(code="ALR").name_ru)
     row = re.search(rf"<th>{almaty}</th>(.*?)</tr>", printed, re.S)
     assert row, "Almaty Region is not in the table of centers"
     assert "<th>Крупные предприятия</th><th>Средние предприятия</th><th>Малые предприятия</th>" in printed
-    assert re.findall(r'<td class="n">([^<]*)</td>', row.group(1))[5:9] == ["25129", "125", "535", "24469"]
+    assert re.findall(r'<td class="n">([^<]*)</td>', row.group(1))[5:9] == [
+        "25\xa0129",
+        "125",
+        "535",
+        "24\xa0469",
+    ]
     # and the report's page, in English
     row = re.search(r'<tr data-center="ALR"[^>]*>(.*?)</tr>', page, re.S)
     assert re.findall(r'<td class="num">([^<]*)</td>', row.group(1))[5:9] == [
