@@ -1,7 +1,7 @@
 """The audit trail: every create, change and delete of the clinic's records, with old and new values.
 
 django-auditlog writes a LogEntry on each save of a registered model; services name the actor
-with organizations.audit.acting_as.
+with core.audit.acting_as.
 """
 
 from auditlog.registry import auditlog

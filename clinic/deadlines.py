@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from organizations.audit import acting_as
-from organizations.versioning import save_changes
+from core.audit import acting_as
+from core.versioning import save_changes
 
 from .models import Application, ApplicationKind, DeadlineExtension, OnlineSubmission, Visit
 from .services import due_date, online_due_date

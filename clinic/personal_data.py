@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from auditlog.signals import accessed
 
-from organizations.audit import acting_as
+from core.audit import acting_as
 from organizations.models import Role, User
 
 PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)

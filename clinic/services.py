@@ -15,7 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organizations.audit import acting_as
+from core.audit import acting_as
+from core.versioning import VersionConflict, locked, save_changes
 from organizations.identifiers import normalize_identifier
 from organizations.models import (
     Employer,
@@ -25,7 +26,6 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
-from organizations.versioning import VersionConflict, locked, save_changes
 
 from . import online, rules, throttle, workdays
 from .models import (

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reports.snapshot_admin import SnapshotAdminMixin
+from core.snapshot_admin import SnapshotAdminMixin
 
 from . import services
 from .forms import ActionForm, add_refusal

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import VersionConflict
+
 from . import services
 from .models import (
     AGREEMENT_FIGURES,
@@ -19,7 +21,6 @@ from .models import (
     TerritorialCenter,
     User,
 )
-from .versioning import VersionConflict
 
 ISO_DATE = "%Y-%m-%d"
 

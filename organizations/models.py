@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from reports.snapshots import Snapshot
+from core.snapshots import Snapshot
 
 from .identifiers import validate_bin
 from .querysets import CenterScopedQuerySet, StaffQuerySet, TerritorialCenterQuerySet

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reports import snapshots
+from core import snapshots
+from core.audit import acting_as
+from core.versioning import VersionConflict, locked
 
-from .audit import acting_as
 from .models import (
     RETURN_FIGURES,
     BranchUnion,
@@ -24,7 +25,6 @@ from .models import (
 )
 from .statistics import rules as statistics_rules
 from .statistics.queries import report_figures
-from .versioning import VersionConflict, locked
 
 
 @transaction.atomic

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
+from core.snapshot_admin import SnapshotAdminMixin
 from organizations.admin import CenterScopedAdmin
 
 from .exports import report_csv, report_html, report_xlsx
 from .models import Report
 from .services import report_rebuild
-from .snapshot_admin import SnapshotAdminMixin
 
 
 @admin.register(Report)

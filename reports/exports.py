@@ -1,6 +1,6 @@
 """A built report as a file: CSV, XLSX (with a native trend chart) or a printable HTML page with SVG
 charts. Everything is read from the stored figures: an export runs no aggregate query. CSV and XLSX
-are written through reports.spreadsheets: no text becomes a formula, and the CSV opens as columns in
+are written through core.spreadsheets: no text becomes a formula, and the CSV opens as columns in
 the user's Excel."""
 
 import io
@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 
-from . import charts
-from .models import Report
-from .queries import COMPARED, COUNTERS, DISPUTE_RESULTS
-from .spreadsheets import (
+from core import charts
+from core.spreadsheets import (
     CSV_TYPE,
     XLSX_TYPE,
     ExportFile,
@@ -27,6 +25,9 @@ from .spreadsheets import (
     write_table,
     write_title,
 )
+
+from .models import Report
+from .queries import COMPARED, COUNTERS, DISPUTE_RESULTS
 
 FIGURE_NAMES = {
     "received": gettext_lazy("Received"),
@@ -180,7 +181,7 @@ def _csv_lines(report: Report, figures: dict[str, Any]) -> list[FigureLine]:
 
 def report_csv(report: Report) -> ExportFile:
     """Every figure as one row (section, code, name, figure, value, figure code): easy to filter and
-    pivot, in the user's language and as the user's Excel reads it (reports.spreadsheets)."""
+    pivot, in the user's language and as the user's Excel reads it (core.spreadsheets)."""
     figures = _figures(report)
     return ExportFile(figures_csv(_csv_lines(report, figures)), _filename(report, "csv"), CSV_TYPE)
 

@@ -4,11 +4,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.snapshots import Snapshot
 from organizations.models import TerritorialCenter
 
 from .periods import Period, PeriodKind
 from .querysets import ReportQuerySet
-from .snapshots import Snapshot
 
 
 class Report(Snapshot):

@@ -12,14 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import snapshots
+from core.snapshots import STALE_AFTER
 from organizations.models import TerritorialCenter, User
 
-from . import snapshots
 from .models import Report
 from .periods import Period, PeriodKind
 from .queries import report_figures
 from .rules import ensure_can_request_report
-from .snapshots import STALE_AFTER
 
 logger = logging.getLogger(__name__)
 

@@ -27,10 +27,11 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.forms import AssignForm
 from clinic.models import Application
 from clinic.views import staff_page
+from core import charts
 from organizations.forms import DateField
 from organizations.models import Role, TerritorialCenter, User
 
-from . import charts, exports, queries, services
+from . import exports, queries, services
 from .models import Report
 from .periods import Period, PeriodKind
 from .querysets import REPORTING_ROLES

@@ -106,7 +106,7 @@ class ConditionalMixin:
     """Versioned records: reads answer with `ETag: "<version>"`; the actions named in
     `conditional_actions` require `If-Match` with that ETag (428 without it, 412 when stale).
 
-    The schema (clinic.api.schema) documents the header and the 412/428 answers of the same actions.
+    The schema (core.api.schema) documents the header and the 412/428 answers of the same actions.
     """
 
     conditional_actions: frozenset[str] = frozenset()

@@ -41,11 +41,11 @@ from clinic.models import (
 )
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
+from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 
 from . import serializers as s
 from .common import ConditionalMixin, StaffPermission, etag
-from .schema import VALIDATION_ERROR
 
 LOOKUP_LIMIT = 20
 DOWNLOAD_TYPES = sorted({media_type for media_type, _signatures in services.ACCEPTED_FILES.values()})

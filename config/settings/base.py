@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_celery_beat",
     "axes",  # failed sign-ins: counted per (username, address), locked out after AXES_FAILURE_LIMIT
+    "core",
     "organizations",
     "clinic",
     "reports",
@@ -46,7 +47,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
-    "clinic.middleware.NoStoreApiMiddleware",
+    "core.middleware.NoStoreApiMiddleware",
     # Last, as django-axes requires: turns a locked-out sign-in into the lockout answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -89,7 +90,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "clinic.middleware.lockout_response"
+AXES_LOCKOUT_CALLABLE = "core.middleware.lockout_response"
 
 
 def client_address_settings(proxy_count: int, header: str = "X-Forwarded-For") -> dict:
@@ -162,7 +163,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "clinic.api.schema.ApiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "clinic.api.common.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "clinic.api.common.exception_handler",

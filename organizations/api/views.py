@@ -13,8 +13,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from clinic.api.common import ConditionalMixin
-from clinic.api.schema import ErrorSerializer
-from clinic.middleware import lockout_response
+from core.api.schema import ErrorSerializer
+from core.middleware import lockout_response
 from organizations import services
 from organizations.models import (
     BranchUnion,

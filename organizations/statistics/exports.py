@@ -1,7 +1,7 @@
 """The federation's annual statistical report as a file: CSV, XLSX (with a native bar chart) or a
 printable HTML page with SVG charts, the same three exports as the outcome reports (reports.exports),
 built with their helpers and charts. Everything is read from the stored figures: no aggregate query.
-CSV and XLSX are written through reports.spreadsheets: no text becomes a formula, and the CSV opens as
+CSV and XLSX are written through core.spreadsheets: no text becomes a formula, and the CSV opens as
 columns in the user's Excel."""
 
 import io
@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from organizations.models import StatisticalReport
-from reports import charts
-from reports.spreadsheets import (
+from core import charts
+from core.spreadsheets import (
     CSV_TYPE,
     XLSX_TYPE,
     ExportFile,
@@ -29,6 +28,7 @@ from reports.spreadsheets import (
     write_table,
     write_title,
 )
+from organizations.models import StatisticalReport
 
 from .queries import FIGURE_ORDER, SHARES
 
@@ -266,7 +266,7 @@ def _csv_lines(report: StatisticalReport, figures: dict[str, Any]) -> list[Figur
 
 def statistical_report_csv(report: StatisticalReport) -> ExportFile:
     """Every figure as one row (section, code, name, figure, value, figure code): easy to filter and
-    pivot, in the user's language and as the user's Excel reads it (reports.spreadsheets)."""
+    pivot, in the user's language and as the user's Excel reads it (core.spreadsheets)."""
     figures = _figures(report)
     return ExportFile(figures_csv(_csv_lines(report, figures)), _filename(report, "csv"), CSV_TYPE)
 

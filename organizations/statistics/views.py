@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.views import staff_page
+from core.templatetags.figures import number
 
 from .. import forms
 from ..api.filters import StatisticalReturnFilter
 from ..models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn, User
-from ..templatetags.figures import number
 from . import exports
 from . import rules as statistics_rules
 

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic.api.common import Conflict
-from clinic.api.schema import ErrorSerializer
+from core.api.schema import ErrorSerializer
 from organizations.models import TerritorialCenter
 from reports import exports, services
 from reports.models import Report

@@ -63,9 +63,9 @@ from clinic.models import (
     StatusChange,
     Visit,
 )
+from core.versioning import VersionConflict
 from organizations.identifiers import make_iin
 from organizations.models import Role
-from organizations.versioning import VersionConflict
 from tests.factories import (
     CenterFactory,
     EmployerFactory,

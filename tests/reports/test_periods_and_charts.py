@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from reports.charts import bar_chart, line_chart, nice_step
+from core.charts import bar_chart, line_chart, nice_step
 from reports.periods import Period, PeriodKind
 
 

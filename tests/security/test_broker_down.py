@@ -17,11 +17,11 @@ from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
 from config.celery import app as project_app
+from core.snapshots import STALE_AFTER
 from organizations.models import Role, StatisticalReport
 from reports.models import Report
 from reports.periods import Period, PeriodKind
 from reports.services import queued_reports_resend
-from reports.snapshots import STALE_AFTER
 from reports.tasks import build_report, resend_queued_reports
 from tests.celery_worker import WAIT_SECONDS, wait_until
 from tests.factories import ApplicationFactory, StaffFactory

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from organizations.templatetags.figures import number
+from core.templatetags.figures import number
 
 PALETTE = ("#1f5fa8", "#2e9e5b", "#d08a1e", "#b8404a", "#6b4fa0", "#4a8c9c")
 FONT = "font-family:Arial,Helvetica,sans-serif;font-size:11px"
