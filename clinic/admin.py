@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.forms import add_refusal
 from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
-from organizations.forms import add_refusal
 
 from . import forms, services
 from .downloads import stored_file_response

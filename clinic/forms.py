@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import ActionForm, DateField, VersionedActionForm, add_refusal
+from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
 from organizations.models import Employer, Role, User
 
 from . import services

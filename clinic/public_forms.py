@@ -6,7 +6,7 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from organizations.forms import add_refusal
+from core.forms import add_refusal
 from organizations.models import RepresentativeOffice, TerritorialCenter
 
 from . import online, services

@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("clinic.urls")),  # the reception desk, cases, documents
     path("", include(reports_urls.pages)),  # the manager's dashboard, the federation page
     path("reports/", include("reports.urls")),
-    path("statistics/", include("organizations.statistics.urls")),  # yearly returns, the annual report
+    path("statistics/", include("reports.statistics.urls")),  # yearly returns, the annual report
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -7,20 +7,13 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from reports.statistics.models import RETURN_FIGURES, StatisticalReport, StatisticalReturn
+from reports.statistics.rules import check_figures
+from reports.statistics.services import statistical_report_request
+
 from .identifiers import make_bin
-from .models import (
-    RETURN_FIGURES,
-    BranchUnion,
-    Employer,
-    PrimaryOrganization,
-    Role,
-    StatisticalReport,
-    StatisticalReturn,
-    TerritorialCenter,
-    User,
-)
-from .services import staff_create, statistical_report_request
-from .statistics.rules import check_figures
+from .models import BranchUnion, Employer, PrimaryOrganization, Role, TerritorialCenter, User
+from .services import staff_create
 
 DEMO_PASSWORD = "demo-clinic-2021"
 DEMO_CENTER = "ALR"
@@ -115,7 +108,7 @@ def demo_staff_create() -> dict[str, User]:
 # drafts of the current year for a few centers.
 #
 # The published figures (DOMAIN.md) are reproduced exactly: Almaty Region's 2021 return, and the
-# federation's 2021 figures, which are sums (organizations.statistics.queries): new primary
+# federation's 2021 figures, which are sums (reports.statistics.queries): new primary
 # organizations, their members and membership over the centers' returns; collective agreements,
 # those concluded, employees covered and union members among them over the branch unions' returns
 # (the federation's 16,112 agreements cannot be a sum of centers when Almaty alone has 17,087).

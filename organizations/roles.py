@@ -106,8 +106,8 @@ def roles_sync() -> None:
 # Organization statistics. Managers enter their center's return; federation analysts read (they
 # approve through the services, not a model permission, so their group stays view-only);
 # administrators enter branch unions' returns and request the annual report.
-STATISTICS_MODELS = ("organizations.statisticalreturn", "organizations.statisticalreport")
-ROLE_PERMISSIONS[Role.MANAGER]["organizations.statisticalreturn"] = WRITE
+STATISTICS_MODELS = ("reports.statisticalreturn", "reports.statisticalreport")
+ROLE_PERMISSIONS[Role.MANAGER]["reports.statisticalreturn"] = WRITE
 ROLE_PERMISSIONS[Role.ANALYST].update(_grant(STATISTICS_MODELS, READ))
 ROLE_PERMISSIONS[Role.ADMINISTRATOR].update(_grant(STATISTICS_MODELS, WRITE))
 

@@ -51,3 +51,6 @@ class ReportAdmin(SnapshotAdminMixin, CenterScopedAdmin):
 
     def rebuild_one(self, report: Report, by) -> None:
         report_rebuild(report=report, by=by)
+
+
+from .statistics import admin as statistics_admin  # noqa: E402, F401  (registers the statistics admin)

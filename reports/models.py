@@ -72,3 +72,6 @@ class Report(Snapshot):
     @property
     def scope_name(self) -> str:
         return str(self.center) if self.center_id else str(_("Federation (all centers)"))
+
+
+from .statistics.models import StatisticalReport, StatisticalReturn  # noqa: E402, F401  (models of this app)

@@ -20,6 +20,8 @@ from .models import Report
 from .periods import Period, PeriodKind
 from .queries import report_figures
 from .rules import ensure_can_request_report
+from .statistics.models import StatisticalReport
+from .statistics.services import send_statistical_report_build
 
 logger = logging.getLogger(__name__)
 
@@ -130,13 +132,10 @@ def queued_reports_resend() -> Resent:
     """Send the builds that wait for the task queue or whose task was lost; safe to run at any time."""
     # Idempotent: a build sent twice is built once (report_build's row and advisory locks and its
     # is_built check), and a run that finds nothing waiting sends nothing.
-    from organizations.models import StatisticalReport
-    from organizations.services import _send_statistical_report_build
-
     now = timezone.now()
     claimed: list[tuple[type[models.Model], Callable[[int, str], str | None], int, str]] = [
         (model, send, report_id, task_id)
-        for model, send in ((Report, _send_build), (StatisticalReport, _send_statistical_report_build))
+        for model, send in ((Report, _send_build), (StatisticalReport, send_statistical_report_build))
         for report_id, task_id in _claim(model, now)
     ]
     sent, note = 0, None

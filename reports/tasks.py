@@ -5,6 +5,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from .services import queued_reports_resend, report_build, scheduled_reports_request
+from .statistics.services import statistical_report_build
 
 # acks_late + reject_on_worker_lost: a build whose worker dies is delivered again, which is safe as
 # report_build is idempotent. Back-off stays below the broker's visibility timeout (3600 s), or a
@@ -36,3 +37,9 @@ def resend_queued_reports() -> int:
     """Send the builds that wait for the task queue or whose task was lost (every 5 minutes, from beat)."""
     # Beat sends this only while the broker is up: the first run after an outage sends what waited.
     return queued_reports_resend().sent
+
+
+@shared_task(**REPORT_TASK_OPTIONS)
+def build_statistical_report(report_id: int) -> None:
+    """Build the federation's annual statistical report; a redelivery finds it built and does nothing."""
+    statistical_report_build(report_id=report_id)

@@ -28,7 +28,7 @@ from clinic.forms import AssignForm
 from clinic.models import Application
 from clinic.views import staff_page
 from core import charts
-from organizations.forms import DateField
+from core.forms import DateField
 from organizations.models import Role, TerritorialCenter, User
 
 from . import exports, queries, services

@@ -74,7 +74,7 @@ def test_demo_command_serves_a_login_page(tmp_path):
         # and the federation's annual statistical reports of the demo years are built
         with closing(sqlite3.connect(tmp_path / "demo.sqlite3")) as database:
             built = database.execute(
-                "SELECT year, state FROM organizations_statisticalreport ORDER BY year"
+                "SELECT year, state FROM reports_statisticalreport ORDER BY year"
             ).fetchall()
         assert built == [(2020, "done"), (2021, "done")], output
     finally:

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 
 from clinic import services
 from clinic.models import Outcome, PreventedDispute, Status
-from organizations.forms import DateInput
+from core.forms import DateInput
 from organizations.models import Role
 from tests import factories
 from tests.factories import CenterFactory, StaffFactory
@@ -455,11 +455,11 @@ class TestDateFields:
     def test_every_date_of_a_web_form_is_the_browsers_date_picker(self):
         from clinic import forms as clinic_forms
         from clinic import public_forms
-        from organizations import forms as organization_forms
         from reports import views as report_views
+        from reports.statistics import forms as statistics_forms
 
         date_fields = []
-        for module in (clinic_forms, public_forms, organization_forms, report_views):
+        for module in (clinic_forms, public_forms, statistics_forms, report_views):
             for form in vars(module).values():
                 if isinstance(form, type) and issubclass(form, BaseForm):
                     date_fields += [

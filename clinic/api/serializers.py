@@ -26,13 +26,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
-from organizations.models import (
-    Employer,
-    PrimaryOrganization,
-    RepresentativeOffice,
-    TerritorialCenter,
-    User,
-)
+from organizations.models import Employer, PrimaryOrganization, RepresentativeOffice, TerritorialCenter, User
 
 from .common import PERSONAL_DATA_MASKS, CompiledReadSerializer, PersonalDataMixin
 

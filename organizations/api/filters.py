@@ -12,8 +12,6 @@ from organizations.models import (
     Employer,
     PrimaryOrganization,
     RepresentativeOffice,
-    StatisticalReport,
-    StatisticalReturn,
     TerritorialCenter,
 )
 
@@ -35,12 +33,12 @@ class YearFilter(filters.NumberFilter):
         super().__init__(field_name="year", min_value=0, max_value=2**15 - 1, label=_("year"), **kwargs)
 
 
-def _center() -> filters.ModelChoiceFilter:
+def center_filter() -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(queryset=TerritorialCenter.objects.all(), label=_("territorial center"))
 
 
 class RepresentativeOfficeFilter(filters.FilterSet):
-    center = _center()
+    center = center_filter()
 
     class Meta:
         model = RepresentativeOffice
@@ -49,7 +47,7 @@ class RepresentativeOfficeFilter(filters.FilterSet):
 
 class EmployerFilter(filters.FilterSet):
     q = filters.CharFilter(method="search", label=_("name or BIN"), max_length=100)
-    center = _center()
+    center = center_filter()
     size = filters.ChoiceFilter(choices=Employer.Size.choices)
 
     class Meta:
@@ -63,39 +61,11 @@ class EmployerFilter(filters.FilterSet):
 
 class PrimaryOrganizationFilter(filters.FilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"), max_length=100)
-    center = _center()
+    center = center_filter()
     branch_union = filters.ModelChoiceFilter(queryset=BranchUnion.objects.all(), label=_("branch union"))
     employer = IdFilter(field_name="employer", label=_("employer"))
     has_collective_agreement = filters.BooleanFilter()
 
     class Meta:
         model = PrimaryOrganization
-        fields = []
-
-
-class StatisticalReturnFilter(filters.FilterSet):
-    year = YearFilter()
-    center = _center()
-    branch_union = filters.ModelChoiceFilter(queryset=BranchUnion.objects.all(), label=_("branch union"))
-    state = filters.ChoiceFilter(choices=StatisticalReturn.State.choices, label=_("state"))
-    scope = filters.ChoiceFilter(
-        choices=(("center", _("territorial centers")), ("branch_union", _("branch unions"))),
-        method="of_scope",
-        label=_("kind of scope"),
-    )
-
-    class Meta:
-        model = StatisticalReturn
-        fields = []
-
-    def of_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.of_centers() if value == "center" else queryset.of_branch_unions()
-
-
-class StatisticalReportFilter(filters.FilterSet):
-    year = YearFilter()
-    state = filters.ChoiceFilter(choices=StatisticalReport.State.choices, label=_("state"))
-
-    class Meta:
-        model = StatisticalReport
         fields = []

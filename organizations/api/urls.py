@@ -10,7 +10,5 @@ router.register("offices", views.RepresentativeOfficeViewSet, basename="office")
 router.register("branch-unions", views.BranchUnionViewSet, basename="branch-union")
 router.register("employers", views.EmployerViewSet, basename="employer")
 router.register("primary-organizations", views.PrimaryOrganizationViewSet, basename="primary-organization")
-router.register("statistical-returns", views.StatisticalReturnViewSet, basename="statistical-return")
-router.register("statistical-reports", views.StatisticalReportViewSet, basename="statistical-report")
 
 urlpatterns = router.urls

@@ -34,7 +34,7 @@ from clinic.models import (
 )
 from config.wsgi import application
 from organizations.models import BranchUnion, RepresentativeOffice, Role, TerritorialCenter
-from organizations.services import statistical_return_create
+from reports.statistics.services import statistical_return_create
 from tests.api.support import new_employer
 from tests.factories import PersonFactory, PrimaryOrganizationFactory, StaffFactory
 

@@ -18,10 +18,11 @@ from rest_framework.test import APIClient
 
 from config.celery import app as project_app
 from core.snapshots import STALE_AFTER
-from organizations.models import Role, StatisticalReport
+from organizations.models import Role
 from reports.models import Report
 from reports.periods import Period, PeriodKind
 from reports.services import queued_reports_resend
+from reports.statistics.models import StatisticalReport
 from reports.tasks import build_report, resend_queued_reports
 from tests.celery_worker import WAIT_SECONDS, wait_until
 from tests.factories import ApplicationFactory, StaffFactory
@@ -154,7 +155,7 @@ def test_requests_while_redis_is_down_are_kept_and_built_once_when_it_is_back(re
         assert (report.state, report.error, report.attempts) == ("done", "", 1)
     assert Report.objects.get(pk=web_report.pk).figures["totals"]["received"] == 1
     assert builds_of(redis_worker, "reports.tasks.build_report") == 2
-    assert builds_of(redis_worker, "organizations.tasks.build_statistical_report") == 1
+    assert builds_of(redis_worker, "reports.tasks.build_statistical_report") == 1
 
     # when: the periodic task runs afterwards
     sent_again = resend_queued_reports.apply().get()
@@ -162,7 +163,7 @@ def test_requests_while_redis_is_down_are_kept_and_built_once_when_it_is_back(re
     # then: nothing more is sent and nothing is built again
     assert sent_again == 0
     assert builds_of(redis_worker, "reports.tasks.build_report") == 2
-    assert builds_of(redis_worker, "organizations.tasks.build_statistical_report") == 1
+    assert builds_of(redis_worker, "reports.tasks.build_statistical_report") == 1
     assert Report.objects.get(pk=web_report.pk).attempts == 1
 
 

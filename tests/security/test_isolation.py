@@ -40,21 +40,20 @@ from clinic.models import (
     Visit,
 )
 from clinic.views import CASE_ACTIONS
-from organizations import services as organization_services
 from organizations.identifiers import make_bin, make_iin
 from organizations.models import (
     PrimaryOrganization,
     RegionalBranch,
     RepresentativeOffice,
     Role,
-    StatisticalReport,
-    StatisticalReturn,
     TerritorialCenter,
     User,
 )
-from organizations.statistics.views import RETURN_ACTIONS
 from reports.models import Report
 from reports.services import report_build
+from reports.statistics import services as statistics_services
+from reports.statistics.models import StatisticalReport, StatisticalReturn
+from reports.statistics.views import RETURN_ACTIONS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +80,10 @@ ROUTE_MODELS = {
     "statistics:report_row": StatisticalReport,
     "statistics:report_print": StatisticalReport,
     "statistics:report_download": StatisticalReport,
-    "organizations-api:statistical-report-detail": StatisticalReport,
-    "organizations-api:statistical-report-export-csv": StatisticalReport,
-    "organizations-api:statistical-report-export-xlsx": StatisticalReport,
-    "organizations-api:statistical-report-export-html": StatisticalReport,
+    "reports-api:statistical-report-detail": StatisticalReport,
+    "reports-api:statistical-report-export-csv": StatisticalReport,
+    "reports-api:statistical-report-export-xlsx": StatisticalReport,
+    "reports-api:statistical-report-export-html": StatisticalReport,
 }
 PARAM_MODELS = {"document_pk": Document, "report_id": Report}
 # The public online reception (no account): sending a question and following it with its tracking code
@@ -264,8 +263,8 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         "bee-lawyer-zq",
     ]
     terms = [application.registration_number, iin, "+77019998877", "Quillfeather", employer.bin, "bee-"]
-    annual_report = organization_services.statistical_report_request(year=2023, by=None)
-    organization_services.statistical_report_build(report_id=annual_report.pk)
+    annual_report = statistics_services.statistical_report_request(year=2023, by=None)
+    statistics_services.statistical_report_build(report_id=annual_report.pk)
     scopes = {TerritorialCenter: [center], StatisticalReport: [annual_report]}
     return CenterB(center, objects, scopes, markers, terms)
 
@@ -551,8 +550,8 @@ def test_the_walk_covers_every_kind_of_route():
         "statistics:return_detail",
         "statistics:return_action",
         "statistics:report_download",
-        "organizations-api:statistical-return-approve",
-        "organizations-api:statistical-report-export-xlsx",
+        "reports-api:statistical-return-approve",
+        "reports-api:statistical-report-export-xlsx",
     ):
         assert expected in names, expected
     assert len([r for r in routes if any(ID_PARAM.match(p) for p in r.params)]) >= 60

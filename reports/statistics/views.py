@@ -21,18 +21,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic.views import staff_page
 from core.templatetags.figures import number
+from organizations.models import User
 
-from .. import forms
-from ..api.filters import StatisticalReturnFilter
-from ..models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn, User
-from . import exports
+from . import exports, forms
 from . import rules as statistics_rules
+from .api.filters import StatisticalReturnFilter
+from .models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn
 
 # Organization statistics: the centers' yearly returns (entered by a center's manager, approved by the
 # federation, then locked) and the federation's annual report. Thin views: each starts from
 # visible_to (another center's return is a 404) and lets a form call the service, which refuses what
-# organizations.statistics.rules forbid; a refusal comes back as an error next to its field.
+# reports.statistics.rules forbid; a refusal comes back as an error next to its field.
 
+REPORT_ROW = "reports/statistics/partials/statistical_report_row.html"  # a row, also alone for htmx
 RETURNS_PER_PAGE = 25
 REPORT_DOWNLOADS = {
     "csv": exports.statistical_report_csv,
@@ -83,7 +84,7 @@ def statistical_return_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "organizations/statistical_return_list.html",
+        "reports/statistics/statistical_return_list.html",
         {
             "filters": filters,
             "page": page,
@@ -112,7 +113,7 @@ def statistical_return_create(request: HttpRequest) -> HttpResponse:
             return redirect("statistics:return_detail", pk=statistical_return.pk)
     return render(
         request,
-        "organizations/statistical_return_form.html",
+        "reports/statistics/statistical_return_form.html",
         {"form": form, "derived": form.preview()},
         status=422 if form.errors else 200,
     )
@@ -129,7 +130,7 @@ def statistical_return_derived(request: HttpRequest) -> HttpResponse:
     """The derived shares of the figures typed so far (an htmx partial of the entry form): nothing saved."""
     _ensure_statistics(request.user)
     preview = forms.DerivedFiguresForm(request.GET).preview()
-    return render(request, "organizations/partials/derived_figures.html", {"figures": preview})
+    return render(request, "reports/statistics/partials/derived_figures.html", {"figures": preview})
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def _render_return(
     offered = _offered(user, statistical_return) if offered is None else offered
     return render(
         request,
-        "organizations/statistical_return_detail.html",
+        "reports/statistics/statistical_return_detail.html",
         {
             "statistical_return": statistical_return,
             "form": form,
@@ -294,7 +295,7 @@ def statistical_report_list(request: HttpRequest) -> HttpResponse:
     _ensure_federation(request.user)
     return render(
         request,
-        "organizations/statistical_report_list.html",
+        "reports/statistics/statistical_report_list.html",
         {
             "reports": StatisticalReport.objects.visible_to(request.user),
             "build_form": forms.StatisticalReportBuildForm(),
@@ -323,7 +324,7 @@ def statistical_report_build(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("%s requested: it is being built.") % report)
     if request.headers.get("HX-Request"):  # the Retry or Rebuild button of a row
         if report is not None:
-            return render(request, "organizations/partials/statistical_report_row.html", {"report": report})
+            return render(request, REPORT_ROW, {"report": report})
         response = HttpResponse()
         response["HX-Refresh"] = "true"  # the whole page again, with the message saying why
         return response
@@ -335,7 +336,7 @@ def statistical_report_build(request: HttpRequest) -> HttpResponse:
 def statistical_report_row(request: HttpRequest, pk: int) -> HttpResponse:
     """One report's row (an htmx partial): it polls itself while the build is under way."""
     report = _visible_report(request, pk)
-    response = render(request, "organizations/partials/statistical_report_row.html", {"report": report})
+    response = render(request, REPORT_ROW, {"report": report})
     polled_from = urlsplit(request.headers.get("HX-Current-URL", "")).path
     if _is_built(report) and polled_from == reverse("statistics:report_detail", args=[report.pk]):
         response["HX-Refresh"] = "true"  # the report's own page waited for the build: show the figures
@@ -384,7 +385,7 @@ def statistical_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for row in [*context["centers"], *context["branch_unions"]]:
             row["cells"] = [shown(value) for value in row["values"]]
             row["members_change_text"] = change_text(row["members_change"])
-    return render(request, "organizations/statistical_report_detail.html", context)
+    return render(request, "reports/statistics/statistical_report_detail.html", context)
 
 
 @staff_page
@@ -396,7 +397,7 @@ def statistical_report_print(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("The report is not built yet."))
     return render(
         request,
-        "organizations/statistical_report_print.html",
+        "reports/statistics/statistical_report_print.html",
         exports.statistical_report_print_context(report),
     )
 

@@ -8,10 +8,11 @@ from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from clinic.services import VersionConflict
-from organizations import services
-from organizations.models import Role, StatisticalReturn
+from organizations.models import Role
+from reports.statistics import services
+from reports.statistics.models import StatisticalReturn
 from tests.factories import BranchUnionFactory, StaffFactory
-from tests.organizations.support import FIGURES, YEAR
+from tests.reports.statistics.support import FIGURES, YEAR
 
 pytestmark = pytest.mark.django_db
 

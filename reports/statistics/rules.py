@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from organizations.models import RETURN_FIGURES, STATISTICS_ROLES, Role, StatisticalReturn, User
+from organizations.models import Role, User
+
+from .models import RETURN_FIGURES, STATISTICS_ROLES, StatisticalReturn
 
 REVIEWING_ROLES = (Role.ANALYST, Role.ADMINISTRATOR)
 

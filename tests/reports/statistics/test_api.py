@@ -11,10 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from organizations import services
-from organizations.models import Role, StatisticalReport, StatisticalReturn
+from organizations.models import Role
+from reports.statistics import services
+from reports.statistics.models import StatisticalReport, StatisticalReturn
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
-from tests.organizations.support import FIGURES, YEAR
+from tests.reports.statistics.support import FIGURES, YEAR
 
 pytestmark = pytest.mark.django_db
 

@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone, translation
 
 from organizations.demo import demo_statistics_create
-from organizations.models import RETURN_FIGURES, BranchUnion, StatisticalReturn, TerritorialCenter
-from organizations.statistics import rules
-from organizations.statistics.exports import headline
-from organizations.statistics.queries import report_figures
+from organizations.models import BranchUnion, TerritorialCenter
+from reports.statistics import rules
+from reports.statistics.exports import headline
+from reports.statistics.models import RETURN_FIGURES, StatisticalReturn
+from reports.statistics.queries import report_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from organizations import services
-from organizations.models import RETURN_FIGURES, Role, StatisticalReport, StatisticalReturn
+from organizations.models import Role
 from reports.exports import XLSX_TYPE
+from reports.statistics import services
+from reports.statistics.models import RETURN_FIGURES, StatisticalReport, StatisticalReturn
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
-from tests.organizations.support import FIGURES, YEAR
+from tests.reports.statistics.support import FIGURES, YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -426,6 +427,6 @@ def test_the_annual_report_is_the_federations_only(client_for, manager, center):
 
 def test_every_figure_of_the_form_is_a_field_of_the_return():
     # The form's sections list every counted figure once: none can be left out of the page.
-    from organizations.forms import FIGURE_GROUPS
+    from reports.statistics.forms import FIGURE_GROUPS
 
     assert sorted(name for _title, names in FIGURE_GROUPS for name in names) == sorted(RETURN_FIGURES)

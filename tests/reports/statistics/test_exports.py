@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from organizations import services
-from organizations.models import BranchUnion, StatisticalReport, TerritorialCenter
+from organizations.models import BranchUnion, TerritorialCenter
 from organizations.services import staff_sync_groups
+from reports.statistics import services
+from reports.statistics.models import StatisticalReport
 from tests.spreadsheets import (
     HOSTILE_NAMES,
     assert_csv_safe,
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.django_db
 DOWNLOADS = {
     "page": "/statistics/reports/{pk}/download/{file_format}/",
     "api": "/api/v1/statistical-reports/{pk}/export/{file_format}/",
-    "admin": "/admin/organizations/statisticalreport/{pk}/export/{file_format}/",
+    "admin": "/admin/reports/statisticalreport/{pk}/export/{file_format}/",
 }
 # Excel's field separator and decimal sign in each language.
 SEPARATORS = {"ru": ";", "kk": ";", "en": ","}

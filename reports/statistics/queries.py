@@ -29,14 +29,10 @@ from typing import Any
 
 from django.db.models import Count, FilteredRelation, Q, Sum
 
-from organizations.models import (
-    AGREEMENT_FIGURES,
-    RETURN_FIGURES,
-    BranchUnion,
-    StatisticalReturn,
-    TerritorialCenter,
-)
-from reports.queries import percent
+from organizations.models import BranchUnion, TerritorialCenter
+
+from ..queries import percent
+from .models import AGREEMENT_FIGURES, RETURN_FIGURES, StatisticalReturn
 
 COUNTED = StatisticalReturn.COUNTED_STATES
 SUBMITTED = StatisticalReturn.State.SUBMITTED

@@ -28,8 +28,8 @@ from core.spreadsheets import (
     write_table,
     write_title,
 )
-from organizations.models import StatisticalReport
 
+from .models import StatisticalReport
 from .queries import FIGURE_ORDER, SHARES
 
 FIGURE_NAMES = {
@@ -370,7 +370,7 @@ def _table_rows(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[di
 
 
 def statistical_report_print_context(report: StatisticalReport) -> dict[str, Any]:
-    """What organizations/statistical_report_print.html needs, charts included (for a web view too)."""
+    """What reports/statistics/statistical_report_print.html needs, charts included (for a web view too)."""
     figures = _figures(report)
     counted = [row for row in figures["by_center"] if row["counted"]]
     names = [_name(row) for row in counted]
@@ -414,6 +414,6 @@ def statistical_report_print_context(report: StatisticalReport) -> dict[str, Any
 def statistical_report_html(report: StatisticalReport) -> ExportFile:
     """The printable page as a standalone HTML file (inline CSS and SVG, no scripts)."""
     html = render_to_string(
-        "organizations/statistical_report_print.html", statistical_report_print_context(report)
+        "reports/statistics/statistical_report_print.html", statistical_report_print_context(report)
     )
     return ExportFile(html.encode("utf-8"), _filename(report, "html"), "text/html; charset=utf-8")

@@ -10,14 +10,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from organizations import services
-from organizations.models import Role, StatisticalReport, StatisticalReturn
-from organizations.statistics.exports import (
+from organizations.models import Role
+from reports.statistics import services
+from reports.statistics.exports import (
     statistical_report_csv,
     statistical_report_html,
     statistical_report_xlsx,
 )
-from organizations.statistics.queries import report_figures, year_totals
+from reports.statistics.models import StatisticalReport, StatisticalReturn
+from reports.statistics.queries import report_figures, year_totals
 from tests.celery_worker import WAIT_SECONDS, wait_until
 from tests.factories import BranchUnionFactory, CenterFactory, StaffFactory
 
@@ -310,5 +311,5 @@ def test_the_annual_report_is_built_by_a_worker_through_redis(redis_worker):
         "percent": "-0.6",
     }
     assert report.attempts == 1
-    assert ("organizations.tasks.build_statistical_report", "reports") in redis_worker.deliveries
+    assert ("reports.tasks.build_statistical_report", "reports") in redis_worker.deliveries
     assert StatisticalReturn.objects.count() == 3

@@ -5,14 +5,15 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
 
-from organizations import services
-from organizations.models import Role, StatisticalReport, StatisticalReturn
+from organizations.models import Role
+from reports.statistics import services
+from reports.statistics.models import StatisticalReport, StatisticalReturn
 from tests.factories import StaffFactory
-from tests.organizations.support import FIGURES
+from tests.reports.statistics.support import FIGURES
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/organizations/statisticalreturn/"
+CHANGELIST = "/admin/reports/statisticalreturn/"
 
 
 @pytest.fixture(autouse=True)
@@ -106,13 +107,13 @@ def test_the_analyst_builds_the_annual_report_and_downloads_it(
     client, analyst, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(client, analyst).post("/admin/organizations/statisticalreport/add/", {"year": 2021})
+        response = login(client, analyst).post("/admin/reports/statisticalreport/add/", {"year": 2021})
 
     assert response.status_code == 302
     report = StatisticalReport.objects.get()
     assert report.state == StatisticalReport.State.DONE, report.error
     for kind in ("csv", "xlsx", "html"):
-        download = client.get(f"/admin/organizations/statisticalreport/{report.pk}/export/{kind}/")
+        download = client.get(f"/admin/reports/statisticalreport/{report.pk}/export/{kind}/")
         assert download.status_code == 200, kind
         assert f"statistics-federation-2021.{kind}" in download["Content-Disposition"]
 
@@ -120,8 +121,8 @@ def test_the_analyst_builds_the_annual_report_and_downloads_it(
 def test_a_manager_cannot_reach_the_annual_report(client, manager):
     report = StatisticalReport.objects.create(year=2021)
 
-    assert login(client, manager).get("/admin/organizations/statisticalreport/").status_code == 403
-    assert client.get(f"/admin/organizations/statisticalreport/{report.pk}/export/csv/").status_code in (
+    assert login(client, manager).get("/admin/reports/statisticalreport/").status_code == 403
+    assert client.get(f"/admin/reports/statisticalreport/{report.pk}/export/csv/").status_code in (
         403,
         404,
     )
