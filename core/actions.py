@@ -58,7 +58,9 @@ def may_take(action: RecordAction, user: Any, record: Any) -> bool:
     return action.available(record) and allowed(action.rule, user, record)
 
 
-def offered_actions(catalogue: Mapping[str, RecordAction], user: Any, record: Any) -> dict[str, OfferedAction]:
+def offered_actions(
+    catalogue: Mapping[str, RecordAction], user: Any, record: Any
+) -> dict[str, OfferedAction]:
     """The actions this user may take on the record as it is now, each with its blank form. Several
     forms share a page and field names ("reason", "lawyer"): each gets its own element ids."""
     return {

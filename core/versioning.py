@@ -1,8 +1,8 @@
 """Conflict-safe writes shared by every app: a versioned row is locked, its version compared with
 the one the caller read (ETag / If-Match), and bumped on save."""
 
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -34,4 +34,16 @@ def save_changes(instance: Model, fields: Iterable[str]) -> Model:
         fields += ["version", "updated_at"]
     instance.full_clean()
     instance.save(update_fields=fields)
+    return instance
+
+
+def assign_changes(instance: Model, changes: Mapping[str, Any], *, editable: Collection[str]) -> Model:
+    """Set the changed fields on the (locked) instance, to be checked and then saved by save_changes.
+    A field outside `editable` is a caller's mistake, not the user's: forms and serializers offer only
+    the editable ones."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(instance, field, value)
     return instance

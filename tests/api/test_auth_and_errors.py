@@ -76,7 +76,7 @@ def test_a_unique_constraint_hit_by_a_race_is_a_409(client_for, reception, cente
     # given a person registered by someone else between our check and our insert
 
     existing = PersonFactory(center=center)
-    monkeypatch.setattr(services, "_ensure_iin_free", lambda person: None)
+    monkeypatch.setattr(services.persons, "_ensure_iin_free", lambda person: None)
     monkeypatch.setattr(Person, "validate_constraints", lambda self, exclude=None: None)
     # when
     response = client_for(reception).post(

@@ -109,14 +109,14 @@ def _fail_creating_the_timeline(monkeypatch):
 
 def _fail_saving_the_visit(monkeypatch):
     # the very last write of visit_open_case
-    real_save = services.save_changes
+    real_save = services.visits.save_changes
 
     def save(instance, fields):
         if isinstance(instance, Visit):
             _crash()
         return real_save(instance, fields)
 
-    monkeypatch.setattr(services, "save_changes", save)
+    monkeypatch.setattr(services.visits, "save_changes", save)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,65 @@
+"""Every write to the clinic's records, by subject. Keyword-only, atomic, checked against the role
+rules, attributed in the audit trail. Views, serializers, admin, commands and tasks all call these
+(as `services.person_create`); each subject's module holds its own rules."""
+
+from core.versioning import VersionConflict
+
+from .applications import (
+    APPLICATION_EDITABLE,
+    application_assign,
+    application_change_status,
+    application_decide,
+    application_extend_deadline,
+    application_register,
+    application_reopen,
+    application_update,
+    due_date,
+    note_add,
+    online_due_date,
+)
+from .disputes import (
+    DISPUTE_EDITABLE,
+    dispute_move_stage,
+    dispute_register,
+    dispute_resolve,
+    dispute_update,
+    prevented_dispute_record,
+)
+from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .online import application_publish_answer, online_submission_create
+from .persons import PERSON_EDITABLE, person_create, person_update
+from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
+
+__all__ = [
+    "VersionConflict",
+    "ACCEPTED_FILES",
+    "APPLICATION_EDITABLE",
+    "DISPUTE_EDITABLE",
+    "PERSON_EDITABLE",
+    "VISIT_EDITABLE",
+    "accepted_content_type",
+    "application_assign",
+    "application_change_status",
+    "application_decide",
+    "application_extend_deadline",
+    "application_publish_answer",
+    "application_register",
+    "application_reopen",
+    "application_update",
+    "dispute_move_stage",
+    "dispute_register",
+    "dispute_resolve",
+    "dispute_update",
+    "document_attach",
+    "due_date",
+    "note_add",
+    "online_due_date",
+    "online_submission_create",
+    "person_create",
+    "person_update",
+    "prevented_dispute_record",
+    "visit_answer_on_spot",
+    "visit_open_case",
+    "visit_register",
+    "visit_update",
+]

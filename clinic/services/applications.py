@@ -1,0 +1,298 @@
+"""Writes to cases (applications): registered with their number and due date, moved through the
+statuses, decided, reopened, assigned, extended, corrected, noted."""
+
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import acting_as
+from core.versioning import assign_changes, locked, save_changes
+from organizations.models import Employer, RepresentativeOffice, Role, TerritorialCenter, User
+
+from .. import rules, workdays
+from ..models import (
+    TRANSITIONS,
+    Application,
+    ApplicationKind,
+    Channel,
+    DeadlineExtension,
+    Note,
+    Outcome,
+    Person,
+    RegistrationCounter,
+    Service,
+    Status,
+    StatusChange,
+    Topic,
+    Visit,
+)
+
+
+def due_date(kind: ApplicationKind, received_on: date) -> date:
+    """The answer is due `kind.deadline_working_days` working days after receipt (0: the same day)."""
+    return workdays.add_working_days(received_on, kind.deadline_working_days)
+
+
+def online_due_date(sent_on: date) -> date:
+    """An online question is a written application: answered within that kind's deadline (kinds.json)."""
+    written = ApplicationKind.objects.filter(pk=ApplicationKind.WRITTEN_APPLICATION).first()
+    return due_date(written, sent_on) if written else sent_on
+
+
+def _next_sequence(center: TerritorialCenter, year: int) -> int:
+    # The counter row is locked until the transaction commits, so parallel registrations queue
+    # here; a rolled-back registration rolls its number back too, leaving no gap.
+    counter, _ = RegistrationCounter.objects.get_or_create(center=center, year=year)
+    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_sequence += 1
+    counter.save(update_fields=["last_sequence"])
+    return counter.last_sequence
+
+
+def _ensure_lawyer_of(center_id: int, lawyer: User | None) -> None:
+    if lawyer is not None and (
+        lawyer.role not in (Role.LAWYER, Role.MANAGER) or lawyer.center_id != center_id
+    ):
+        raise ValidationError({"lawyer": _("Choose a lawyer of this center.")})
+
+
+@transaction.atomic
+def application_register(
+    *,
+    by: User,
+    person: Person,
+    service: Service,
+    kind: ApplicationKind,
+    topic: Topic,
+    channel: Channel,
+    received_on: date | None = None,
+    summary: str = "",
+    employer: Employer | None = None,
+    office: RepresentativeOffice | None = None,
+    lawyer: User | None = None,
+    visit: Visit | None = None,
+) -> Application:
+    """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days."""
+    center = person.center
+    rules.ensure_can_register(by, center)
+    _ensure_lawyer_of(center.pk, lawyer)
+    received_on = received_on or timezone.localdate()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    try:
+        due_on = due_date(kind, received_on)
+    except workdays.UnknownYearError as error:
+        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
+        raise ValidationError({"received_on": message % {"year": error.year}}) from error
+    sequence = _next_sequence(center, received_on.year)
+    application = Application(
+        center=center,
+        office=office or by.office,
+        year=received_on.year,
+        sequence=sequence,
+        registration_number=f"{center.code}-{received_on.year}-{sequence:05d}",
+        person=person,
+        visit=visit,
+        employer=employer or person.employer,
+        service=service,
+        kind=kind,
+        topic=topic,
+        channel=channel,
+        summary=summary.strip(),
+        received_on=received_on,
+        due_on=due_on,
+        lawyer=lawyer,
+        registered_by=by,
+    )
+    application.full_clean()
+    with acting_as(by):
+        application.save()
+        StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
+    return application
+
+
+def _move(application: Application, to_status: Status, by: User, reason: str = "") -> None:
+    StatusChange.objects.create(
+        application=application,
+        from_status=application.status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=by,
+    )
+    application.status = to_status
+
+
+@transaction.atomic
+def application_change_status(
+    *,
+    application: Application,
+    by: User,
+    to_status: Status,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Application:
+    """Move a case along its allowed transitions; deciding goes through application_decide."""
+    rules.ensure_can_work(by, application)
+    application = locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
+    if to_status == Status.DECIDED:
+        raise ValidationError({"status": _("Record the outcome to decide a case.")})
+    if to_status not in TRANSITIONS[application.status]:
+        raise ValidationError(
+            {
+                "status": _("A case cannot go from “%(from)s” to “%(to)s”.")
+                % {"from": application.get_status_display(), "to": Status(to_status).label}
+            },
+            code="transition",
+        )
+    with acting_as(by):
+        _move(application, to_status, by, reason)
+        return save_changes(application, ["status"])
+
+
+@transaction.atomic
+def application_decide(
+    *,
+    application: Application,
+    by: User,
+    outcome: Outcome | None,
+    decision: str = "",
+    recovered_kzt: Decimal = Decimal(0),
+    decided_on: date | None = None,
+    expected_version: int | None = None,
+) -> Application:
+    """Record the outcome of a case in progress; only the assigned lawyer or a manager may decide."""
+    rules.ensure_can_work(by, application)
+    application = locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
+    if Status.DECIDED not in TRANSITIONS[application.status]:
+        raise ValidationError(
+            {
+                "status": _("Only a case in progress can be decided (this one is “%s”).")
+                % application.get_status_display()
+            },
+            code="transition",
+        )
+    if outcome is None:
+        raise ValidationError({"outcome": _("A decided case needs an outcome.")}, code="required")
+    decided_on = decided_on or timezone.localdate()
+    if decided_on < application.received_on or decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("The decision date must lie between receipt and today.")})
+    application.outcome, application.decision = outcome, decision.strip()
+    application.recovered_kzt, application.decided_on = recovered_kzt, decided_on
+    with acting_as(by):
+        _move(application, Status.DECIDED, by)
+        return save_changes(application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"])
+
+
+@transaction.atomic
+def application_reopen(
+    *, application: Application, by: User, reason: str, expected_version: int | None = None
+) -> Application:
+    """A manager reopens a decided or closed case, with a reason; its outcome is cleared."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = locked(application, expected_version)
+    if application.status not in (Status.DECIDED, Status.CLOSED):
+        raise ValidationError({"status": _("Only a decided or closed case can be reopened.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    application.outcome, application.decided_on = None, None
+    with acting_as(by):
+        _move(application, Status.IN_PROGRESS, by, reason.strip())
+        return save_changes(application, ["status", "outcome", "decided_on"])
+
+
+@transaction.atomic
+def application_assign(
+    *, application: Application, by: User, lawyer: User | None, expected_version: int | None = None
+) -> Application:
+    """A manager gives the case to a lawyer of the center (or takes it back with None)."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = locked(application, expected_version)
+    _ensure_lawyer_of(application.center_id, lawyer)
+    application.lawyer = lawyer
+    with acting_as(by):
+        return save_changes(application, ["lawyer"])
+
+
+@transaction.atomic
+def application_extend_deadline(
+    *,
+    application: Application,
+    by: User,
+    new_due_on: date,
+    reason: str,
+    applicant_notified_on: date,
+    expected_version: int | None = None,
+) -> DeadlineExtension:
+    """A manager extends the deadline by a reasoned decision: at most 2 months from receipt in all,
+    the applicant told within 3 working days."""
+    rules.ensure_can_manage(by, application.center_id)
+    application = locked(application, expected_version)
+    errors = {}
+    latest = application.received_on + relativedelta(months=settings.CLINIC_EXTENSION_MAX_MONTHS)
+    today = timezone.localdate()
+    if not application.kind.extendable:
+        errors["new_due_on"] = _("The deadline of this kind of application cannot be extended.")
+    elif not application.is_open:
+        errors["new_due_on"] = _("Only an open case's deadline can be extended.")
+    elif new_due_on <= application.due_on:
+        errors["new_due_on"] = _("The new due date must be later than the current one.")
+    elif new_due_on > latest:
+        errors["new_due_on"] = (
+            _("The deadline may be extended to %s at the latest (2 months in all).") % latest
+        )
+    if not reason.strip():
+        errors["reason"] = _("Give the reason for the extension.")
+    if not today <= applicant_notified_on <= workdays.add_working_days(today, 3):
+        errors["applicant_notified_on"] = _("The applicant must be told within 3 working days.")
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(by):
+        extension = DeadlineExtension.objects.create(
+            application=application,
+            previous_due_on=application.due_on,
+            new_due_on=new_due_on,
+            reason=reason.strip(),
+            extended_by=by,
+            applicant_notified_on=applicant_notified_on,
+        )
+        application.due_on = new_due_on
+        save_changes(application, ["due_on"])
+    return extension
+
+
+APPLICATION_EDITABLE = {"topic", "channel", "summary", "employer", "service"}
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, by: User, expected_version: int | None = None, **changes
+) -> Application:
+    """Correct a case's description (topic, channel, summary, employer) while it is open."""
+    rules.ensure_can_work(by, application)
+    application = locked(application, expected_version)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
+    if not application.is_open:
+        raise ValidationError(_("A decided case cannot be edited; a manager may reopen it."))
+    assign_changes(application, changes, editable=APPLICATION_EDITABLE)
+    with acting_as(by):
+        return save_changes(application, changes)
+
+
+@transaction.atomic
+def note_add(*, application: Application, by: User, text: str) -> Note:
+    rules.ensure_can_work(by, application)
+    application = locked(application)
+    rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
+    note = Note(application=application, text=text.strip(), author=by)
+    note.full_clean()
+    with acting_as(by):
+        note.save()
+    return note
