@@ -57,9 +57,9 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from benchmarks import load  # noqa: E402
+from benchmarks.dataset import dataset_generate  # noqa: E402
 from benchmarks.floor import floor_figures, mismatches  # noqa: E402
 from benchmarks.urls import BARE_PATH  # noqa: E402
-from clinic.dataset import dataset_generate  # noqa: E402
 from clinic.models import Application, Service, Status  # noqa: E402
 from organizations.models import Role, TerritorialCenter, User  # noqa: E402
 from organizations.services import staff_create  # noqa: E402

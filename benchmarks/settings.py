@@ -14,9 +14,10 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tulega
 os.environ.setdefault("SECURE_SSL_REDIRECT", "False")
 
 from config.settings.production import *  # noqa: E402, F403
-from config.settings.production import STORAGES  # noqa: E402
+from config.settings.production import INSTALLED_APPS, STORAGES  # noqa: E402
 
 ROOT_URLCONF = "benchmarks.urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
 # The benchmark's users sign in once each: a fast hash first (the defaults still check other users).
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",

@@ -32,11 +32,14 @@ def test_the_project_builds_as_a_wheel_of_the_apps_and_the_settings(tmp_path):
     [wheel] = (tmp_path / "dist").glob("tulegal-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert {name.split("/")[0] for name in names if not name.startswith("tulegal-")} == {
-        "clinic",
-        "config",
+        "core",
         "organizations",
+        "clinic",
         "reports",
+        "seeds",
+        "config",
     }
     assert "clinic/templates/clinic/case_detail.html" in names
     assert "organizations/migrations/0001_initial.py" in names
     assert "config/settings/production.py" in names
+    assert "seeds/reference/centers.json" in names

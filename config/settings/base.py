@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "organizations",
     "clinic",
     "reports",
+    "seeds",  # the reference data and the demo (management commands)
 ]
 
 MIDDLEWARE = [

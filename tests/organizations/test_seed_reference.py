@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from organizations.models import Role, TerritorialCenter
-from organizations.seeding import REFERENCE_FILES
+from seeds.reference import REFERENCE_FILES
 
 
 def _snapshot() -> dict:

@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from clinic.demo import FIGURES_CENTER, demo_cases_create
-from organizations.demo import demo_organizations_create, demo_staff_create
 from organizations.models import TerritorialCenter
 from reports.models import Report
 from reports.periods import PeriodKind
 from reports.services import report_request
+from seeds.clinic import FIGURES_CENTER, demo_cases_create
+from seeds.organizations import demo_organizations_create, demo_staff_create
 from tests.celery_worker import WAIT_SECONDS, wait_until
 
 

@@ -4,9 +4,9 @@ and the demo's organizations and statistics (DOMAIN.md's figures)."""
 import pytest
 from django.core.management import call_command
 
-from organizations.demo import demo_organizations_create, demo_statistics_create
 from organizations.models import Role
 from reports.statistics import services
+from seeds.organizations import demo_organizations_create, demo_statistics_create
 from tests.factories import StaffFactory
 from tests.reports.statistics.support import FIGURES, YEAR
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from organizations.demo import demo_statistics_create
 from organizations.models import BranchUnion, TerritorialCenter
 from reports.statistics import rules
 from reports.statistics.exports import headline
 from reports.statistics.models import RETURN_FIGURES, StatisticalReturn
 from reports.statistics.queries import report_figures
+from seeds.organizations import demo_statistics_create
 
 pytestmark = pytest.mark.django_db
 

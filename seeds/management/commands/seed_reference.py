@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from organizations.roles import roles_sync
-from organizations.seeding import reference_load
+from seeds.reference import reference_load
 
 
 class Command(BaseCommand):

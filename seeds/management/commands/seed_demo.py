@@ -2,15 +2,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from clinic.demo import demo_cases_create, demo_online_create
-from organizations.demo import (
+from reports.services import scheduled_reports_request
+from seeds.clinic import demo_cases_create, demo_online_create
+from seeds.organizations import (
     DEMO_PASSWORD,
     demo_organizations_create,
     demo_staff_create,
     demo_statistical_reports_request,
     demo_statistics_create,
 )
-from reports.services import scheduled_reports_request
 
 
 class Command(BaseCommand):

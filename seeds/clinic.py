@@ -17,11 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from organizations.identifiers import make_iin
-from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
-
-from . import workdays
-from .models import (
+from clinic import workdays
+from clinic.models import (
     Application,
     ApplicationKind,
     Channel,
@@ -35,6 +32,8 @@ from .models import (
     StatusChange,
     Visit,
 )
+from organizations.identifiers import make_iin
+from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
 
 DEMO_FIRST_YEAR = 2021
 FIGURES_CENTER, FIGURES_YEAR = "ALR", 2021
@@ -475,8 +474,8 @@ DEMO_ONLINE = (
 def demo_online_create(*, staff: dict[str, User]) -> list[tuple[str, str]]:
     """Two online questions for the figures center (one answered by the reception), once; returns
     their (tracking code, phone) to print: only a hash of a code is stored."""
-    from . import online, services
-    from .models import OnlineSubmission, Topic
+    from clinic import online, services
+    from clinic.models import OnlineSubmission, Topic
 
     if OnlineSubmission.objects.exists():
         return []

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic.dataset import (
+from benchmarks.dataset import (
     DEFAULT_APPLICATIONS,
     DEFAULT_SEED,
     DEFAULT_YEARS,

@@ -7,13 +7,12 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from organizations.identifiers import make_bin
+from organizations.models import BranchUnion, Employer, PrimaryOrganization, Role, TerritorialCenter, User
+from organizations.services import staff_create
 from reports.statistics.models import RETURN_FIGURES, StatisticalReport, StatisticalReturn
 from reports.statistics.rules import check_figures
 from reports.statistics.services import statistical_report_request
-
-from .identifiers import make_bin
-from .models import BranchUnion, Employer, PrimaryOrganization, Role, TerritorialCenter, User
-from .services import staff_create
 
 DEMO_PASSWORD = "demo-clinic-2021"
 DEMO_CENTER = "ALR"

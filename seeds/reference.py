@@ -5,10 +5,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 
-REFERENCE_DIR = Path(settings.BASE_DIR) / "seeds" / "reference"
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ exactly what the services would have given, received date by received date.
 
 Rows go in with PostgreSQL COPY (psycopg 3), a chunk of applications at a time, in one transaction:
 a run either loads everything or nothing. The vocabulary (topics per service, kinds, channels,
-outcome weights, names) is the demo's (clinic.demo); the demo itself stays small and uses the ORM.
+outcome weights, names) is the demo's (seeds.clinic); the demo itself stays small and uses the ORM.
 The same seed, N, years and day give the same rows.
 """
 
@@ -30,13 +30,20 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from clinic import workdays
+from clinic.models import (
+    Application,
+    ApplicationKind,
+    LaborDispute,
+    Outcome,
+    RepresentativeOffice,
+    Service,
+    Status,
+)
 from organizations.identifiers import make_bin, make_iin
 from organizations.models import BranchUnion, Employer, PrimaryOrganization, Role, TerritorialCenter, User
 from reports.models import Report
-
-from . import workdays
-from .demo import CHANNELS, FIRST_NAMES, KINDS, LAST_NAMES, OUTCOME_WEIGHTS, TOPICS
-from .models import Application, ApplicationKind, LaborDispute, Outcome, RepresentativeOffice, Service, Status
+from seeds.clinic import CHANNELS, FIRST_NAMES, KINDS, LAST_NAMES, OUTCOME_WEIGHTS, TOPICS
 
 DEFAULT_APPLICATIONS = 1_000_000
 DEFAULT_SEED = 42
