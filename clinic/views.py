@@ -13,8 +13,6 @@ from functools import wraps
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,9 +22,9 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.views import staff_page
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
@@ -47,23 +45,6 @@ from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
 SEARCH_LIMIT = 10
-
-
-def staff_page(view: Callable) -> Callable:
-    """Signed-in staff only; the answer (personal data) is never kept by a browser or a proxy."""
-    signed_in = login_required(view)
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.headers.get("HX-Request") and not request.user.is_authenticated:
-            # htmx would swap the sign-in page into a corner of this one: send the whole page there.
-            page = request.headers.get("HX-Current-URL") or request.get_full_path()
-            response = HttpResponse()
-            response["HX-Redirect"] = redirect_to_login(page)["Location"]
-            return response
-        return signed_in(request, *args, **kwargs)
-
-    return never_cache(wrapper)
 
 
 # Personal data

@@ -26,4 +26,4 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
 ]
 
-handler404 = "clinic.api.common.not_found"
+handler404 = "core.api.common.not_found"

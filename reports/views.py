@@ -26,9 +26,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic.forms import AssignForm
 from clinic.models import Application
-from clinic.views import staff_page
 from core import charts
 from core.forms import DateField
+from core.views import staff_page
 from organizations.models import Role, TerritorialCenter, User
 
 from . import exports, queries, services

@@ -26,9 +26,10 @@ from clinic.models import (
     Topic,
     Visit,
 )
+from core.api.common import CompiledReadSerializer
 from organizations.models import Employer, PrimaryOrganization, RepresentativeOffice, TerritorialCenter, User
 
-from .common import PERSONAL_DATA_MASKS, CompiledReadSerializer, PersonalDataMixin
+from .personal_data import PERSONAL_DATA_MASKS, PersonalDataMixin, hide_personal_data
 
 TEXT_MAX = 10_000  # free text: long enough for any letter, short enough to refuse a flood
 INT_MAX = 2**31 - 1  # PostgreSQL integer
@@ -97,8 +98,11 @@ class EmployerSummarySerializer(CompiledReadSerializer):
 
 
 class PersonSummarySerializer(CompiledReadSerializer):
-    masked_fields = PERSONAL_DATA_MASKS
     columns = ("full_name", "iin", "phone", "center")  # the center decides the masking
+
+    @classmethod
+    def finish(cls, data: dict, instance, request) -> dict:
+        return hide_personal_data(data, instance, request, PERSONAL_DATA_MASKS)
 
     class Meta:
         model = Person

@@ -1,6 +1,6 @@
 """The clinic API: thin view sets. Each starts from `Model.objects.visible_to(request.user)` (so
 another center's record is a 404), checks the shape of the input with a serializer and calls the
-service that makes the change. Errors are translated in one place, clinic.api.common."""
+service that makes the change. Errors are translated in one place, core.api.common."""
 
 import json
 from collections.abc import Callable
@@ -41,11 +41,11 @@ from clinic.models import (
 )
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
+from core.api.common import ConditionalMixin, StaffPermission, etag
 from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 
 from . import serializers as s
-from .common import ConditionalMixin, StaffPermission, etag
 
 LOOKUP_LIMIT = 20
 DOWNLOAD_TYPES = sorted({media_type for media_type, _signatures in services.ACCEPTED_FILES.values()})

@@ -165,9 +165,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "clinic.api.common.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.common.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "clinic.api.common.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.common.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trade-union legal clinic API",

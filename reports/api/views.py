@@ -15,7 +15,7 @@ from rest_framework import mixins, permissions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic.api.common import Conflict
+from core.api.common import Conflict
 from core.api.schema import ErrorSerializer
 from organizations.models import TerritorialCenter
 from reports import exports, services

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic.views import staff_page
 from core.templatetags.figures import number
+from core.views import staff_page
 from organizations.models import User
 
 from . import exports, forms

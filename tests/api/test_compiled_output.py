@@ -1,4 +1,4 @@
-"""The cases' list and detail are shown by CompiledReadSerializer (clinic.api.common): a plan made
+"""The cases' list and detail are shown by CompiledReadSerializer (core.api.common): a plan made
 once per class instead of DRF's walk over freshly built fields. Its output must be DRF's own, byte for
 byte, for every role, with the applicant's IIN and phone masked exactly as the person's own record
 masks them."""
@@ -10,9 +10,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from clinic import services
-from clinic.api.common import CompiledReadSerializer, hide_personal_data, read_plan
 from clinic.api.serializers import ApplicationSerializer
 from clinic.models import Outcome, Status
+from core.api.common import CompiledReadSerializer, read_plan
 from organizations.models import Role
 from tests.api.support import new_employer
 from tests.factories import ApplicationFactory, StaffFactory, outcome
@@ -23,11 +23,9 @@ ROLES = ["reception", "lawyer", "manager", "administrator", "analyst", "superuse
 
 
 def drf_to_representation(self, instance) -> dict:
-    """DRF's generic Serializer.to_representation, with PersonalDataMixin's masking."""
+    """DRF's generic Serializer.to_representation, finished as the planned output is (the masking)."""
     data = serializers.ModelSerializer.to_representation(self, instance)
-    if self.masked_fields:
-        hide_personal_data(data, instance, self.context.get("request"), self.masked_fields)
-    return data
+    return type(self).finish(data, instance, self.context.get("request"))
 
 
 @pytest.fixture

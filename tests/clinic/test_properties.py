@@ -4,7 +4,7 @@ A state machine drives the services with random valid and invalid input, in rand
 random staff: persons (IIN, phone, names, e-mail), visits and the cases opened from them, cases
 registered directly, status changes, decisions with any money amount, reopenings, extensions,
 assignments, notes, and labor disputes. Every call either succeeds or is refused with one of the
-errors the API and the web pages turn into a 4xx (clinic.api.common.exception_handler); a refusal
+errors the API and the web pages turn into a 4xx (core.api.common.exception_handler); a refusal
 changes nothing. After every step:
 
 - a decided (or closed) case has an outcome and a decision date, an open one has neither;

@@ -7,7 +7,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from clinic.api.common import ConditionalMixin
+from core.api.common import ConditionalMixin
 from reports.api.views import DownloadsMixin
 
 from .. import rules as statistics_rules

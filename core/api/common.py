@@ -1,8 +1,8 @@
-"""What every API view shares: error translation, conflict-safe updates (ETag / If-Match),
-masking of personal data, pagination and the read-only rule for federation analysts.
+"""What every API view shares: error translation, conflict-safe updates (ETag / If-Match), output
+planned once per serializer class, pagination and the read-only rule for federation analysts.
 
-One place for each: settings.REST_FRAMEWORK points at the exception handler and the paginator,
-the view sets mix in ConditionalMixin, the person serializers mix in PersonalDataMixin.
+One place for each: settings.REST_FRAMEWORK points at the exception handler and the paginator, the
+view sets mix in ConditionalMixin, the list and detail serializers derive from CompiledReadSerializer.
 """
 
 import inspect
@@ -26,8 +26,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from clinic.personal_data import MASKS, shown
-from clinic.services import VersionConflict
+from core.versioning import VersionConflict
 
 logger = logging.getLogger(__name__)
 
@@ -135,33 +134,6 @@ class ConditionalMixin:
         return version
 
 
-# Personal data
-
-
-PERSONAL_DATA_MASKS = MASKS
-
-
-def hide_personal_data(data: dict, instance, request, masks: dict) -> dict:
-    """Show the personal fields named in `masks` as clinic.personal_data allows the requesting user
-    (`instance.center_id` is the person's center); without a request, masked."""
-    user = getattr(request, "user", None)
-    for field in masks:
-        if data.get(field):
-            data[field] = shown(user, instance.center_id, field, data[field])
-    return data
-
-
-class PersonalDataMixin:
-    """For serializers of a Person (or of a record whose `center_id` is the person's center):
-    masks the fields in `masked_fields` unless the requesting user may see them."""
-
-    masked_fields = PERSONAL_DATA_MASKS
-
-    def to_representation(self, instance) -> dict:
-        data = super().to_representation(instance)
-        return hide_personal_data(data, instance, self.context.get("request"), self.masked_fields)
-
-
 # Read-only output, worked out once per class
 
 
@@ -173,10 +145,9 @@ class CompiledReadSerializer(serializers.ModelSerializer):
     (tests/api/test_compiled_output.py compares the two for every role).
 
     Takes plain fields, primary-key related fields and nested CompiledReadSerializers; a field that
-    needs the request (method fields, hyperlinks, files) is refused when the plan is made. Personal
-    data in `masked_fields` is masked as PersonalDataMixin masks it."""
+    needs the request (method fields, hyperlinks, files) is refused when the plan is made. `finish`
+    may change the planned output (the clinic masks personal data there)."""
 
-    masked_fields: dict = {}
     # The columns `represent` reads, when a nested summary reads fewer than its model has (a method
     # or the masking may read columns that are not fields): the rest need not be loaded.
     columns: tuple[str, ...] = ()
@@ -209,8 +180,11 @@ class CompiledReadSerializer(serializers.ModelSerializer):
                 data[name] = convert(value, request)
             else:
                 data[name] = convert(value)
-        if cls.masked_fields:
-            hide_personal_data(data, instance, request, cls.masked_fields)
+        return cls.finish(data, instance, request)
+
+    @classmethod
+    def finish(cls, data: dict, instance, request) -> dict:
+        """The output once read, to be changed by a subclass that needs the request."""
         return data
 
 
@@ -274,7 +248,7 @@ def _reader(model, field) -> Callable:
 
 class StaffPermission(permissions.IsAuthenticated):
     """Signed-in staff may read what visible_to shows them; read-only roles change nothing.
-    The finer rules (who may decide which case) are clinic.rules', checked by the services."""
+    The finer rules (who may decide which case) are each app's rules, checked by the services."""
 
     message = _("Your role gives read-only access.")
 
