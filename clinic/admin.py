@@ -2,7 +2,6 @@
 admin obeys the same role rules and writes the same audit trail as the API and the web pages."""
 
 from auditlog.admin import LogEntryAdmin
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django.contrib import admin, messages
@@ -14,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import AuditTrailAdmin
 from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 from organizations.forms import add_refusal
 
@@ -65,11 +65,10 @@ class OutcomeAdmin(ReferenceAdmin):
 # Service-backed admin
 
 
-class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
+class ServiceBackedAdmin(AuditTrailAdmin, CenterScopedAdmin):
     """Saves through `perform` (a service call) and offers `object_actions`, each an ActionForm
-    shown on its own page; the audit trail of each record is one click away."""
+    shown on its own page; the audit trail of each record is one click away (core.admin)."""
 
-    show_auditlog_history_link = True
     object_actions: dict[str, tuple[str, type[forms.ActionForm]]] = {}
     change_form_template = "admin/clinic/change_form.html"
 
@@ -284,7 +283,7 @@ class OnlineAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(OnlineSubmission)
-class OnlineSubmissionAdmin(PersonalDataAdmin, AuditlogHistoryAdminMixin, CenterScopedAdmin):
+class OnlineSubmissionAdmin(PersonalDataAdmin, AuditTrailAdmin, CenterScopedAdmin):
     """What was sent through the public page, as typed, with the consent: read-only, since the sender
     cannot be asked again; the reception works the question through its visit."""
 
@@ -307,7 +306,6 @@ class OnlineSubmissionAdmin(PersonalDataAdmin, AuditlogHistoryAdminMixin, Center
     )
     readonly_fields = fields
     inlines = [OnlineAttachmentInline]
-    show_auditlog_history_link = True
 
     @admin.display(description=_("result"), ordering="visit__result")
     def visit_result(self, submission: OnlineSubmission) -> str:

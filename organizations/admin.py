@@ -1,4 +1,3 @@
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -9,6 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import AuditTrailAdmin
 from core.snapshot_admin import SnapshotAdminMixin
 
 from . import services
@@ -232,7 +232,7 @@ def _may(check, *args, **kwargs) -> bool:
 
 
 @admin.register(StatisticalReturn)
-class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
+class StatisticalReturnAdmin(AuditTrailAdmin, CenterScopedAdmin):
     """Drafts are edited through statistical_return_save; submitted and approved returns are read-only."""
 
     list_display = (
@@ -248,7 +248,6 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
     )
     list_filter = ("year", "state", "center", "branch_union")
     list_select_related = ("center", "branch_union")
-    show_auditlog_history_link = True
     change_form_template = "organizations/admin/statisticalreturn_change_form.html"
     actions = ["submit_selected", "approve_selected"]
     derived_fields = ("member_share", "total_enterprises", "agreement_coverage", "covered_member_share")
