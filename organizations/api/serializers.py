@@ -6,6 +6,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from organizations.models import (
     RETURN_FIGURES,
@@ -16,6 +17,7 @@ from organizations.models import (
     StatisticalReport,
     StatisticalReturn,
     TerritorialCenter,
+    User,
 )
 
 INT_MAX = 2**31 - 1  # PostgreSQL integer
@@ -71,6 +73,27 @@ class PrimaryOrganizationSerializer(serializers.ModelSerializer):
             "founded_on",
         ]
         read_only_fields = fields
+
+
+PASSWORD_MAX = 4096  # no password is longer; hashing a megabyte on every attempt would be a denial of service
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's username and password, no longer than an account's: a longer username is refused by field
+    before django-axes writes the failed attempt (its column holds 255 characters)."""
+
+    username = serializers.CharField(
+        label=AuthTokenSerializer().fields["username"].label,
+        write_only=True,
+        max_length=User._meta.get_field("username").max_length,
+    )
+    password = serializers.CharField(
+        label=AuthTokenSerializer().fields["password"].label,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=PASSWORD_MAX,
+    )
 
 
 class TokenSerializer(serializers.Serializer):
