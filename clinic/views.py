@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.inputs import parse_id
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
@@ -137,9 +138,9 @@ def _search_results(user: User, query: str) -> dict:
 def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
     """After a refused POST: the person the user had chosen stays chosen."""
     chosen = form.data.get("person", "")
-    persons = []
-    if chosen.isdigit():
-        persons = list(Person.objects.visible_to(user).filter(pk=chosen).select_related("employer"))
+    persons, pk = [], parse_id(chosen)
+    if pk is not None:
+        persons = list(Person.objects.visible_to(user).filter(pk=pk).select_related("employer"))
     return {"query": "", "persons": [PersonCard.of(p, user) for p in persons], "checked": chosen}
 
 

@@ -14,12 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.views import staff_page
+from core.inputs import local_path
 from core.templatetags.figures import number
 
 from .. import forms
@@ -303,10 +303,7 @@ def statistical_report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("statistics:report_list")
-    return redirect(target)
+    return redirect(local_path(request, request.POST.get("next"), reverse("statistics:report_list")))
 
 
 @staff_page
