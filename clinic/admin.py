@@ -2,22 +2,21 @@
 admin obeys the same role rules and writes the same audit trail as the API and the web pages."""
 
 from auditlog.admin import LogEntryAdmin
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import add_refusal
+from core.admin import AuditTrailAdmin
+from core.admin import ServiceBackedAdmin as CoreServiceBackedAdmin
 from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 
-from . import forms, services
+from . import services
+from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, VISIT_ACTIONS
 from .downloads import stored_file_response
 from .models import (
     Application,
@@ -65,79 +64,9 @@ class OutcomeAdmin(ReferenceAdmin):
 # Service-backed admin
 
 
-class ServiceBackedAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
-    """Saves through `perform` (a service call) and offers `object_actions`, each an ActionForm
-    shown on its own page; the audit trail of each record is one click away."""
-
-    show_auditlog_history_link = True
-    object_actions: dict[str, tuple[str, type[forms.ActionForm]]] = {}
-    change_form_template = "admin/clinic/change_form.html"
-
-    def perform(self, request, obj, data: dict):
-        """Create (obj is None) or change the record through its service; return it."""
-        raise PermissionDenied(_("Records of this kind are changed through their actions."))
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change=change, **kwargs)
-        model_admin = self
-
-        class ServiceForm(base):
-            def _post_clean(self):
-                # The service validates the model itself; its refusals land on the fields.
-                if self.errors:
-                    return
-                try:
-                    self.instance = model_admin.perform(request, obj, self.cleaned_data)
-                except (ValidationError, PermissionDenied) as error:
-                    add_refusal(self, error)
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        """Already saved by `perform` during validation."""
-
-    def save_related(self, request, form, formsets, change):
-        """Related rows are written by the services."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # cases are closed, never deleted: the audit trail must stay whole
-
-    def get_urls(self):
-        opts = self.model._meta
-        return [
-            path(
-                "<path:object_id>/action/<slug:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name=f"{opts.app_label}_{opts.model_name}_action",
-            ),
-            *super().get_urls(),
-        ]
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["object_actions"] = (
-            [(slug, title) for slug, (title, _form) in self.object_actions.items()] if obj else []
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def action_view(self, request, object_id, action):
-        obj = self.get_object(request, object_id)
-        if obj is None or action not in self.object_actions:
-            raise Http404
-        title, form_class = self.object_actions[action]
-        form = form_class(request.POST or None, request.FILES or None, target=obj)
-        if request.method == "POST" and form.perform(by=request.user) is not None:
-            self.message_user(request, _("Done: %s.") % title, messages.SUCCESS)
-            opts = self.model._meta
-            change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-            return HttpResponseRedirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{title}: {obj}",
-            "form": form,
-            "object": obj,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/clinic/action_form.html", context)
+class ServiceBackedAdmin(AuditTrailAdmin, CoreServiceBackedAdmin, CenterScopedAdmin):
+    """A clinic record in the admin: saved through its service, its actions those of its page
+    (clinic.actions), its audit trail one click away, its choices scoped to what the user sees."""
 
 
 class PersonalDataAdmin(admin.ModelAdmin):
@@ -256,10 +185,7 @@ class VisitAdmin(PersonalDataAdmin, ServiceBackedAdmin):
         "action_taken",
     )
     readonly_fields = ("result", "action_taken")
-    object_actions = {
-        "answer": (_("Answer on the spot"), forms.AnswerOnSpotForm),
-        "open-case": (_("Open a case"), forms.OpenCaseForm),
-    }
+    record_actions = VISIT_ACTIONS
 
     def get_readonly_fields(self, request, obj=None):
         if obj:  # a correction of what was recorded; the result has its actions
@@ -284,7 +210,7 @@ class OnlineAttachmentInline(ReadOnlyInline):
 
 
 @admin.register(OnlineSubmission)
-class OnlineSubmissionAdmin(PersonalDataAdmin, AuditlogHistoryAdminMixin, CenterScopedAdmin):
+class OnlineSubmissionAdmin(PersonalDataAdmin, AuditTrailAdmin, CenterScopedAdmin):
     """What was sent through the public page, as typed, with the consent: read-only, since the sender
     cannot be asked again; the reception works the question through its visit."""
 
@@ -307,7 +233,6 @@ class OnlineSubmissionAdmin(PersonalDataAdmin, AuditlogHistoryAdminMixin, Center
     )
     readonly_fields = fields
     inlines = [OnlineAttachmentInline]
-    show_auditlog_history_link = True
 
     @admin.display(description=_("result"), ordering="visit__result")
     def visit_result(self, submission: OnlineSubmission) -> str:
@@ -406,15 +331,7 @@ class ApplicationAdmin(PersonalDataAdmin, ServiceBackedAdmin):
         "office",
         "visit",
     )
-    object_actions = {
-        "status": (_("Change status"), forms.StatusChangeForm),
-        "decide": (_("Decide"), forms.DecideForm),
-        "note": (_("Add a note"), forms.NoteForm),
-        "document": (_("Upload a document"), forms.DocumentForm),
-        "assign": (_("Assign a lawyer"), forms.AssignForm),
-        "extend": (_("Extend the deadline"), forms.ExtendDeadlineForm),
-        "reopen": (_("Reopen"), forms.ReopenForm),
-    }
+    record_actions = CASE_ACTIONS
 
     def get_fields(self, request, obj=None):
         return self.state_fields + self.editable_fields if obj else self.registration_fields
@@ -484,10 +401,7 @@ class LaborDisputeAdmin(ServiceBackedAdmin):
         "resolved_on",
         "recovered_kzt",
     )
-    object_actions = {
-        "stage": (_("Move to another stage"), forms.DisputeStageForm),
-        "resolve": (_("Record the result"), forms.DisputeResolveForm),
-    }
+    record_actions = DISPUTE_ACTIONS
 
     def get_readonly_fields(self, request, obj=None):
         if obj:  # a correction of what was recorded; the stage and the result have their actions

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
+from core.inputs import parse_id
 from organizations.models import Employer, Role, User
 
 from . import services
@@ -268,9 +269,8 @@ class WalkInForm(forms.Form):
         value = self.cleaned_data["person"].strip()
         if value == self.NEW_PERSON:
             return None
-        person = (
-            Person.objects.visible_to(self.user).filter(pk=int(value)).first() if value.isdigit() else None
-        )
+        pk = parse_id(value)
+        person = Person.objects.visible_to(self.user).filter(pk=pk).first() if pk is not None else None
         if person is None:
             raise ValidationError(_("Choose the person from the search results, or “New person”."))
         return person

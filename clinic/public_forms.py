@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_refusal
+from core.inputs import parse_id
 from organizations.models import RepresentativeOffice, TerritorialCenter
 
 from . import online, services
@@ -108,11 +109,12 @@ class OnlineQuestionForm(forms.Form):
 
     def clean_place(self) -> tuple[TerritorialCenter, RepresentativeOffice | None]:
         kind, _sep, pk = self.cleaned_data["place"].partition("-")
-        if pk.isdigit() and kind == OFFICE:
+        pk = parse_id(pk)
+        if pk is not None and kind == OFFICE:
             office = RepresentativeOffice.objects.select_related("center").filter(pk=pk).first()
             if office is not None:
                 return office.center, office
-        if pk.isdigit() and kind == CENTER:
+        if pk is not None and kind == CENTER:
             center = TerritorialCenter.objects.filter(pk=pk).first()
             if center is not None:
                 return center, None

@@ -19,25 +19,25 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actions import OfferedAction, offered_actions
+from core.inputs import parse_id
 from core.views import staff_page
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
+from .actions import CASE_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
-    TRANSITIONS,
     Application,
     Document,
     OnlineAttachment,
     OnlineSubmission,
     Person,
-    Status,
     Visit,
 )
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
@@ -118,9 +118,9 @@ def _search_results(user: User, query: str) -> dict:
 def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
     """After a refused POST: the person the user had chosen stays chosen."""
     chosen = form.data.get("person", "")
-    persons = []
-    if chosen.isdigit():
-        persons = list(Person.objects.visible_to(user).filter(pk=chosen).select_related("employer"))
+    persons, pk = [], parse_id(chosen)
+    if pk is not None:
+        persons = list(Person.objects.visible_to(user).filter(pk=pk).select_related("employer"))
     return {"query": "", "persons": [PersonCard.of(p, user) for p in persons], "checked": chosen}
 
 
@@ -315,126 +315,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-WORK, MANAGE = "work", "manage"
-
-
-def _sent_online(case: Application) -> bool:
-    """The case came from a question sent online (its visit has a submission; select_related'ed)."""
-    return case.visit is not None and hasattr(case.visit, "online_submission")
-
-
-@dataclass(frozen=True)
-class CaseAction:
-    """One action of the case page: its form, who may use it, and when the case allows it."""
-
-    form_class: type[forms.ActionForm]
-    title: Promise
-    done: Promise
-    needs: str  # WORK: the assigned lawyer or a manager; MANAGE: a manager
-    available: Callable[[Application], bool] = lambda case: True
-    initial: Callable[[Application], dict] = lambda case: {}
-    multipart: bool = False
-
-
-CASE_ACTIONS: dict[str, CaseAction] = {
-    "decide": CaseAction(
-        forms.DecideForm,
-        gettext_lazy("Record the outcome"),
-        gettext_lazy("Outcome recorded: the case is decided."),
-        WORK,
-        available=lambda case: Status.DECIDED in TRANSITIONS[case.status],
-    ),
-    "status": CaseAction(
-        forms.StatusChangeForm,
-        gettext_lazy("Change the status"),
-        gettext_lazy("Status changed."),
-        WORK,
-        available=lambda case: bool(TRANSITIONS[case.status] - {Status.DECIDED}),
-    ),
-    "note": CaseAction(forms.NoteForm, gettext_lazy("Add a note"), gettext_lazy("Note added."), WORK),
-    "document": CaseAction(
-        forms.DocumentForm,
-        gettext_lazy("Upload a document"),
-        gettext_lazy("Document uploaded."),
-        WORK,
-        multipart=True,
-    ),
-    "assign": CaseAction(
-        forms.AssignForm,
-        gettext_lazy("Assign a lawyer"),
-        gettext_lazy("Lawyer assigned."),
-        MANAGE,
-        available=lambda case: case.is_open,
-        initial=lambda case: {"lawyer": case.lawyer_id},
-    ),
-    "extend": CaseAction(
-        forms.ExtendDeadlineForm,
-        gettext_lazy("Extend the deadline"),
-        gettext_lazy("Deadline extended."),
-        MANAGE,
-        available=lambda case: case.is_open and case.kind.extendable,
-        initial=lambda case: {"applicant_notified_on": timezone.localdate()},
-    ),
-    "public_answer": CaseAction(
-        forms.PublicAnswerForm,
-        gettext_lazy("Answer to the applicant online"),
-        gettext_lazy("Answer saved: the applicant reads it on the tracking page once the case is decided."),
-        WORK,
-        available=lambda case: _sent_online(case),
-        initial=lambda case: {"public_answer": case.public_answer or case.decision},
-    ),
-    "reopen": CaseAction(
-        forms.ReopenForm,
-        gettext_lazy("Reopen the case"),
-        gettext_lazy("Case reopened."),
-        MANAGE,
-        available=lambda case: not case.is_open,
-    ),
-}
-
-
-def _allowed(check: Callable, *args) -> bool:
-    try:
-        check(*args)
-    except PermissionDenied:
-        return False
-    return True
-
-
-def _permitted(user: User, case: Application) -> set[str]:
-    """WORK and/or MANAGE, as clinic.rules allow this user on this case; nothing for analysts."""
-    permitted = set()
-    if _allowed(rules.ensure_can_work, user, case):
-        permitted.add(WORK)
-    if _allowed(rules.ensure_can_manage, user, case.center_id):
-        permitted.add(MANAGE)
-    return permitted
-
-
-@dataclass
-class OfferedAction:
-    slug: str
-    action: CaseAction
-    form: forms.ActionForm
-
-
-def _auto_id(slug: str) -> str:
-    # Several forms share a page and field names ("reason", "lawyer"): each gets its own element ids.
-    return f"{slug}-%s"
-
-
-def _offered(user: User, case: Application) -> dict[str, OfferedAction]:
-    """The actions this user may take on the case as it is now, with their blank forms."""
-    permitted = _permitted(user, case)
-    return {
-        slug: OfferedAction(
-            slug, action, action.form_class(target=case, initial=action.initial(case), auto_id=_auto_id(slug))
-        )
-        for slug, action in CASE_ACTIONS.items()
-        if action.needs in permitted and action.available(case)
-    }
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
@@ -536,7 +416,7 @@ def _render_case(
         {
             "case": case,
             "person": PersonCard.of(case.person, request.user),
-            "submission": case.visit.online_submission if _sent_online(case) else None,
+            "submission": case.visit.online_submission if sent_online(case) else None,
             "timeline": _timeline(case),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
@@ -551,7 +431,7 @@ def _render_case(
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The case, its applicant, its timeline and the actions this user may take now."""
     case = _case_or_404(request, pk)
-    return _render_case(request, case, _offered(request.user, case))
+    return _render_case(request, case, offered_actions(CASE_ACTIONS, request.user, case))
 
 
 @staff_page
@@ -562,19 +442,16 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = CASE_ACTIONS.get(action)
     if spec is None:
         raise Http404
-    if spec.needs not in _permitted(request.user, case):
-        if spec.needs == MANAGE:
-            raise PermissionDenied(_("Only a manager of the center may do this."))
-        raise PermissionDenied(_("Only the lawyer assigned to this case or a manager may change it."))
-    offered = _offered(request.user, case)
+    spec.rule(request.user, case)  # PermissionDenied, saying why
+    offered = offered_actions(CASE_ACTIONS, request.user, case)
     if action not in offered:
         messages.warning(
             request, _("“%s” is not possible for the case as it is now; the page shows what is.") % spec.title
         )
         return redirect("clinic:case_detail", pk=case.pk)
-    form = spec.form_class(request.POST, request.FILES, target=case, auto_id=_auto_id(action))
+    form = spec.form_class(request.POST, request.FILES, target=case, auto_id=offered[action].form.auto_id)
     if form.perform(by=request.user) is not None:
-        messages.success(request, str(spec.done))
+        messages.success(request, str(spec.done or spec.title))
         return redirect("clinic:case_detail", pk=case.pk)
     offered[action].form = form
     return _render_case(request, case, offered, status=422)

@@ -34,13 +34,14 @@ def _no_initial(record: Any) -> dict:
 
 @dataclass(frozen=True)
 class RecordAction:
-    """One action on a record: its form, its title and the message once done, who may take it (a rule
-    called with the user and the record) and in which states of the record it makes sense."""
+    """One action on a record: its form, its title, who may take it (a rule called with the user and
+    the record, raising PermissionDenied), the message once done, and in which states of the record
+    it makes sense."""
 
     form_class: type[ActionForm]
     title: str | Promise
-    done: str | Promise
     rule: Callable[[Any, Any], None]
+    done: str | Promise | None = None  # the message once done; None: "Done: <title>."
     available: Callable[[Any], bool] = _always
     initial: Callable[[Any], dict] = _no_initial
     multipart: bool = False  # the form uploads a file

@@ -1,10 +1,13 @@
 """Security answers shared by the web pages and the API: no caching of API answers (they carry
-personal data), and the page or JSON a locked-out sign-in gets (django-axes)."""
+personal data), the 400 for a NUL character in a request, and the page or JSON a locked-out sign-in
+gets (django-axes)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
@@ -22,6 +25,56 @@ class NoStoreApiMiddleware:
         if request.path.startswith("/api/") and not request.path.startswith("/api/docs/"):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
+
+
+NUL = "\x00"
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """A 400 in the user's language: JSON like the API's errors under /api/, the error page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+class RejectNulMiddleware:
+    """A NUL character (\\x00) in the path, the query string or a form field is refused with a 400
+    before any view runs: no text a person types contains one, and PostgreSQL refuses it in text, so
+    a search or a save would otherwise fail with a 500. JSON bodies are checked field by field by the
+    API's serializers (DRF's CharField refuses NUL)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            has_nul = self._has_nul(request)
+        except MultiPartParserError:
+            return bad_request(request, _("The form could not be read. Reload the page and send it again."))
+        if has_nul:
+            return bad_request(
+                request,
+                _(
+                    "The request contains a null character (code 0), which no text may contain. "
+                    "Remove it and try again."
+                ),
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if NUL in request.path or NUL in request.path_info:
+            return True
+        if any(NUL in key or any(NUL in value for value in values) for key, values in request.GET.lists()):
+            return True
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            return any(
+                NUL in key or any(NUL in value for value in values) for key, values in request.POST.lists()
+            )
+        return False
 
 
 def _lockout_text() -> str:

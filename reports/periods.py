@@ -17,6 +17,13 @@ class PeriodKind(models.TextChoices):
 
 
 MONTHS_IN = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
+# The years a report may cover: the clinic has no cases before 2000, and a period of year 1 or 9999
+# only comes from a typing slip or a crafted request (its neighbours would not even be dates).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def years_message() -> str:
+    return _("Choose a day in the years %(first)d to %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
 
 
 @dataclass(frozen=True)
@@ -43,6 +50,12 @@ class Period:
     @classmethod
     def containing(cls, kind: str, day: date) -> Self:
         return cls(kind, cls.first_day_of(kind, day))
+
+    def ensure_reportable(self) -> None:
+        """Refuse a period outside the years a report may cover (a request's, not the arithmetic's:
+        the period before January 2000 still exists for a comparison)."""
+        if not FIRST_YEAR <= self.start.year <= LAST_YEAR:
+            raise ValidationError({"period_start": years_message()})
 
     @classmethod
     def last_completed(cls, kind: str, today: date) -> Self:

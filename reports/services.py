@@ -49,6 +49,7 @@ def report_request(
     if by is not None:
         ensure_can_request_report(by, center)
     period = Period(period_kind, period_start)
+    period.ensure_reportable()
     if period.start > timezone.localdate():
         raise ValidationError({"period_start": _("The period has not started yet.")})
     # get_or_create survives a concurrent first request: the loser's insert fails on the unique

@@ -19,7 +19,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -28,12 +27,13 @@ from clinic.forms import AssignForm
 from clinic.models import Application
 from core import charts
 from core.forms import DateField
+from core.inputs import local_path
 from core.views import staff_page
 from organizations.models import Role, TerritorialCenter, User
 
 from . import exports, queries, services
 from .models import Report
-from .periods import Period, PeriodKind
+from .periods import FIRST_YEAR, LAST_YEAR, Period, PeriodKind, years_message
 from .querysets import REPORTING_ROLES
 
 REPORTS_PER_PAGE = 25
@@ -85,6 +85,12 @@ class PeriodForm(forms.Form):
 
     period_kind = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodKind.choices)
     day = DateField(label=gettext_lazy("Any day of the period"))
+
+    def clean_day(self) -> date:
+        day = self.cleaned_data["day"]
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(years_message())
+        return day
 
     def clean(self) -> dict:
         data = super().clean()
@@ -394,10 +400,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("reports:list")
-    return redirect(target)
+    return redirect(local_path(request, request.POST.get("next"), reverse("reports:list")))
 
 
 @staff_page

@@ -3,6 +3,7 @@ serializers show a record, input serializers check the shape of a request for a 
 applies the rules."""
 
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from organizations.models import (
     BranchUnion,
@@ -10,6 +11,7 @@ from organizations.models import (
     PrimaryOrganization,
     RepresentativeOffice,
     TerritorialCenter,
+    User,
 )
 
 INT_MAX = 2**31 - 1  # PostgreSQL integer
@@ -65,6 +67,27 @@ class PrimaryOrganizationSerializer(serializers.ModelSerializer):
             "founded_on",
         ]
         read_only_fields = fields
+
+
+PASSWORD_MAX = 4096  # no password is longer; hashing a megabyte on every attempt would be a denial of service
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's username and password, no longer than an account's: a longer username is refused by field
+    before django-axes writes the failed attempt (its column holds 255 characters)."""
+
+    username = serializers.CharField(
+        label=AuthTokenSerializer().fields["username"].label,
+        write_only=True,
+        max_length=User._meta.get_field("username").max_length,
+    )
+    password = serializers.CharField(
+        label=AuthTokenSerializer().fields["password"].label,
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=PASSWORD_MAX,
+    )
 
 
 class TokenSerializer(serializers.Serializer):

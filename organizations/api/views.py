@@ -5,10 +5,10 @@ visible_to, so another center's return is a 404."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
 from core.api.schema import ErrorSerializer
 from core.middleware import lockout_response
@@ -26,7 +26,7 @@ from .filters import (
     PrimaryOrganizationFilter,
     RepresentativeOfficeFilter,
 )
-from .serializers import TokenSerializer
+from .serializers import TokenRequestSerializer, TokenSerializer
 
 
 @extend_schema_view(
@@ -90,7 +90,7 @@ class PrimaryOrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         "Send a username and password; use the token as `Authorization: Token <key>`. After 5 failed "
         "attempts for a username from one address, that username is locked there for 15 minutes (429)."
     ),
-    request=AuthTokenSerializer,
+    request=TokenRequestSerializer,
     responses={
         200: TokenSerializer,
         429: OpenApiResponse(ErrorSerializer, description="Too many failed attempts: locked for a while."),
@@ -101,6 +101,8 @@ class ObtainTokenView(ObtainAuthToken):
 
     authentication_classes = []  # credentials come in the body; no session, so no CSRF
     permission_classes = [AllowAny]
+    serializer_class = TokenRequestSerializer
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view names its own JSON parser
 
     def post(self, request, *args, **kwargs):
         # DRF's serializer authenticates with request=request, so django-axes counts each failure; its

@@ -1,56 +1,29 @@
 """The organization statistics in the admin: the returns are entered, submitted, approved and returned
 through reports.statistics.services, so the admin obeys the same rules and writes the same audit trail."""
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.forms import ActionForm, add_refusal
+from core.actions import allowed
+from core.admin import AuditTrailAdmin, ServiceBackedAdmin
+from core.forms import add_refusal
 from core.snapshot_admin import SnapshotAdminMixin
 from organizations.admin import CenterScopedAdmin
 
 from . import rules as statistics_rules
 from . import services
+from .actions import RETURN_ACTIONS
 from .exports import statistical_report_csv, statistical_report_html, statistical_report_xlsx
 from .models import RETURN_FIGURES, StatisticalReport, StatisticalReturn
 
 
-class StatisticalReturnSubmitForm(ActionForm):
-    def apply(self, *, target, by):
-        return services.statistical_return_submit(statistical_return=target, by=by)
-
-
-class StatisticalReturnApproveForm(ActionForm):
-    def apply(self, *, target, by):
-        return services.statistical_return_approve(statistical_return=target, by=by)
-
-
-class StatisticalReturnToDraftForm(ActionForm):
-    reason = forms.CharField(
-        label=_("What should the center correct?"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def apply(self, *, target, by, reason):
-        return services.statistical_return_return_to_draft(statistical_return=target, by=by, reason=reason)
-
-
-def _may(check, *args, **kwargs) -> bool:
-    try:
-        check(*args, **kwargs)
-    except PermissionDenied:
-        return False
-    return True
-
-
 @admin.register(StatisticalReturn)
-class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
-    """Drafts are edited through statistical_return_save; submitted and approved returns are read-only."""
+class StatisticalReturnAdmin(AuditTrailAdmin, ServiceBackedAdmin, CenterScopedAdmin):
+    """Drafts are edited through statistical_return_save; submitted and approved returns are read-only;
+    the actions are those of the return's page (reports.statistics.actions)."""
 
     list_display = (
         "__str__",
@@ -65,8 +38,6 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
     )
     list_filter = ("year", "state", "center", "branch_union")
     list_select_related = ("center", "branch_union")
-    show_auditlog_history_link = True
-    change_form_template = "admin/reports/statisticalreturn_change_form.html"
     actions = ["submit_selected", "approve_selected"]
     derived_fields = ("member_share", "total_enterprises", "agreement_coverage", "covered_member_share")
     workflow_fields = (
@@ -79,11 +50,7 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
         "returned_by",
         "return_reason",
     )
-    object_actions = {
-        "submit": (_("Submit to the federation"), StatisticalReturnSubmitForm),
-        "approve": (_("Approve"), StatisticalReturnApproveForm),
-        "return": (_("Return to draft"), StatisticalReturnToDraftForm),
-    }
+    record_actions = RETURN_ACTIONS
 
     def get_fieldsets(self, request, obj=None):
         scope = ("center", "branch_union", "year") if request.user.sees_all_centers else ("year",)
@@ -129,86 +96,19 @@ class StatisticalReturnAdmin(AuditlogHistoryAdminMixin, CenterScopedAdmin):
         return False  # a return is corrected or returned to draft, never deleted: the audit trail stays whole
 
     def has_approve_permission(self, request) -> bool:
-        return _may(statistics_rules.ensure_can_review, request.user)
+        return allowed(statistics_rules.ensure_can_review, request.user)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        base = super().get_form(request, obj, change=change, **kwargs)
-
-        class ServiceForm(base):
-            def _post_clean(self):
-                # The service validates and saves; its refusals land on the fields.
-                if self.errors:
-                    return
-                data = self.cleaned_data
-                scope = obj or StatisticalReturn(
-                    center=data.get("center"), branch_union=data.get("branch_union"), year=data.get("year")
-                )
-                try:
-                    self.instance = services.statistical_return_save(
-                        by=request.user,
-                        year=scope.year,
-                        center=scope.center,
-                        branch_union=scope.branch_union,
-                        **{figure: data[figure] for figure in RETURN_FIGURES if figure in data},
-                    )
-                except (ValidationError, PermissionDenied) as error:
-                    add_refusal(self, error)
-
-        return ServiceForm
-
-    def save_model(self, request, obj, form, change):
-        """Already saved by the service while the form was validated."""
-
-    def save_related(self, request, form, formsets, change):
-        """A return has no related rows to save."""
-
-    def _available_actions(self, request, obj: StatisticalReturn) -> list[str]:
-        user, state = request.user, obj.state
-        available = []
-        if state == StatisticalReturn.State.DRAFT and _may(
-            statistics_rules.ensure_can_enter, user, center_id=obj.center_id
-        ):
-            available.append("submit")
-        if state == StatisticalReturn.State.SUBMITTED and _may(statistics_rules.ensure_can_review, user):
-            available += ["approve", "return"]
-        return available
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["object_actions"] = (
-            [(slug, self.object_actions[slug][0]) for slug in self._available_actions(request, obj)]
-            if obj
-            else []
+    def perform(self, request, obj, data: dict):
+        scope = obj or StatisticalReturn(
+            center=data.get("center"), branch_union=data.get("branch_union"), year=data.get("year")
         )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/action/<slug:action>/",
-                self.admin_site.admin_view(self.action_view),
-                name="reports_statisticalreturn_action",
-            ),
-            *super().get_urls(),
-        ]
-
-    def action_view(self, request, object_id, action):
-        obj = self.get_object(request, object_id)
-        if obj is None or action not in self.object_actions:
-            raise Http404
-        title, form_class = self.object_actions[action]
-        # Bound on POST even when empty: submitting and approving have no fields.
-        form = form_class(request.POST if request.method == "POST" else None, target=obj)
-        if request.method == "POST" and form.perform(by=request.user) is not None:
-            self.message_user(request, _("Done: %s.") % title, messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:reports_statisticalreturn_change", args=[obj.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{title}: {obj}",
-            "form": form,
-            "object": obj,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/clinic/action_form.html", context)
+        return services.statistical_return_save(
+            by=request.user,
+            year=scope.year,
+            center=scope.center,
+            branch_union=scope.branch_union,
+            **{figure: data[figure] for figure in RETURN_FIGURES if figure in data},
+        )
 
     def _run_on_selected(self, request, queryset, service) -> int:
         """Run the service on each selected return; report each refusal; return how many succeeded."""
@@ -283,7 +183,7 @@ class StatisticalReportAdmin(SnapshotAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # "Adding" is requesting a build: what the rules allow federation staff who read the reports,
         # analysts included (their group holds view permissions only).
-        return self.has_view_permission(request) and _may(
+        return self.has_view_permission(request) and allowed(
             statistics_rules.ensure_can_request_statistics_report, request.user
         )
 

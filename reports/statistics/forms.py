@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import ActionForm, add_refusal
+from core.forms import ActionForm, VersionedActionForm, add_refusal
 from organizations.models import BranchUnion, TerritorialCenter, User
 
 from . import services
@@ -110,34 +110,30 @@ class DerivedFiguresForm(FiguresMixin, forms.Form):
         self.fields.update(_figure_fields(required=False))
 
 
-class _VersionedActionForm(ActionForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("version", self.target.version)
-
-
-class StatisticalReturnSubmitForm(_VersionedActionForm):
-    def apply(self, *, target, by, version):
-        return services.statistical_return_submit(statistical_return=target, by=by, expected_version=version)
+class StatisticalReturnSubmitForm(VersionedActionForm):
+    def apply(self, *, target, by, expected_version):
+        return services.statistical_return_submit(
+            statistical_return=target, by=by, expected_version=expected_version
+        )
 
 
-class StatisticalReturnApproveForm(_VersionedActionForm):
-    def apply(self, *, target, by, version):
-        return services.statistical_return_approve(statistical_return=target, by=by, expected_version=version)
+class StatisticalReturnApproveForm(VersionedActionForm):
+    def apply(self, *, target, by, expected_version):
+        return services.statistical_return_approve(
+            statistical_return=target, by=by, expected_version=expected_version
+        )
 
 
-class StatisticalReturnToDraftForm(_VersionedActionForm):
+class StatisticalReturnToDraftForm(VersionedActionForm):
     reason = forms.CharField(
         label=_("What should the center correct?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
     )
 
-    def apply(self, *, target, by, version, reason):
+    def apply(self, *, target, by, expected_version, reason):
         return services.statistical_return_return_to_draft(
-            statistical_return=target, by=by, reason=reason, expected_version=version
+            statistical_return=target, by=by, expected_version=expected_version, reason=reason
         )
 
 

@@ -1,8 +1,6 @@
 """The pages of the organization statistics, under /statistics/: the yearly returns (entered by a
 center's manager, approved by the federation, then locked) and the federation's annual report."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -13,18 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.actions import allowed, offered_actions
+from core.inputs import local_path
 from core.templatetags.figures import number
 from core.views import staff_page
 from organizations.models import User
 
 from . import exports, forms
 from . import rules as statistics_rules
+from .actions import RETURN_ACTIONS
 from .api.filters import StatisticalReturnFilter
 from .models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn
 
@@ -42,14 +40,6 @@ REPORT_DOWNLOADS = {
 }
 
 
-def _allowed(check, *args, **kwargs) -> bool:
-    try:
-        check(*args, **kwargs)
-    except PermissionDenied:
-        return False
-    return True
-
-
 def _ensure_statistics(user: User) -> None:
     """The returns' pages: a center's managers (and administrators) and federation staff."""
     if user.sees_all_centers or (user.role in STATISTICS_ROLES and user.center_id is not None):
@@ -65,7 +55,7 @@ def _ensure_federation(user: User) -> None:
 
 
 def _may_enter(user: User, center_id: int | None) -> bool:
-    return _allowed(statistics_rules.ensure_can_enter, user, center_id=center_id)
+    return allowed(statistics_rules.ensure_can_enter, user, center_id=center_id)
 
 
 @staff_page
@@ -93,7 +83,7 @@ def statistical_return_list(request: HttpRequest) -> HttpResponse:
             "may_enter": _may_enter(user, user.center_id),
             "this_year": timezone.localdate().year,
             "default_year": timezone.localdate().year - 1,  # a return reports a completed year
-            "may_review": _allowed(statistics_rules.ensure_can_review, user),
+            "may_review": allowed(statistics_rules.ensure_can_review, user),
         },
     )
 
@@ -133,52 +123,6 @@ def statistical_return_derived(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/statistics/partials/derived_figures.html", {"figures": preview})
 
 
-@dataclass(frozen=True)
-class ReturnAction:
-    """One action of a return's page: its form, who may use it (a rule), and in which state."""
-
-    form_class: type[forms.ActionForm]
-    title: Promise
-    done: Promise
-    rule: Callable[[User, StatisticalReturn], None]
-    state: str
-    button_class: str = ""
-
-
-def _enter(user: User, statistical_return: StatisticalReturn) -> None:
-    statistics_rules.ensure_can_enter(user, center_id=statistical_return.center_id)
-
-
-def _review(user: User, statistical_return: StatisticalReturn) -> None:
-    statistics_rules.ensure_can_review(user)
-
-
-RETURN_ACTIONS: dict[str, ReturnAction] = {
-    "submit": ReturnAction(
-        forms.StatisticalReturnSubmitForm,
-        gettext_lazy("Submit to the federation"),
-        gettext_lazy("Return submitted: the federation will check it."),
-        _enter,
-        StatisticalReturn.State.DRAFT,
-    ),
-    "approve": ReturnAction(
-        forms.StatisticalReturnApproveForm,
-        gettext_lazy("Approve"),
-        gettext_lazy("Return approved: it is locked now."),
-        _review,
-        StatisticalReturn.State.SUBMITTED,
-    ),
-    "return": ReturnAction(
-        forms.StatisticalReturnToDraftForm,
-        gettext_lazy("Return to draft"),
-        gettext_lazy("Return sent back to the center for corrections."),
-        _review,
-        StatisticalReturn.State.SUBMITTED,
-        "secondary",
-    ),
-}
-
-
 def _return_or_404(request: HttpRequest, pk: int) -> StatisticalReturn:
     return get_object_or_404(
         StatisticalReturn.objects.visible_to(request.user).select_related(
@@ -186,17 +130,6 @@ def _return_or_404(request: HttpRequest, pk: int) -> StatisticalReturn:
         ),
         pk=pk,
     )
-
-
-def _offered(
-    user: User, statistical_return: StatisticalReturn
-) -> dict[str, tuple[ReturnAction, forms.ActionForm]]:
-    """The actions this user may take on the return as it is now, with their blank forms."""
-    return {
-        slug: (action, action.form_class(target=statistical_return, auto_id=f"{slug}-%s"))
-        for slug, action in RETURN_ACTIONS.items()
-        if statistical_return.state == action.state and _allowed(action.rule, user, statistical_return)
-    }
 
 
 def _render_return(
@@ -213,7 +146,7 @@ def _render_return(
     )
     if form is None and editable:
         form = forms.StatisticalReturnFiguresForm(target=statistical_return)
-    offered = _offered(user, statistical_return) if offered is None else offered
+    offered = offered_actions(RETURN_ACTIONS, user, statistical_return) if offered is None else offered
     return render(
         request,
         "reports/statistics/statistical_return_detail.html",
@@ -231,7 +164,7 @@ def _render_return(
                 )
                 for title, names in forms.FIGURE_GROUPS
             ],
-            "actions": [(slug, action, action_form) for slug, (action, action_form) in offered.items()],
+            "actions": list(offered.values()),
         },
         status=status,
     )
@@ -245,7 +178,7 @@ def statistical_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statistical_return = _return_or_404(request, pk)
     if request.method == "GET":
         return _render_return(request, statistical_return)
-    _enter(request.user, statistical_return)  # 403 before the body is read
+    RETURN_ACTIONS["submit"].rule(request.user, statistical_return)  # entering: 403 before the body is read
     form = forms.StatisticalReturnFiguresForm(request.POST, target=statistical_return)
     if form.perform(by=request.user) is not None:
         messages.success(request, _("Return %s saved.") % statistical_return)
@@ -262,7 +195,7 @@ def statistical_return_action(request: HttpRequest, pk: int, action: str) -> Htt
     if spec is None:
         raise Http404
     spec.rule(request.user, statistical_return)  # 403 with the rule's reason
-    offered = _offered(request.user, statistical_return)
+    offered = offered_actions(RETURN_ACTIONS, request.user, statistical_return)
     if action not in offered:
         messages.warning(
             request,
@@ -271,9 +204,9 @@ def statistical_return_action(request: HttpRequest, pk: int, action: str) -> Htt
         return redirect("statistics:return_detail", pk=statistical_return.pk)
     form = spec.form_class(request.POST, target=statistical_return, auto_id=f"{action}-%s")
     if form.perform(by=request.user) is not None:
-        messages.success(request, str(spec.done))
+        messages.success(request, str(spec.done or spec.title))
         return redirect("statistics:return_detail", pk=statistical_return.pk)
-    offered[action] = (spec, form)
+    offered[action].form = form
     return _render_return(request, statistical_return, offered=offered, status=422)
 
 
@@ -304,10 +237,7 @@ def statistical_report_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = reverse("statistics:report_list")
-    return redirect(target)
+    return redirect(local_path(request, request.POST.get("next"), reverse("statistics:report_list")))
 
 
 @staff_page
