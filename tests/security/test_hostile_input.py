@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -28,12 +28,18 @@ from clinic.models import ApplicationKind, Service, Topic
 from organizations import services as organization_services
 from organizations.models import Role, StatisticalReport
 from reports.services import report_request
-from tests.factories import CenterFactory, EmployerFactory, OfficeFactory, PrimaryOrganizationFactory, StaffFactory
+from tests.factories import (
+    CenterFactory,
+    EmployerFactory,
+    OfficeFactory,
+    PrimaryOrganizationFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 NUL = "a\x00b"
-MEGABYTE = "я" * (2**19)  # 1 MB in UTF-8
+MEGABYTE = "x" * 2**20
 LONG = "x" * 1000
 NUMBERS = (str(2**63), "-1", "²", "0001-01-01", "9999-12-31", "1" * 30, "1e400", "NaN")
 HOSTILE_IDS = (str(2**63), "²")
@@ -86,10 +92,17 @@ ROLES = (
 # The dataset
 
 
-@pytest.fixture
-def world(settings, tmp_path) -> dict:
-    """One center with one of everything a URL can point at, and a user of each role."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One center with one of everything a URL can point at, and a user of each role: built once for
+    the module in a transaction rolled back at its end (each test's own transaction nests inside)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world() -> dict:
     call_command("seed_reference", verbosity=0)
     center = CenterFactory()
     office = OfficeFactory(center=center)
@@ -123,11 +136,19 @@ def world(settings, tmp_path) -> dict:
         application=case, by=staff["lawyer"], upload=SimpleUploadedFile("order.pdf", b"%PDF-1.4 order")
     )
     employer = EmployerFactory(center=center)
-    dispute = services.dispute_register(by=staff["manager"], employer=employer, subject="Wages", applications=[case])
-    prevented = services.prevented_dispute_record(
-        by=staff["manager"], employer=employer, prevented_on=date(2025, 3, 3), how="Talks", workers_affected=12
+    dispute = services.dispute_register(
+        by=staff["manager"], employer=employer, subject="Wages", applications=[case]
     )
-    report = report_request(center=center, period_kind="month", period_start=date(2025, 1, 1), by=staff["manager"])
+    prevented = services.prevented_dispute_record(
+        by=staff["manager"],
+        employer=employer,
+        prevented_on=date(2025, 3, 3),
+        how="Talks",
+        workers_affected=12,
+    )
+    report = report_request(
+        center=center, period_kind="month", period_start=date(2025, 1, 1), by=staff["manager"]
+    )
     statistical_return = organization_services.statistical_return_save(
         by=staff["manager"], year=timezone.localdate().year - 1, members=100
     )
@@ -150,7 +171,8 @@ def world(settings, tmp_path) -> dict:
         "organizations.representativeoffice": office.pk,
         "organizations.employer": employer.pk,
         "organizations.primaryorganization": PrimaryOrganizationFactory(center=center, employer=employer).pk,
-        "organizations.branchunion": statistical_return.branch_union_id or PrimaryOrganizationFactory().branch_union_id,
+        "organizations.branchunion": statistical_return.branch_union_id
+        or PrimaryOrganizationFactory().branch_union_id,
         "organizations.statisticalreturn": statistical_return.pk,
         "organizations.statisticalreport": StatisticalReport.objects.create(year=2021).pk,
         "organizations.user": staff["lawyer"].pk,
@@ -174,7 +196,8 @@ def url_patterns(resolver=None, prefix="", namespace=""):
 
 
 ADMIN_MODELS = {
-    f"{model._meta.app_label}_{model._meta.model_name}_": model._meta.label_lower for model in admin.site._registry
+    f"{model._meta.app_label}_{model._meta.model_name}_": model._meta.label_lower
+    for model in admin.site._registry
 }
 API_MODELS = {
     "person": "clinic.person",
@@ -216,7 +239,11 @@ def model_of(name: str) -> str | None:
     if name.endswith("-detail") or "-" in name.partition(":")[2]:
         basename = name.partition(":")[2]
         return next(
-            (model for key, model in sorted(API_MODELS.items(), key=lambda item: -len(item[0])) if basename.startswith(key + "-")),
+            (
+                model
+                for key, model in sorted(API_MODELS.items(), key=lambda item: -len(item[0]))
+                if basename.startswith(key + "-")
+            ),
             None,
         )
     return next((model for prefix, model in PAGE_MODELS.items() if name.startswith(prefix)), None)
@@ -280,7 +307,7 @@ def json_numbers(names: list[str], offset: int) -> str:
 
 
 def hostile_requests(names: list[str], offset: int):
-    """(label, method, query, body, content type) of each hostile request for a page with these names."""
+    """(label, method, query, body, content type) of the hostile requests for a page with these names."""
     long_name = names[offset % len(names)]
     long_values = {name: MEGABYTE if name == long_name else LONG for name in names}
     yield "query: NUL", "get", {name: NUL for name in names}, None, None
@@ -292,15 +319,31 @@ def hostile_requests(names: list[str], offset: int):
     yield "json: numbers", "post", None, json_numbers(names, offset), "application/json"
     yield "json: malformed", "post", None, '{"person": 1, "summary": "', "application/json"
     yield "json: deeply nested", "post", None, "[" * 100_000 + "]" * 100_000, "application/json"
-    yield "json: NUL and 1 MB", "post", None, json.dumps({names[0]: NUL, long_name: MEGABYTE}), "application/json"
+    yield (
+        "json: NUL and 1 MB",
+        "post",
+        None,
+        json.dumps({names[0]: NUL, long_name: MEGABYTE}),
+        "application/json",
+    )
     yield "wrong type: xml", "post", None, "<person><id>1</id></person>", "application/xml"
     yield "wrong type: text as form", "post", None, "person=%00&&==", "text/plain"
-    yield "wrong type: bad multipart", "post", None, "--x\r\nContent-Disposition: form-data\r\n", "multipart/form-data; boundary=x"
+    yield (
+        "wrong type: bad multipart",
+        "post",
+        None,
+        "--x\r\nContent-Disposition: form-data\r\n",
+        "multipart/form-data; boundary=x",
+    )
 
 
 def counted_tables() -> list[str]:
     tables = connection.introspection.table_names()
-    return sorted(table for table in tables if table not in BOOKKEEPING_TABLES and not table.startswith("django_celery_beat"))
+    return sorted(
+        table
+        for table in tables
+        if table not in BOOKKEEPING_TABLES and not table.startswith("django_celery_beat")
+    )
 
 
 def row_counts(tables: list[str]) -> tuple[int, ...]:
@@ -346,8 +389,14 @@ class Walk:
         transaction.savepoint_commit(savepoint)
         counts = row_counts(self.tables)
         if 400 <= response.status_code < 500 and counts != self.counts:
-            grown = [table for table, before, after in zip(self.tables, self.counts, counts, strict=True) if after > before]
-            self.failures.append(f"{response.status_code} {method.upper()} {path} ({label}) wrote rows to {grown}")
+            grown = [
+                table
+                for table, before, after in zip(self.tables, self.counts, counts, strict=True)
+                if after > before
+            ]
+            self.failures.append(
+                f"{response.status_code} {method.upper()} {path} ({label}) wrote rows to {grown}"
+            )
         self.counts = counts
         return response
 
@@ -366,21 +415,28 @@ def test_no_url_answers_5xx_nor_half_saves_for_any_input(world, role):
     walk = Walk(client)
     offset = ROLES.index(role)
 
-    for route, name, pattern in url_patterns():
+    for index, (route, name, pattern) in enumerate(url_patterns()):
         if name in SKIPPED:
             continue
         path = fill(route, name, world["ids"])
         plain = walk.send("plain", "get", path)
         names = names_of(plain, pattern)
         if path.startswith("/api/"):
-            walk.send("json: numbers", "patch", path, body=json_numbers(names, offset), content_type="application/json")
-        for label, method, query, body, content_type in hostile_requests(names, offset):
-            walk.send(label, method, path, query, body, content_type)
+            walk.send(
+                "json: numbers",
+                "patch",
+                path,
+                body=json_numbers(names, offset),
+                content_type="application/json",
+            )
+        for number, (label, method, query, body, content_type) in enumerate(hostile_requests(names, offset)):
+            if (index + number + offset) % 3 == 0:  # a third for each role: each one for two or three roles
+                walk.send(label, method, path, query, body, content_type)
         if PARAMETER.search(route):
-            for hostile in HOSTILE_IDS:
-                hostile_path = fill(route, name, world["ids"], hostile)
-                walk.send(f"id {hostile}", "get", hostile_path)
-                walk.send(f"id {hostile}", "post", hostile_path, body=numbers(names, offset))
+            hostile = HOSTILE_IDS[(index + offset) % len(HOSTILE_IDS)]
+            hostile_path = fill(route, name, world["ids"], hostile)
+            walk.send(f"id {hostile}", "get", hostile_path)
+            walk.send(f"id {hostile}", "post", hostile_path, body=numbers(names, offset))
 
-    assert walk.sent > 3000
+    assert walk.sent > 1500
     assert walk.failures == []
