@@ -1,6 +1,6 @@
 """Security answers shared by the web pages and the API: no caching of API answers (they carry
-personal data), the 400 for text no page can use (a NUL character, an absurdly long address), and the page or JSON a locked-out sign-in
-gets (django-axes)."""
+personal data), the 400 for text no page can use (a NUL character, an absurdly long address), and
+the page or JSON a locked-out sign-in gets (django-axes)."""
 
 from collections.abc import Callable
 
@@ -91,10 +91,8 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     the longest an account may have. No account has a longer one, and django-axes writes it to a column
     of 255 characters: a sign-in with a longer one would otherwise be a 500 instead of a refusal."""
     field = settings.AXES_USERNAME_FORM_FIELD
-    if credentials:
-        username = credentials.get(field)
-    else:
-        username = getattr(request, "data", request.POST).get(field)
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get(field)
     if not isinstance(username, str):
         return username
     return username[: get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length]
