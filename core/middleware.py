@@ -1,10 +1,11 @@
 """Security answers shared by the web pages and the API: no caching of API answers (they carry
-personal data), the 400 for a NUL character in a request, and the page or JSON a locked-out sign-in
-gets (django-axes)."""
+personal data), the 400 for text no page can use (a NUL character, an absurdly long address), and
+the page or JSON a locked-out sign-in gets (django-axes)."""
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -28,6 +29,8 @@ class NoStoreApiMiddleware:
 
 
 NUL = "\x00"
+# No link or search form of ours comes near it; nginx refuses a longer request line by default (8 KB).
+QUERY_STRING_MAX = 8 * 1024
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -37,16 +40,22 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-class RejectNulMiddleware:
-    """A NUL character (\\x00) in the path, the query string or a form field is refused with a 400
-    before any view runs: no text a person types contains one, and PostgreSQL refuses it in text, so
-    a search or a save would otherwise fail with a 500. JSON bodies are checked field by field by the
-    API's serializers (DRF's CharField refuses NUL)."""
+class RequestTextMiddleware:
+    """Text that no page can use is refused with a 400 before any view runs:
+    - a NUL character (\\x00) in the path, the query string or a form field: no text a person types
+      contains one, and PostgreSQL refuses it in text, so a search or a save would fail with a 500
+      (JSON bodies are checked field by field by the API's serializers: DRF's CharField refuses NUL);
+    - a query string longer than QUERY_STRING_MAX: a page would echo it into its search box and
+      every link that keeps the filters."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.META.get("QUERY_STRING", "")) > QUERY_STRING_MAX:
+            return bad_request(
+                request, _("The address is too long. Shorten the search or the filters and try again.")
+            )
         try:
             has_nul = self._has_nul(request)
         except MultiPartParserError:
@@ -75,6 +84,18 @@ class RejectNulMiddleware:
                 NUL in key or any(NUL in value for value in values) for key, values in request.POST.lists()
             )
         return False
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """settings.AXES_USERNAME_CALLABLE: the username django-axes counts failures for, as typed but cut to
+    the longest an account may have. No account has a longer one, and django-axes writes it to a column
+    of 255 characters: a sign-in with a longer one would otherwise be a 500 instead of a refusal."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get(field)
+    if not isinstance(username, str):
+        return username
+    return username[: get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length]
 
 
 def _lockout_text() -> str:

@@ -46,7 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "core.middleware.RejectNulMiddleware",  # a 400 in the user's language, before any view or query
+    "core.middleware.RequestTextMiddleware",  # NUL, absurd addresses: a 400 before any view or query
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     "core.middleware.NoStoreApiMiddleware",
@@ -93,6 +93,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.middleware.lockout_response"
+AXES_USERNAME_CALLABLE = "core.middleware.axes_username"  # cut to an account's longest username
 
 
 def client_address_settings(proxy_count: int, header: str = "X-Forwarded-For") -> dict:

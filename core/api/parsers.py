@@ -25,9 +25,8 @@ class JSONParser(parsers.JSONParser):
         try:
             text = stream.read().decode(encoding) if stream is not None else ""
         except UnicodeDecodeError as error:
-            raise ParseError(
-                _("The request body is not valid %(encoding)s text.") % {"encoding": encoding}
-            ) from error
+            message = _("The request body is not valid %(encoding)s text.") % {"encoding": encoding}
+            raise ParseError(message) from error
         try:
             data = json.loads(text, parse_constant=_refuse_constant)
         except RecursionError as error:

@@ -36,7 +36,7 @@ VALIDATION_ERROR = OpenApiResponse(
             ]
         },
     },
-    description="Invalid input: a message per field.",
+    description="Invalid input: a message per field, or `detail` for a request that cannot be read.",
 )
 
 ERRORS = {
@@ -102,8 +102,7 @@ class ApiAutoSchema(AutoSchema):
         codes = [] if public else [401, 403]
         writes = self.method not in ("GET", "HEAD", "OPTIONS")
         action = getattr(self.view, "action", None)
-        if writes or action == "list":
-            codes.append(400)
+        codes.append(400)  # any request: a NUL character or an address over 8 KB (core.middleware)
         if writes:
             codes.append(415)
         if "{" in self.path or action == "list":

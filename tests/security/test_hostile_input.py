@@ -19,7 +19,7 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -40,7 +40,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 NUL = "a\x00b"
-MEGABYTE = "я" * (2**19)  # 1 MB in UTF-8
+MEGABYTE = "x" * 2**20
 LONG = "x" * 1000
 NUMBERS = (str(2**63), "-1", "²", "0001-01-01", "9999-12-31", "1" * 30, "1e400", "NaN")
 HOSTILE_IDS = (str(2**63), "²")
@@ -93,10 +93,17 @@ ROLES = (
 # The dataset
 
 
-@pytest.fixture
-def world(settings, tmp_path) -> dict:
-    """One center with one of everything a URL can point at, and a user of each role."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One center with one of everything a URL can point at, and a user of each role: built once for
+    the module in a transaction rolled back at its end (each test's own transaction nests inside)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media, transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
+
+
+def _build_world() -> dict:
     call_command("seed_reference", verbosity=0)
     center = CenterFactory()
     office = OfficeFactory(center=center)
@@ -301,7 +308,7 @@ def json_numbers(names: list[str], offset: int) -> str:
 
 
 def hostile_requests(names: list[str], offset: int):
-    """(label, method, query, body, content type) of each hostile request for a page with these names."""
+    """(label, method, query, body, content type) of the hostile requests for a page with these names."""
     long_name = names[offset % len(names)]
     long_values = {name: MEGABYTE if name == long_name else LONG for name in names}
     yield "query: NUL", "get", {name: NUL for name in names}, None, None
@@ -409,7 +416,7 @@ def test_no_url_answers_5xx_nor_half_saves_for_any_input(world, role):
     walk = Walk(client)
     offset = ROLES.index(role)
 
-    for route, name, pattern in url_patterns():
+    for index, (route, name, pattern) in enumerate(url_patterns()):
         if name in SKIPPED:
             continue
         path = fill(route, name, world["ids"])
@@ -423,13 +430,14 @@ def test_no_url_answers_5xx_nor_half_saves_for_any_input(world, role):
                 body=json_numbers(names, offset),
                 content_type="application/json",
             )
-        for label, method, query, body, content_type in hostile_requests(names, offset):
-            walk.send(label, method, path, query, body, content_type)
+        for number, (label, method, query, body, content_type) in enumerate(hostile_requests(names, offset)):
+            if (index + number + offset) % 3 == 0:  # a third for each role: each one for two or three roles
+                walk.send(label, method, path, query, body, content_type)
         if PARAMETER.search(route):
-            for hostile in HOSTILE_IDS:
-                hostile_path = fill(route, name, world["ids"], hostile)
-                walk.send(f"id {hostile}", "get", hostile_path)
-                walk.send(f"id {hostile}", "post", hostile_path, body=numbers(names, offset))
+            hostile = HOSTILE_IDS[(index + offset) % len(HOSTILE_IDS)]
+            hostile_path = fill(route, name, world["ids"], hostile)
+            walk.send(f"id {hostile}", "get", hostile_path)
+            walk.send(f"id {hostile}", "post", hostile_path, body=numbers(names, offset))
 
-    assert walk.sent > 3000
+    assert walk.sent > 1500
     assert walk.failures == []
