@@ -14,6 +14,8 @@ from reports.periods import PeriodKind
 from reports.services import report_request
 from tests.celery_worker import WAIT_SECONDS, wait_until
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db(transaction=True)
 def test_almaty_region_2021_yearly_report_has_the_published_figures(redis_worker):
