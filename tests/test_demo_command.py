@@ -12,6 +12,10 @@ import urllib.request
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -7,6 +7,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 NOT_SOURCES = shutil.ignore_patterns(
     ".git", ".venv", "var", "build", "*.egg-info", "__pycache__", "node_modules", "db.sqlite3", "results"

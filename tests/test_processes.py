@@ -19,6 +19,8 @@ from reports.models import Report
 from reports.periods import PeriodKind
 from tests.factories import CenterFactory
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 PROCFILE = ROOT / "Procfile"
 SCHEDULED_TASK = "reports.tasks.build_scheduled_reports"

@@ -17,3 +17,7 @@ TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    # A test database is thrown away: its commits (the migrations building it, the transactional
+    # tests) need not wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

@@ -38,6 +38,8 @@ from reports.statistics.services import statistical_return_create
 from tests.api.support import new_employer
 from tests.factories import PersonFactory, PrimaryOrganizationFactory, StaffFactory
 
+pytestmark = pytest.mark.slow
+
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 CHECKS = [

@@ -15,6 +15,8 @@ from django.conf import settings
 from benchmarks import load
 from tests.test_processes import database_url
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 REPORTS = ("center_month", "center_year", "federation_month", "federation_year")
 ENDPOINTS = ("list", "list_federation", "detail", "bare")

@@ -21,7 +21,7 @@ from reports.models import Report
 from reports.periods import Period, PeriodKind
 from tests.factories import ApplicationFactory, StaffFactory, kind, outcome
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NBSP = "\xa0"  # the thousands separator of Russian and Kazakh
 

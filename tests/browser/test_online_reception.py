@@ -13,7 +13,7 @@ from organizations.models import Role, TerritorialCenter
 from tests.browser.conftest import TIMEOUT_MS
 from tests.factories import StaffFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 @pytest.fixture

@@ -681,6 +681,7 @@ def _world() -> SimpleNamespace:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_services_refuse_bad_input_with_4xx_errors_and_keep_the_invariants():
     outcomes = Counter()

@@ -24,6 +24,7 @@ def echo(text: str) -> None:
     echoes.append(text)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_requested_report_is_built_by_a_worker_through_redis(redis_worker, center, manager, make_case):
     # given
@@ -51,6 +52,7 @@ def test_a_requested_report_is_built_by_a_worker_through_redis(redis_worker, cen
     assert ("reports.tasks.build_report", "reports") in redis_worker.deliveries
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_also_consumes_the_default_queue(redis_worker):
     echo.delay("reminders run here")

@@ -14,6 +14,8 @@ from seeds.clinic import FIGURES_CENTER, demo_cases_create
 from seeds.organizations import demo_organizations_create, demo_staff_create
 from tests.celery_worker import WAIT_SECONDS, wait_until
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.django_db(transaction=True)
 def test_almaty_region_2021_yearly_report_has_the_published_figures(redis_worker):

@@ -12,15 +12,17 @@ from clinic.models import ApplicationKind, Channel, Outcome, Service
 from reports.periods import Period, PeriodKind
 from reports.queries import report_figures
 from tests.factories import CenterFactory, OfficeFactory, PersonFactory
+from tests.module_rows import rows_for_the_module
 
-from .conftest import employer_of, local_moment
+from .conftest import case_make, dispute_make, employer_of, local_moment, prevented_make, visit_make
 
 MARCH_2021 = Period(PeriodKind.MONTH, date(2021, 3, 1))
 
 
-@pytest.fixture
-def march(center, other_center, make_case, make_visit, make_dispute, make_prevented):
+def _march_create():
     """A center's March 2021, with cases before and after it, and another center's case."""
+    center, other_center = CenterFactory(), CenterFactory()
+    make_case, make_visit, make_dispute, make_prevented = case_make, visit_make, dispute_make, prevented_make
     office = OfficeFactory(center=center)
     reception, prevention = Service.PUBLIC_RECEPTION, Service.PREVENTION_CENTER
     # received and decided in March
@@ -128,7 +130,26 @@ def march(center, other_center, make_case, make_visit, make_dispute, make_preven
     make_prevented(center, employer=first, prevented_on=date(2021, 3, 20))
     make_prevented(center, employer=second, prevented_on=date(2021, 3, 31))
     make_prevented(center, employer=second, prevented_on=date(2021, 2, 27))
-    return center
+    return center, other_center
+
+
+@pytest.fixture(scope="module")
+def march_centers(django_db_setup, django_db_blocker):
+    """March's two centers, built once for the module (the tests only read them)."""
+    with rows_for_the_module(django_db_blocker, _march_create) as centers:
+        yield centers
+
+
+@pytest.fixture
+def march(march_centers):
+    """The center whose March 2021 is built."""
+    return march_centers[0]
+
+
+@pytest.fixture
+def march_other_center(march_centers):
+    """The other center, with one case in March."""
+    return march_centers[1]
 
 
 def figures_of(center, period=MARCH_2021):
@@ -277,22 +298,22 @@ def test_open_cases_of_a_running_period_are_counted_today(center, make_case):
 
 
 @pytest.mark.django_db
-def test_federation_rolls_up_every_center(march, other_center):
+def test_federation_rolls_up_every_center(march, march_other_center):
     # given a third center with a year-before case only
     third = CenterFactory()
 
     federation = figures_of(None)
-    centers = [figures_of(march), figures_of(other_center), figures_of(third)]
+    centers = [figures_of(march), figures_of(march_other_center), figures_of(third)]
 
     for figure in ("received", "decided", "satisfied", "positive", "pending", "overdue"):
         assert federation["totals"][figure] == sum(figures["totals"][figure] for figures in centers)
         assert federation["totals"][figure] == sum(row[figure] for row in federation["by_center"].values())
     assert federation["by_center"][str(march.pk)] == centers[0]["totals"]
-    assert federation["by_center"][str(other_center.pk)]["received"] == 1
+    assert federation["by_center"][str(march_other_center.pk)]["received"] == 1
     assert federation["visitors"] == sum(figures["visitors"] for figures in centers) == 3
     assert federation["prevented"]["organizations"] == 2
     assert Decimal(federation["money"]["total_kzt"]) == sum(Decimal(f["money"]["total_kzt"]) for f in centers)
-    assert set(federation["labels"]["center"]) == {str(march.pk), str(other_center.pk), str(third.pk)}
+    assert set(federation["labels"]["center"]) == {str(march.pk), str(march_other_center.pk), str(third.pk)}
     assert "by_center" not in centers[0]
 
 

@@ -80,6 +80,7 @@ def builds_of(worker, task_name: str) -> int:
     return sum(1 for name, _queue in worker.deliveries if name == task_name)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_requests_while_redis_is_down_are_kept_and_built_once_when_it_is_back(redis_worker, center, manager):
     # given: a case in each month, and a federation analyst for the annual statistical report
@@ -167,6 +168,7 @@ def test_requests_while_redis_is_down_are_kept_and_built_once_when_it_is_back(re
     assert Report.objects.get(pk=web_report.pk).attempts == 1
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_broker_that_never_answers_does_not_hang_the_request(center, manager):
     # given: Redis accepts connections but never answers

@@ -22,6 +22,8 @@ from reports.models import Report
 from tests.celery_worker import wait_until
 from tests.factories import ApplicationFactory
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 

@@ -108,6 +108,7 @@ def test_without_a_proxy_a_forged_forwarded_header_is_ignored(settings, lawyer):
     assert sign_in(Client(REMOTE_ADDR=BOB), lawyer.username, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow
 def test_proxy_count_and_header_come_from_the_environment(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.update(

@@ -408,6 +408,7 @@ def _query(values: dict) -> str:
     return urlencode(values)
 
 
+@pytest.mark.slow  # every URL, for each role, several times over: minutes
 @pytest.mark.parametrize("role", ROLES)
 def test_no_url_answers_5xx_nor_half_saves_for_any_input(world, role):
     client = Client(raise_request_exception=False)

@@ -481,6 +481,7 @@ def _shown_to_own_staff(user, b: CenterB) -> int:
     return shown
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 def test_a_center_a_user_gets_nothing_of_center_b_from_any_url(role, tmp_path, settings, capsys):
     # given: center B with a record of every kind, and a user of center A

@@ -153,6 +153,7 @@ def test_sessions_last_a_working_day_and_end_with_the_browser():
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
 
 
+@pytest.mark.slow
 def test_production_cookies_are_secure_and_hsts_is_on(tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.update(

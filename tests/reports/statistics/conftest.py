@@ -8,6 +8,7 @@ from organizations.models import Role
 from reports.statistics import services
 from seeds.organizations import demo_organizations_create, demo_statistics_create
 from tests.factories import StaffFactory
+from tests.module_rows import rows_for_the_module
 from tests.reports.statistics.support import FIGURES, YEAR
 
 
@@ -31,9 +32,15 @@ def approved(submitted, analyst):
     return services.statistical_return_approve(statistical_return=submitted, by=analyst)
 
 
-@pytest.fixture
-def demo(db):
-    """The reference data, role groups, organizations and statistical returns of the demo."""
+def _demo_create():
     call_command("seed_reference", verbosity=0)
     demo_organizations_create()
     demo_statistics_create()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The reference data, role groups, organizations and statistical returns of the demo, built once
+    for the module's tests (each test's changes to them are rolled back after it)."""
+    with rows_for_the_module(django_db_blocker, _demo_create):
+        yield

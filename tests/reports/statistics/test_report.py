@@ -286,6 +286,7 @@ def test_an_unbuilt_report_has_nothing_to_export():
 # Through Redis
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_annual_report_is_built_by_a_worker_through_redis(redis_worker):
     # given
