@@ -324,7 +324,8 @@ def _staff(centers: list[TerritorialCenter], lawyers_per_center: int) -> dict[tu
     Returns the usernames per (center, role), in order."""
     password = make_password(None)
     existing = set(User.objects.filter(username__startswith=STAFF_PREFIX).values_list("username", flat=True))
-    users, wanted = [], {}
+    users: list[User] = []
+    wanted: dict[tuple[int, str], list[str]] = {}
     for center in centers:
         for role, count in ((Role.MANAGER, 1), (Role.RECEPTION, 2), (Role.LAWYER, lawyers_per_center)):
             names = wanted[(center.pk, role)] = []
@@ -652,6 +653,7 @@ class _Generator:
         ) or (collective and rng.random() < DISPUTE_FROM_APPEAL):
             pk = self.new_id("clinic_labordispute")
             opened_on = min(received_on + timedelta(days=rng.randint(0, 5)), today)
+            resolved_on: date | None  # None: still open today
             resolved_on = self.calendar.add(opened_on, rng.randint(5, 40))
             result, recovered = "", Decimal(0)
             if resolved_on < today:
@@ -774,7 +776,8 @@ def dataset_generate(
         note(f"Drawing {applications:,} received dates from {first} to {today}...")
         days = generator.received_days(applications)
         center_of = generator.center_indexes(applications, [center.iso_code for center in centers])
-        raw, types = connection.connection, {}
+        raw = connection.connection
+        types: dict[str, list[str]] = {}
         with _bulk_load(LOADED_TABLES, note), raw.cursor() as cursor:
             for start in range(0, applications, chunk):
                 rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}

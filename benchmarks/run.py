@@ -33,6 +33,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -238,23 +239,18 @@ def bench_reports(center: TerritorialCenter, repeat: int, today) -> dict:
             log(f"report {name} ({period})")
             report = _report(scope_center, period)
             center_id = scope_center.pk if scope_center else None
-            build = median_seconds(
-                lambda report=report: report_build(report_id=report.pk), repeat, _requeue(report)
-            )
+            build = median_seconds(partial(report_build, report_id=report.pk), repeat, _requeue(report))
             report.refresh_from_db()
             as_of = timezone.now()
             floor = median_seconds(
-                lambda center_id=center_id, period=period, as_of=as_of: floor_figures(
-                    center_id=center_id, period=period, as_of=as_of
-                ),
-                repeat,
+                partial(floor_figures, center_id=center_id, period=period, as_of=as_of), repeat
             )
             problems = mismatches(
                 report.figures, floor_figures(center_id=center_id, period=period, as_of=as_of)
             )
             with CaptureQueriesContext(connection) as queries:
                 report_figures(center_id=center_id, period=period, as_of=as_of)
-            timed = sorted(
+            timed: list[dict[str, Any]] = sorted(
                 (
                     {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"][:240]}
                     for query in queries
@@ -716,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
     tokens = {username: Token.objects.get_or_create(user=user)[0].key for username, user in users.items()}
     if not args.skip_reports:
         results["reports"] = bench_reports(center, args.repeat, today)
-    endpoints = {
+    endpoints: dict[str, dict[str, Any]] = {
         "list": {"paths": list_paths(today), "user": MANAGER},
         "list_federation": {"paths": list_paths(today), "user": ANALYST},
         "detail": {"paths": detail_paths(center), "user": MANAGER},

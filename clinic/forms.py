@@ -4,6 +4,7 @@ pages show the rule next to the field it concerns."""
 
 import re
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -109,7 +110,8 @@ class AnswerOnSpotForm(VersionedActionForm):
         label=_("What was the visitor told?"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def apply(self, *, target: Visit, by, action_taken, expected_version):
+    # The service's own arguments by name, where ActionForm.apply takes them as **data.
+    def apply(self, *, target: Visit, by, action_taken, expected_version):  # type: ignore[override]
         return services.visit_answer_on_spot(
             visit=target, by=by, action_taken=action_taken, expected_version=expected_version
         )
@@ -262,7 +264,7 @@ class WalkInForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["lawyer"].queryset = _center_lawyers(user.center_id)
+        cast(LawyerChoiceField, self.fields["lawyer"]).queryset = _center_lawyers(user.center_id)
 
     def clean_person(self) -> Person | None:
         """None for a new person; otherwise a person this user may see."""
@@ -293,8 +295,8 @@ class WalkInForm(forms.Form):
             raise ValidationError(_("Several employers match “%s”: type the BIN.") % text)
         raise ValidationError(_("No employer “%s” is registered: check the name or the BIN.") % text)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # forms.Form.clean returns cleaned_data
         if "person" in data and data["person"] is None and not data.get("full_name", "").strip():
             self.add_error("full_name", _("Enter the visitor's full name."))
         if data.get("result") == self.CASE:

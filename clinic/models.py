@@ -1,6 +1,7 @@
 """What the clinic records: persons, reception visits, applications (cases) and labor disputes."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -30,7 +31,12 @@ from .querysets import (
 )
 from .validators import validate_phone
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal(0), "validators": [MinValueValidator(0)]}
+MONEY: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "default": Decimal(0),
+    "validators": [MinValueValidator(0)],
+}
 
 
 # Reference lists. Their rows come from seeds/reference; the code is the primary key, so a

@@ -6,11 +6,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -101,7 +103,7 @@ class TrackedSubmission:
 
     sent_on: date
     center: str
-    status: str
+    status: str | Promise  # a status' label is lazy: it is translated as the page is rendered
     due_on: date | None
     answer: str
     answered: bool
@@ -110,7 +112,10 @@ class TrackedSubmission:
 def _status_of(submission: OnlineSubmission) -> TrackedSubmission:
     visit = submission.visit
     application = getattr(visit, "application", None)
-    common = {"sent_on": timezone.localdate(submission.created_at), "center": submission.center.name}
+    common: dict[str, Any] = {
+        "sent_on": timezone.localdate(submission.created_at),
+        "center": submission.center.name,
+    }
     if visit.result == Visit.Result.CONSULTATION:
         return TrackedSubmission(
             **common, status=_("Answered"), due_on=None, answer=visit.action_taken, answered=True

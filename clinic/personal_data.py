@@ -8,6 +8,7 @@ seeing it too (a match tells whose number it is): `searches_by_personal_data` sa
 from collections.abc import Callable
 
 from auditlog.signals import accessed
+from django.contrib.auth.models import AnonymousUser
 
 from core.audit import acting_as
 from organizations.models import Role, User
@@ -16,17 +17,22 @@ PERSONAL_DATA_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTR
 PERSONAL_FIELDS = ("iin", "phone", "email")
 
 
-def sees_personal_data(user: User, center_id: int | None) -> bool:
+# Whoever a request carries: a staff member, the anonymous user, or nobody (a filter set without a request).
+AnyUser = User | AnonymousUser | None
+
+
+def sees_personal_data(user: AnyUser, center_id: int | None) -> bool:
     """IIN, phone and e-mail are shown to the staff of the person's own center who work with applicants;
     federation-level users (analysts included) get them masked."""
+    user_center_id = getattr(user, "center_id", None)
     return (
         getattr(user, "role", None) in PERSONAL_DATA_ROLES
-        and user.center_id is not None
-        and user.center_id == center_id
+        and user_center_id is not None
+        and user_center_id == center_id
     )
 
 
-def searches_by_personal_data(user: User) -> bool:
+def searches_by_personal_data(user: AnyUser) -> bool:
     """Whether the user may look persons up by IIN or phone: only where they would see them, in their
     own center (the only persons a center's staff see at all)."""
     return sees_personal_data(user, getattr(user, "center_id", None))
@@ -54,7 +60,7 @@ def mask_email(value: str) -> str:
 MASKS: dict[str, Callable[[str], str]] = {"iin": mask_iin, "phone": mask_phone, "email": mask_email}
 
 
-def shown(user: User, center_id: int | None, field: str, value: str) -> str:
+def shown(user: AnyUser, center_id: int | None, field: str, value: str) -> str:
     """`value` of the personal field `field` of a person of `center_id`, as `user` may see it."""
     if not value or sees_personal_data(user, center_id):
         return value

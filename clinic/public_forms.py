@@ -88,7 +88,8 @@ class OnlineQuestionForm(forms.Form):
     question = forms.CharField(
         label=_("Your question or application"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    files = MultipleFileField(label=_("Documents"), required=False)
+    # A field named like BaseForm.files (the uploads): the form's metaclass moves it to base_fields.
+    files = MultipleFileField(label=_("Documents"), required=False)  # type: ignore[assignment]
     consent = forms.BooleanField(label=_("I consent to the processing of my personal data"), required=True)
     # A trap for robots: hidden from people (CSS and aria-hidden), left empty by them.
     website = forms.CharField(label=_("Leave this field empty"), required=False, widget=NeverFilledInput)

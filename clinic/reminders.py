@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core import mail
@@ -34,7 +35,9 @@ def _cases_by_lawyer(today: date, horizon: date) -> dict[int, tuple[User, list[R
     )
     grouped: dict[int, tuple[User, list[ReminderLine]]] = {}
     for application in applications:
-        _lawyer, lines = grouped.setdefault(application.lawyer_id, (application.lawyer, []))
+        # The query keeps only cases with a lawyer.
+        lawyer = cast(User, application.lawyer)
+        _lawyer, lines = grouped.setdefault(lawyer.pk, (lawyer, []))
         lines.append(
             ReminderLine(
                 registration_number=application.registration_number,

@@ -4,6 +4,7 @@ the page or JSON a locked-out sign-in gets (django-axes)."""
 
 from collections.abc import Callable
 
+from axes.conf import settings as axes_settings
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -108,8 +109,9 @@ def _lockout_text() -> str:
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
     """settings.AXES_LOCKOUT_CALLABLE: JSON for the API (its token endpoint), a page for people."""
-    status = settings.AXES_HTTP_RESPONSE_CODE  # 429 Too Many Requests
+    status = axes_settings.AXES_HTTP_RESPONSE_CODE  # 429 Too Many Requests, axes' default
     text = _lockout_text()
+    response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": text, "code": "locked_out"}, status=status)
     else:

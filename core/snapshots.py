@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from celery import Task
 from django.conf import settings
@@ -93,6 +93,9 @@ class Snapshot(models.Model):
         )
 
 
+SnapshotT = TypeVar("SnapshotT", bound=Snapshot)
+
+
 def queue_unavailable_note(error: BaseException) -> str:
     """The note of a build that waits for the task queue: kept on the queued report until it is sent."""
     return _(
@@ -101,7 +104,7 @@ def queue_unavailable_note(error: BaseException) -> str:
     ) % {"error": error}
 
 
-def send_build(model: type[models.Model], task: Task, report_id: int, task_id: str, **options) -> str | None:
+def send_build(model: type[Snapshot], task: Task, report_id: int, task_id: str, **options) -> str | None:
     """Send the build task; None once sent, or the note recorded on the report when the queue is down."""
     try:
         task.apply_async(args=(report_id,), task_id=task_id, **options)
@@ -111,14 +114,14 @@ def send_build(model: type[models.Model], task: Task, report_id: int, task_id: s
         # make this fail in seconds, not minutes.
         logger.warning("Could not queue the build of %s %s: %s", model._meta.model_name, report_id, error)
         note = queue_unavailable_note(error)[:ERROR_TEXT_MAX]
-        model.objects.filter(pk=report_id, task_id=task_id, state=model.State.QUEUED).update(
+        model._default_manager.filter(pk=report_id, task_id=task_id, state=model.State.QUEUED).update(
             error=note, updated_at=timezone.now()
         )
         return note
     return None
 
 
-def queue(report: models.Model, *, by, send: Send) -> models.Model:
+def queue(report: SnapshotT, *, by: Any, send: Send) -> SnapshotT:
     """Mark the report queued for a new build and send the task once the transaction commits."""
     report.state, report.error, report.attempts = report.State.QUEUED, "", 0
     report.requested_by, report.requested_at = by, timezone.now()
@@ -153,11 +156,11 @@ def _lock_build(namespace: int, report_id: int) -> None:
         )
 
 
-def _record_failure(model: type[models.Model], report_id: int, error: BaseException) -> None:
+def _record_failure(model: type[Snapshot], report_id: int, error: BaseException) -> None:
     text = f"{type(error).__name__}: {error}"[:ERROR_TEXT_MAX]
     try:
         with transaction.atomic():
-            model.objects.filter(pk=report_id).update(
+            model._default_manager.filter(pk=report_id).update(
                 state=model.State.FAILED, error=text, updated_at=timezone.now()
             )
     except DatabaseError:  # e.g. the connection itself was lost: the task's retry will try again
@@ -165,18 +168,18 @@ def _record_failure(model: type[models.Model], report_id: int, error: BaseExcept
 
 
 def build(
-    model: type[models.Model],
+    model: type[SnapshotT],
     report_id: int,
     *,
     lock_namespace: int,
-    compute: Callable[[Any, datetime], dict[str, Any]],
-) -> Any:
+    compute: Callable[[SnapshotT, datetime], dict[str, Any]],
+) -> SnapshotT | None:
     """Compute the report's figures (`compute(report, as_of)`) and store them as its snapshot, all in
     one transaction; None if the report no longer exists."""
     # On an error the report is marked failed with the error (in a transaction of its own, so that it
     # survives) and the error re-raised for the task's retry policy.
     with transaction.atomic():
-        report = model.objects.select_for_update().filter(pk=report_id).first()
+        report = model._default_manager.select_for_update().filter(pk=report_id).first()
         if report is None:
             logger.warning("%s %s no longer exists: nothing to build", model._meta.model_name, report_id)
             return None
@@ -188,12 +191,12 @@ def build(
     try:
         with transaction.atomic():
             _lock_build(lock_namespace, report_id)
-            report = model.objects.get(pk=report_id)
+            report = model._default_manager.get(pk=report_id)
             if report.is_built:
                 return report
             as_of = timezone.now()
             figures = compute(report, as_of)
-            report = model.objects.select_for_update().get(pk=report_id)
+            report = model._default_manager.select_for_update().get(pk=report_id)
             report.figures, report.state, report.error = figures, model.State.DONE, ""
             report.data_as_of, report.built_at = as_of, timezone.now()
             report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])

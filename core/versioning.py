@@ -21,8 +21,9 @@ class VersionConflict(Exception):
 def locked(instance: Model, expected_version: int | None = None) -> Model:
     """A fresh copy of the row, locked until the transaction ends; refuses a stale version."""
     fresh = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
-    if expected_version is not None and fresh.version != expected_version:
-        raise VersionConflict(fresh.version)
+    # Only versioned records (those with a `version` field) are given an expected version.
+    if expected_version is not None and fresh.version != expected_version:  # type: ignore[attr-defined]
+        raise VersionConflict(fresh.version)  # type: ignore[attr-defined]
     return fresh
 
 

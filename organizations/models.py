@@ -1,6 +1,8 @@
 """The organization tree: territorial centers and their offices, branch unions, primary
 organizations, employers, and the staff who work in them."""
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -183,7 +185,9 @@ class Role(models.TextChoices):
 CENTER_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER)
 
 
-class StaffManager(UserManager.from_queryset(StaffQuerySet)):
+# django-stubs cannot build from_queryset() on UserManager in the user model's own module (the manager
+# is generic over this very model), inline or through a module-level name: the base stays dynamic for mypy.
+class StaffManager(UserManager.from_queryset(StaffQuerySet)):  # type: ignore[misc]
     """Django's user manager (create_user, create_superuser) with StaffQuerySet's visible_to."""
 
 
@@ -209,7 +213,7 @@ class User(AbstractUser):
         verbose_name=_("representative office"),
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
 
     REQUIRED_FIELDS = ["email", "role"]
 

@@ -57,7 +57,7 @@ def _grant(models: tuple[str, ...], actions: tuple[str, ...]) -> dict[str, tuple
     return {model: actions for model in models}
 
 
-ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
     Role.RECEPTION: {
         **_grant(ORGANIZATION_MODELS + REFERENCE_MODELS, READ),
         **_grant(("clinic.person", "clinic.visit"), WRITE),

@@ -86,7 +86,7 @@ def _figures(report: Report) -> dict[str, Any]:
 
 
 def _filename(report: Report, extension: str) -> str:
-    scope = report.center.iso_code if report.center_id else "federation"
+    scope = report.center.iso_code if report.center is not None else "federation"
     return f"report-{scope}-{report.period}.{extension}"
 
 
@@ -148,8 +148,10 @@ def _csv_lines(report: Report, figures: dict[str, Any]) -> list[FigureLine]:
         FigureLine(section, "", "", _("Persons who came"), figures["visitors"], "reception.visitors"),
     ]
     section, disputes = _("Labor disputes"), figures["disputes"]
-    for figure, name in DISPUTE_NAMES.items():
-        lines.append(FigureLine(section, "", "", str(name), number(disputes[figure]), f"disputes.{figure}"))
+    for figure, figure_name in DISPUTE_NAMES.items():
+        lines.append(
+            FigureLine(section, "", "", str(figure_name), number(disputes[figure]), f"disputes.{figure}")
+        )
     for result in DISPUTE_RESULTS:
         value, key = disputes["by_result"][result], f"disputes.by_result.{result}"
         lines.append(FigureLine(section, "", "", str(RESULT_NAMES[result]), value, key))

@@ -11,7 +11,7 @@ is decided by reports.rules and Report.objects.visible_to.
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from operator import add
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
@@ -29,6 +29,7 @@ from clinic.models import (
     Visit,
 )
 from organizations.models import TerritorialCenter
+from organizations.querysets import CenterScopedQuerySet
 
 from .periods import Period
 
@@ -83,7 +84,10 @@ def _day_range(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def _scoped(queryset: QuerySet, center_id: int | None) -> QuerySet:
+CenterScopedQuerySetT = TypeVar("CenterScopedQuerySetT", bound=CenterScopedQuerySet)
+
+
+def _scoped(queryset: CenterScopedQuerySetT, center_id: int | None) -> CenterScopedQuerySetT:
     """Rows of one center (its offices included: they carry the center), or of every center."""
     return queryset if center_id is None else queryset.of_center(center_id)
 
@@ -233,8 +237,8 @@ def labels(*, center_id: int | None) -> dict[str, dict[str, dict[str, str]]]:
     # Stored with the figures, so that an old snapshot still reads as it did when it was built.
     columns = ("group", "key", "name_en", "name_ru", "name_kk")
     references = {"service": Service, "topic": Topic, "kind": ApplicationKind, "channel": Channel}
-    queries = [
-        model.objects.order_by()
+    queries: list[QuerySet[Any, Any]] = [  # rows of `columns`, of models of their own
+        model._default_manager.order_by()
         .annotate(group=Value(group, output_field=CharField()), key=Cast("code", CharField()))
         .values_list(*columns)
         for group, model in references.items()
@@ -319,7 +323,7 @@ def _compared_counters(prefix: str, period: Period) -> dict[str, Count]:
 
 def compared_totals(*, center_id: int | None, periods: list[Period]) -> list[dict[str, Any]]:
     """Received, decided, positive and the positive rate of earlier periods, all in one query."""
-    counters = {}
+    counters: dict[str, Count] = {}
     for index, period in enumerate(periods):
         counters |= _compared_counters(f"p{index}_", period)
     # Only rows received or decided in one of the periods count: ranges the indexes on received_on and

@@ -4,16 +4,16 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import snapshots
-from core.snapshots import STALE_AFTER
+from core.snapshots import STALE_AFTER, Snapshot
 from organizations.models import TerritorialCenter, User
 
 from .models import Report
@@ -116,12 +116,14 @@ def _resendable(now) -> Q:
 
 
 @transaction.atomic
-def _claim(model: type[models.Model], now) -> list[tuple[int, str]]:
+def _claim(model: type[Snapshot], now: datetime) -> list[tuple[int, str]]:
     """Queue every waiting or lost build of `model` again under a new task id, before anything is sent."""
     # skip_locked: a concurrent resend (or a build holding the row) keeps its rows; the new task id
     # makes a late note or a late failure of the previous attempt miss the row. Once committed, the
     # row is no longer "waiting", so the next resend leaves it alone unless sending fails again.
-    reports = list(model.objects.select_for_update(skip_locked=True).filter(_resendable(now)).order_by("pk"))
+    reports = list(
+        model._default_manager.select_for_update(skip_locked=True).filter(_resendable(now)).order_by("pk")
+    )
     for report in reports:
         report.state, report.error, report.attempts = Report.State.QUEUED, "", 0
         report.requested_at, report.task_id = now, str(uuid.uuid4())
@@ -134,7 +136,7 @@ def queued_reports_resend() -> Resent:
     # Idempotent: a build sent twice is built once (report_build's row and advisory locks and its
     # is_built check), and a run that finds nothing waiting sends nothing.
     now = timezone.now()
-    claimed: list[tuple[type[models.Model], Callable[[int, str], str | None], int, str]] = [
+    claimed: list[tuple[type[Snapshot], Callable[[int, str], str | None], int, str]] = [
         (model, send, report_id, task_id)
         for model, send in ((Report, _send_build), (StatisticalReport, send_statistical_report_build))
         for report_id, task_id in _claim(model, now)
@@ -148,7 +150,7 @@ def queued_reports_resend() -> Resent:
         else:
             # The queue refused the previous one: record the rest as waiting without trying (with a
             # broker that accepts connections but never answers, each try takes seconds).
-            model.objects.filter(pk=report_id, task_id=task_id, state=Report.State.QUEUED).update(
+            model._default_manager.filter(pk=report_id, task_id=task_id, state=Report.State.QUEUED).update(
                 error=note, updated_at=timezone.now()
             )
     if claimed:

@@ -209,7 +209,7 @@ class _Generator:
             registered_by=staff["reception"],
             created_at=self._moment(received_on),
         )
-        moves = [("", Status.REGISTERED, received_on)]
+        moves: list[tuple[str, str, date]] = [("", Status.REGISTERED, received_on)]
         if outcome:
             decided_on = (
                 received_on

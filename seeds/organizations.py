@@ -2,6 +2,7 @@
 organizations; Almaty Region gets one demo user per role."""
 
 import random
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from django.db import transaction
@@ -149,7 +150,7 @@ FEDERATION_AGREEMENTS_2021 = {
 }
 
 
-def _apportion(total: int, weights: list[float]) -> list[int]:
+def _apportion(total: int, weights: Sequence[float]) -> list[int]:
     """Whole parts of `total` in proportion to `weights`, summing to it exactly (largest remainders)."""
     whole = sum(weights)
     shares = [total * weight / whole for weight in weights]
@@ -326,7 +327,8 @@ def demo_statistics_create() -> int:
     users = {user.username: user for user in User.objects.filter(username__in=("analyst", "manager"))}
     existing = set(StatisticalReturn.objects.values_list("center_id", "branch_union_id", "year"))
     approved = StatisticalReturn.State.APPROVED
-    planned = []
+    # (scope: the center or the branch union, year, figures, state) of every return the demo wants
+    planned: list[tuple[dict[str, TerritorialCenter | BranchUnion], int, dict[str, int], str]] = []
     center_figures = _center_figures(centers)
     for (code, year), figures in center_figures.items():
         center = next(center for center in centers if center.code == code)

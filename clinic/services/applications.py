@@ -69,7 +69,7 @@ def application_register(
     person: Person,
     service: Service,
     kind: ApplicationKind,
-    topic: Topic,
+    topic: Topic | None,  # None (a visit without topics) is refused by full_clean, as any missing field
     channel: Channel,
     received_on: date | None = None,
     summary: str = "",

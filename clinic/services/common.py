@@ -8,7 +8,7 @@ from organizations.models import TerritorialCenter, User
 
 def center_of(user: User, center: TerritorialCenter | None) -> TerritorialCenter:
     """Center staff always work in their own center; federation staff must name one."""
-    if user.center_id:
+    if user.center is not None:
         return user.center
     if center is None:
         raise ValidationError({"center": _("Choose the territorial center.")})

@@ -2,6 +2,7 @@
 first bytes, never taken from what the sender's browser claimed."""
 
 import secrets
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,10 +46,11 @@ def accepted_content_type(name: str) -> str:
 
 def _check_upload(upload: UploadedFile, *, max_bytes: int | None = None) -> str:
     """Refuse files that are too large or not of an accepted type; return the sanitised name."""
-    name = upload.name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
+    # An upload a request carries always has a name and a size (UploadedFile types them as optional).
+    name = cast(str, upload.name).replace("\\", "/").rsplit("/", 1)[-1].strip() or "document"
     extension = _extension(name)
     max_bytes = max_bytes or settings.CLINIC_DOCUMENT_MAX_BYTES
-    if upload.size > max_bytes:
+    if cast(int, upload.size) > max_bytes:
         raise ValidationError({"file": _("The file is larger than %s.") % filesizeformat(max_bytes)})
     if extension not in ACCEPTED_FILES:
         raise ValidationError(
@@ -74,7 +76,7 @@ def document_attach(*, application: Application, by: User, upload: UploadedFile)
         token=secrets.token_hex(16),
         original_name=original_name,
         content_type=accepted_content_type(original_name),
-        size=upload.size,
+        size=cast(int, upload.size),  # set on every upload a request carries
         uploaded_by=by,
     )
     document.file.save(document.token, upload, save=False)

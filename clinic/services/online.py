@@ -3,6 +3,7 @@ published to them."""
 
 import secrets
 from collections.abc import Iterable
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -169,7 +170,7 @@ def online_submission_create(
                     token=secrets.token_hex(16),
                     original_name=original_name,
                     content_type=accepted_content_type(original_name),
-                    size=upload.size,
+                    size=cast(int, upload.size),  # set on every upload a request carries
                 )
                 attachment.file.save(attachment.token, upload, save=False)
                 stored.append(attachment.file)
@@ -189,8 +190,8 @@ def application_publish_answer(
     rules.ensure_can_work(by, application)
     application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
-    sent_online = OnlineSubmission.objects.filter(visit_id=application.visit_id).exists()
-    if not application.visit_id or not sent_online:
+    visit_id = application.visit_id
+    if not visit_id or not OnlineSubmission.objects.filter(visit_id=visit_id).exists():
         raise ValidationError(_("Only a case sent through the online reception has a public answer."))
     if not text.strip():
         raise ValidationError({"public_answer": _("Write the answer for the applicant.")})

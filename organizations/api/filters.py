@@ -42,7 +42,7 @@ class RepresentativeOfficeFilter(filters.FilterSet):
 
     class Meta:
         model = RepresentativeOffice
-        fields = []
+        fields: list[str] = []
 
 
 class EmployerFilter(filters.FilterSet):
@@ -52,7 +52,7 @@ class EmployerFilter(filters.FilterSet):
 
     class Meta:
         model = Employer
-        fields = []
+        fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         value = value.strip()
@@ -68,4 +68,4 @@ class PrimaryOrganizationFilter(filters.FilterSet):
 
     class Meta:
         model = PrimaryOrganization
-        fields = []
+        fields: list[str] = []

@@ -1,8 +1,11 @@
 """The forms of the organization statistics' pages."""
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, VersionedActionForm, add_refusal
@@ -38,10 +41,17 @@ def _figure_fields(*, required: bool = True) -> dict[str, forms.Field]:
 class FiguresMixin:
     """Adds the figure fields; `groups` lists them in the order and sections of the form."""
 
+    # Mixed into forms.Form, which provides these.
+    fields: dict[str, forms.Field]
+
+    if TYPE_CHECKING:
+
+        def __getitem__(self, name: str) -> forms.BoundField: ...
+
     def add_figures(self) -> None:
         self.fields.update(_figure_fields())
 
-    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def groups(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in FIGURE_GROUPS]
 
     def preview(self) -> StatisticalReturn:
@@ -73,7 +83,10 @@ class StatisticalReturnCreateForm(FiguresMixin, ActionForm):
             del self.fields["center"], self.fields["branch_union"]
         self.add_figures()
 
-    def apply(self, *, target, by: User, year: int, center=None, branch_union=None, **figures):
+    # The service's own arguments by name, where ActionForm.apply takes them as **data.
+    def apply(  # type: ignore[override]
+        self, *, target, by: User, year: int, center=None, branch_union=None, **figures
+    ):
         return services.statistical_return_create(
             by=by, year=year, center=center, branch_union=branch_union, **figures
         )
@@ -91,7 +104,8 @@ class StatisticalReturnFiguresForm(FiguresMixin, ActionForm):
             self.initial = {name: getattr(self.target, name) for name in RETURN_FIGURES}
             self.initial["version"] = self.target.version
 
-    def apply(self, *, target: StatisticalReturn, by: User, version: int, **figures):
+    # The service's own arguments by name, where ActionForm.apply takes them as **data.
+    def apply(self, *, target: StatisticalReturn, by: User, version: int, **figures):  # type: ignore[override]
         return services.statistical_return_save(
             by=by,
             year=target.year,

@@ -25,9 +25,9 @@ nothing is hidden; `federation` picks each figure from its source (FEDERATION_SO
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Count, FilteredRelation, Q, Sum
+from django.db.models import Aggregate, Count, FilteredRelation, Q, Sum
 
 from organizations.models import BranchUnion, TerritorialCenter
 
@@ -92,6 +92,7 @@ def change(now: int | str | None, then: int | str | None, *, share: bool = False
         return {"earlier": then, "absolute": None, "percent": None}
     if share:
         return {"earlier": then, "absolute": _json_decimal(Decimal(now) - Decimal(then)), "percent": None}
+    now, then = cast(int, now), cast(int, then)  # counted figures (not shares) are integers
     return {"earlier": then, "absolute": now - then, "percent": _json_decimal(percent(now - then, then))}
 
 
@@ -105,7 +106,7 @@ def year_totals(*, year: int) -> dict[str, dict[str, dict[str, int]]]:
     """Sums of the counted returns, per scope (centers, branch unions) and year (this one, the one
     before), with how many returns counted and how many of them are only submitted: one query."""
     years = {"current": year, "previous": year - 1}
-    aggregates = {}
+    aggregates: dict[str, Aggregate] = {}
     for scope, in_scope in SCOPES.items():
         for when, which in years.items():
             condition = in_scope & Q(year=which)

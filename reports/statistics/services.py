@@ -2,6 +2,7 @@
 by the federation) and the federation's annual statistical report, requested and built by Celery."""
 
 import logging
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -134,7 +135,8 @@ def statistical_return_create(
     year is refused, so that a "new" form or a POST never overwrites a draft someone else is entering."""
     center, branch_union = _statistical_scope(by, center, branch_union)
     statistics_rules.ensure_can_enter(by, center_id=center.pk if center else None)
-    scope = center if center is not None else branch_union
+    # _statistical_scope leaves exactly one of the two.
+    scope = center if center is not None else cast(BranchUnion, branch_union)
     # The scope's row is the lock: a concurrent start of the same return waits here, then sees this one.
     type(scope).objects.select_for_update().filter(pk=scope.pk).first()
     if StatisticalReturn.objects.filter(center=center, branch_union=branch_union, year=year).exists():

@@ -1,5 +1,7 @@
 """manage.py generate_dataset: a large deterministic dataset for benchmarks (PostgreSQL only)."""
 
+from typing import TextIO, cast
+
 from django.core.management.base import BaseCommand, CommandError
 
 from benchmarks.dataset import (
@@ -34,7 +36,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, applications: int, seed: int, years: int, truncate: bool, **options) -> None:
-        progress = Progress(applications, stream=self.stderr._out)
+        # The stream the command writes to (OutputWrapper's stubs type every unknown attribute as a callable).
+        progress = Progress(applications, stream=cast(TextIO, self.stderr._out))
         quiet = options["verbosity"] == 0
         try:
             summary = dataset_generate(

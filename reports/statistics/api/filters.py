@@ -1,13 +1,12 @@
 """Filters of the organization statistics' lists; they narrow what visible_to already scoped."""
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from organizations.api.filters import YearFilter, center_filter
 from organizations.models import BranchUnion
 
-from ..models import StatisticalReport, StatisticalReturn
+from ..models import StatisticalReport, StatisticalReturn, StatisticalReturnQuerySet
 
 
 class StatisticalReturnFilter(filters.FilterSet):
@@ -23,9 +22,11 @@ class StatisticalReturnFilter(filters.FilterSet):
 
     class Meta:
         model = StatisticalReturn
-        fields = []
+        fields: list[str] = []
 
-    def of_scope(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def of_scope(
+        self, queryset: StatisticalReturnQuerySet, name: str, value: str
+    ) -> StatisticalReturnQuerySet:
         return queryset.of_centers() if value == "center" else queryset.of_branch_unions()
 
 
@@ -35,4 +36,4 @@ class StatisticalReportFilter(filters.FilterSet):
 
     class Meta:
         model = StatisticalReport
-        fields = []
+        fields: list[str] = []

@@ -1,6 +1,9 @@
 """Serializers of the organization statistics: output serializers show a record, input serializers
 check the shape of a request for a service, which applies the rules."""
 
+from typing import cast
+
+from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.utils import extend_schema_field
@@ -84,7 +87,7 @@ class StatisticalReturnSerializer(serializers.ModelSerializer):
 
 def _figure(name: str) -> serializers.IntegerField:
     """A counted figure: left out, it keeps its value (a new return: 0)."""
-    field = StatisticalReturn._meta.get_field(name)
+    field = cast(models.Field, StatisticalReturn._meta.get_field(name))  # a column, not a relation
     return serializers.IntegerField(
         min_value=0, max_value=INT_MAX, required=False, help_text=field.help_text or field.verbose_name
     )
