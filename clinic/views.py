@@ -6,11 +6,10 @@ the rules forbid; a refusal comes back as an error next to the field it concerns
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 
-from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,9 +17,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import OfferedAction, offered_actions
@@ -41,6 +38,7 @@ from .models import (
     Visit,
 )
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
+from .selectors import case_timeline
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
@@ -315,69 +313,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    kind: str  # status, note, document, extension, audit
-    title: str
-    by: User | None
-    text: str = ""
-    document: Document | None = None
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-AUDIT_TITLES = {
-    LogEntry.Action.CREATE: gettext_lazy("Audit: record created"),
-    LogEntry.Action.UPDATE: gettext_lazy("Audit: record changed"),
-    LogEntry.Action.DELETE: gettext_lazy("Audit: record deleted"),
-}
-
-
-def _display(value) -> str:
-    """An audit value as people read it: auditlog writes "None" for an empty one."""
-    return "—" if value in (None, "", "None") else str(value)
-
-
-def _timeline(case: Application) -> list[TimelineEntry]:
-    """Status changes, notes, documents, deadline extensions and the audit trail, oldest first."""
-    entries = []
-    for change in case.status_changes.select_related("changed_by"):
-        title = (
-            _("%(from)s → %(to)s")
-            % {"from": change.get_from_status_display(), "to": change.get_to_status_display()}
-            if change.from_status
-            else change.get_to_status_display()
-        )
-        entries.append(TimelineEntry(change.changed_at, "status", title, change.changed_by, change.reason))
-    for note in case.notes.select_related("author"):
-        entries.append(TimelineEntry(note.created_at, "note", _("Note"), note.author, note.text))
-    for document in case.documents.select_related("uploaded_by"):
-        entries.append(
-            TimelineEntry(
-                document.uploaded_at, "document", _("Document"), document.uploaded_by, document=document
-            )
-        )
-    for extension in case.extensions.select_related("extended_by"):
-        title = _("Deadline extended: %(old)s → %(new)s") % {
-            "old": date_format(extension.previous_due_on, "SHORT_DATE_FORMAT"),
-            "new": date_format(extension.new_due_on, "SHORT_DATE_FORMAT"),
-        }
-        text = _("%(reason)s (applicant told on %(told)s)") % {
-            "reason": extension.reason,
-            "told": date_format(extension.applicant_notified_on, "SHORT_DATE_FORMAT"),
-        }
-        entries.append(TimelineEntry(extension.extended_at, "extension", title, extension.extended_by, text))
-    for entry in LogEntry.objects.get_for_object(case).select_related("actor", "content_type"):
-        changes = []
-        if entry.action == LogEntry.Action.UPDATE:
-            for name, values in entry.changes_display_dict.items():
-                old, new = ([_display(value) for value in values] + ["", ""])[:2]
-                changes.append((str(name), old, new))
-        title = AUDIT_TITLES.get(entry.action, _("Record changed"))
-        entries.append(TimelineEntry(entry.timestamp, "audit", str(title), entry.actor, changes=changes))
-    return sorted(entries, key=lambda entry: entry.at)
-
-
 def _case_or_404(request: HttpRequest, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
@@ -417,7 +352,7 @@ def _render_case(
             "case": case,
             "person": PersonCard.of(case.person, request.user),
             "submission": case.visit.online_submission if sent_online(case) else None,
-            "timeline": _timeline(case),
+            "timeline": case_timeline(case, with_audit_trail=True),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
             "read_only": request.user.is_read_only,

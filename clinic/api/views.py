@@ -5,7 +5,6 @@ service that makes the change. Errors are translated in one place, core.api.comm
 import json
 from collections.abc import Callable
 from functools import cache
-from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -45,6 +44,7 @@ from core.api.common import ConditionalMixin, StaffPermission, etag
 from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 
+from ..selectors import case_timeline
 from . import serializers as s
 
 LOOKUP_LIMIT = 20
@@ -397,7 +397,7 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
     def timeline(self, request, pk=None):
         """Status changes, notes, documents and deadline extensions, oldest first."""
         application = self.get_object()
-        entries = _timeline(application)
+        entries = case_timeline(application)
         return Response(
             s.TimelineEntrySerializer(entries, many=True, context=self.get_serializer_context()).data
         )
@@ -410,56 +410,6 @@ def _publish_answer(*, public_answer, **kwargs) -> Application:
 def _change_status(*, status, **kwargs) -> Application:
     # The API calls the field `status`, like the model and the service's error messages.
     return services.application_change_status(to_status=status, **kwargs)
-
-
-def _entry(kind: str, at, by, text: str, **extra) -> dict:
-    return {
-        "kind": kind,
-        "at": at,
-        "by": by,
-        "text": text,
-        "from_status": None,
-        "to_status": None,
-        "new_due_on": None,
-        "document": None,
-        **extra,
-    }
-
-
-def _timeline(application: Application) -> list[dict]:
-    """Everything that happened to a case, oldest first; four queries, whatever the length."""
-    entries = [
-        _entry(
-            "status_change",
-            change.changed_at,
-            change.changed_by,
-            change.reason,
-            from_status=change.from_status,
-            to_status=change.to_status,
-        )
-        for change in application.status_changes.select_related("changed_by")
-    ]
-    entries += [
-        _entry("note", note.created_at, note.author, note.text)
-        for note in application.notes.select_related("author")
-    ]
-    entries += [
-        _entry(
-            "document", document.uploaded_at, document.uploaded_by, document.original_name, document=document
-        )
-        for document in application.documents.select_related("uploaded_by")
-    ]
-    entries += [
-        _entry(
-            "deadline_extension",
-            extension.extended_at,
-            extension.extended_by,
-            extension.reason,
-            new_due_on=extension.new_due_on,
-        )
-        for extension in application.extensions.select_related("extended_by")
-    ]
-    return sorted(entries, key=itemgetter("at"))
 
 
 # Labor disputes

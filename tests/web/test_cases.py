@@ -390,7 +390,7 @@ def test_the_timeline_merges_everything_in_date_order(client_for, center, manage
 
     timeline = response.context["timeline"]
     kinds = [entry.kind for entry in timeline]
-    assert {"status", "note", "document", "extension", "audit"} <= set(kinds)
+    assert {"status_change", "note", "document", "deadline_extension", "audit"} <= set(kinds)
     assert [entry.at for entry in timeline] == sorted(entry.at for entry in timeline)
     assert "Called the employer." in response.text
     assert "claim.pdf" in response.text

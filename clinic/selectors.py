@@ -1,0 +1,124 @@
+"""Reads of the clinic built in one place for the web pages and the API alike."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from auditlog.models import LogEntry
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import User
+
+from .models import Application, Document
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a case. The API shows the events' facts; the page shows the title, and the audit
+    trail's entries with their changes."""
+
+    at: datetime
+    kind: str  # status_change, note, document, deadline_extension, audit
+    title: str
+    by: User | None
+    text: str = ""
+    from_status: str | None = None
+    to_status: str | None = None
+    new_due_on: date | None = None
+    document: Document | None = None
+    notified_on: date | None = None  # an extension: when the applicant was told
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        """The text under the title on the case page (a document is shown as its link instead)."""
+        if self.kind == "document":
+            return ""
+        if self.kind == "deadline_extension" and self.notified_on:
+            return _("%(reason)s (applicant told on %(told)s)") % {
+                "reason": self.text,
+                "told": date_format(self.notified_on, "SHORT_DATE_FORMAT"),
+            }
+        return self.text
+
+
+AUDIT_TITLES = {
+    LogEntry.Action.CREATE: gettext_lazy("Audit: record created"),
+    LogEntry.Action.UPDATE: gettext_lazy("Audit: record changed"),
+    LogEntry.Action.DELETE: gettext_lazy("Audit: record deleted"),
+}
+
+
+def _display(value) -> str:
+    """An audit value as people read it: auditlog writes "None" for an empty one."""
+    return "—" if value in (None, "", "None") else str(value)
+
+
+def _audit_entries(case: Application) -> list[TimelineEntry]:
+    entries = []
+    for entry in LogEntry.objects.get_for_object(case).select_related("actor", "content_type"):
+        changes = []
+        if entry.action == LogEntry.Action.UPDATE:
+            for name, values in entry.changes_display_dict.items():
+                old, new = ([_display(value) for value in values] + ["", ""])[:2]
+                changes.append((str(name), old, new))
+        title = AUDIT_TITLES.get(entry.action, _("Record changed"))
+        entries.append(TimelineEntry(entry.timestamp, "audit", str(title), entry.actor, changes=changes))
+    return entries
+
+
+def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[TimelineEntry]:
+    """Status changes, notes, documents and deadline extensions (and, for the page, the audit trail),
+    oldest first; one query for each kind, whatever the length."""
+    entries = []
+    for change in case.status_changes.select_related("changed_by"):
+        title = (
+            _("%(from)s → %(to)s")
+            % {"from": change.get_from_status_display(), "to": change.get_to_status_display()}
+            if change.from_status
+            else change.get_to_status_display()
+        )
+        entries.append(
+            TimelineEntry(
+                change.changed_at,
+                "status_change",
+                title,
+                change.changed_by,
+                change.reason,
+                from_status=change.from_status,
+                to_status=change.to_status,
+            )
+        )
+    for note in case.notes.select_related("author"):
+        entries.append(TimelineEntry(note.created_at, "note", _("Note"), note.author, note.text))
+    for document in case.documents.select_related("uploaded_by"):
+        entries.append(
+            TimelineEntry(
+                document.uploaded_at,
+                "document",
+                _("Document"),
+                document.uploaded_by,
+                document.original_name,
+                document=document,
+            )
+        )
+    for extension in case.extensions.select_related("extended_by"):
+        title = _("Deadline extended: %(old)s → %(new)s") % {
+            "old": date_format(extension.previous_due_on, "SHORT_DATE_FORMAT"),
+            "new": date_format(extension.new_due_on, "SHORT_DATE_FORMAT"),
+        }
+        entries.append(
+            TimelineEntry(
+                extension.extended_at,
+                "deadline_extension",
+                title,
+                extension.extended_by,
+                extension.reason,
+                new_due_on=extension.new_due_on,
+                notified_on=extension.applicant_notified_on,
+            )
+        )
+    if with_audit_trail:
+        entries += _audit_entries(case)
+    return sorted(entries, key=lambda entry: entry.at)
