@@ -249,6 +249,30 @@ CELERY_TASK_ROUTES = {
 }
 # Periodic tasks are rows edited in the admin (created by reports/migrations), not a setting.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic task, in this one place. core.schedule makes each a row of django-celery-beat on
+# migrate (by name: a row a manager has changed in the admin is left as it is); beat reads the rows.
+PERIODIC_TASKS = [
+    {
+        "name": "Build the reports of the last month, quarter and year",
+        "task": "reports.tasks.build_scheduled_reports",
+        "crontab": {"minute": "0", "hour": "1"},
+        "description": "Daily at 01:00: requests each center's and the federation's report of the last "
+        "completed month, quarter and year if it is missing, failed or lost.",
+    },
+    {
+        "name": "Send deadline reminders",
+        "task": "clinic.tasks.send_deadline_reminders",
+        "crontab": {"minute": "0", "hour": "8"},
+        "description": "Daily at 08:00: reminds lawyers of cases coming due.",
+    },
+    {
+        "name": "Send again the report builds that wait for the queue",
+        "task": "reports.tasks.resend_queued_reports",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "Every 5 minutes: sends the builds requested while the task queue (Redis) was down, "
+        "and those whose task was lost. A run that finds nothing waiting sends nothing.",
+    },
+]
 
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
