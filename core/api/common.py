@@ -142,7 +142,7 @@ class CompiledReadSerializer(serializers.ModelSerializer):
     builds every field anew for each request and asks each field, for each row, how to read its
     value: a third of a list request's time. The plan (read_plan) reads the same attributes and
     converts them with the same fields' to_representation, so the output and the schema stay DRF's
-    (tests/api/test_compiled_output.py compares the two for every role).
+    (tests/clinic/api/test_compiled_output.py compares the two for every role).
 
     Takes plain fields, primary-key related fields and nested CompiledReadSerializers; a field that
     needs the request (method fields, hyperlinks, files) is refused when the plan is made. `finish`

@@ -12,7 +12,7 @@ changes nothing. After every step:
 - no amount of money is negative;
 - every change left an audit entry (django-auditlog) naming each field that changed.
 
-One HTTP-level property adds what schemathesis (tests/api/test_schemathesis.py) does not check:
+One HTTP-level property adds what schemathesis (tests/core/api/test_schemathesis.py) does not check:
 random JSON bodies for registering a person never give a 5xx, and what is accepted is stored in its
 canonical form.
 

@@ -1,6 +1,6 @@
 """Personal data (issue 7, item 3): opening a person's full record is written to the audit trail with
 the actor; a masked view writes nothing. Masking in API lists for analysts is specified in
-tests/api/test_persons.py (TestMasking); report exports hold aggregates only (checked here)."""
+tests/clinic/api/test_persons.py (TestMasking); report exports hold aggregates only (checked here)."""
 
 import io
 

@@ -35,8 +35,8 @@ from clinic.models import (
 from config.wsgi import application
 from organizations.models import BranchUnion, RepresentativeOffice, Role, TerritorialCenter
 from reports.statistics.services import statistical_return_create
-from tests.api.support import new_employer
 from tests.factories import PersonFactory, PrimaryOrganizationFactory, StaffFactory
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.slow
 

@@ -14,8 +14,8 @@ from clinic.api.serializers import ApplicationSerializer
 from clinic.models import Outcome, Status
 from core.api.common import CompiledReadSerializer, read_plan
 from organizations.models import Role
-from tests.api.support import new_employer
 from tests.factories import ApplicationFactory, StaffFactory, outcome
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.api.support import new_employer
 from tests.factories import OfficeFactory, PrimaryOrganizationFactory
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from clinic import services
 from clinic.models import Application, Status
 from organizations.models import Role
-from tests.api.support import new_employer
 from tests.factories import ApplicationFactory, PersonFactory, StaffFactory
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.django_db
 

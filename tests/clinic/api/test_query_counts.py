@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from clinic import services
 from organizations.models import Role
-from tests.api.support import new_employer
 from tests.factories import (
     ApplicationFactory,
     PersonFactory,
@@ -16,6 +15,7 @@ from tests.factories import (
     VisitFactory,
     topic,
 )
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 from clinic import services
 from clinic.models import LaborDispute
 from organizations.models import Role
-from tests.api.support import new_employer
 from tests.factories import StaffFactory
+from tests.fixtures.api_support import new_employer
 
 pytestmark = pytest.mark.django_db
 

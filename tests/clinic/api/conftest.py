@@ -1,0 +1,3 @@
+"""The API tests' fixtures: an API client per role, the reference rows."""
+
+from tests.fixtures.api import client_for, private_media, ref  # noqa: F401  (fixtures)
