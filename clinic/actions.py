@@ -96,11 +96,9 @@ def _pending(visit: Visit) -> bool:
 
 VISIT_ACTIONS: dict[str, RecordAction] = {
     "answer": RecordAction(
-        forms.AnswerOnSpotForm, gettext_lazy("Answer on the spot"), None, _register, available=_pending
+        forms.AnswerOnSpotForm, gettext_lazy("Answer on the spot"), _register, available=_pending
     ),
-    "open-case": RecordAction(
-        forms.OpenCaseForm, gettext_lazy("Open a case"), None, _register, available=_pending
-    ),
+    "open-case": RecordAction(forms.OpenCaseForm, gettext_lazy("Open a case"), _register, available=_pending),
 }
 
 
@@ -109,10 +107,6 @@ def _handle_disputes(user: User, dispute: LaborDispute) -> None:
 
 
 DISPUTE_ACTIONS: dict[str, RecordAction] = {
-    "stage": RecordAction(
-        forms.DisputeStageForm, gettext_lazy("Move to another stage"), None, _handle_disputes
-    ),
-    "resolve": RecordAction(
-        forms.DisputeResolveForm, gettext_lazy("Record the result"), None, _handle_disputes
-    ),
+    "stage": RecordAction(forms.DisputeStageForm, gettext_lazy("Move to another stage"), _handle_disputes),
+    "resolve": RecordAction(forms.DisputeResolveForm, gettext_lazy("Record the result"), _handle_disputes),
 }

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import wraps
+from typing import cast
 
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import OfferedAction, offered_actions
 from core.inputs import parse_id
 from core.views import staff_page
+from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
@@ -89,7 +91,7 @@ def _ensure_at_the_desk(user: User) -> None:
 
 def at_the_desk(view: Callable) -> Callable:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         _ensure_at_the_desk(request.user)
         return view(request, *args, **kwargs)
 
@@ -127,7 +129,7 @@ def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
 @staff_page
 @at_the_desk
 @require_http_methods(["GET", "POST"])
-def reception(request: HttpRequest) -> HttpResponse:
+def reception(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One screen: find or add the person, record the visit, answer it or open a case."""
     form = forms.WalkInForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -175,7 +177,7 @@ def reception(request: HttpRequest) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_GET
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search box's results (an htmx partial): up to ten persons of the own center."""
     results = _search_results(request.user, request.GET.get("q", ""))
     # oob: the count above the list is a live region of the page, updated out of band.
@@ -185,7 +187,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 # Questions sent online
 
 
-def _online_visit_or_404(request: HttpRequest, pk: int) -> Visit:
+def _online_visit_or_404(request: AuthenticatedHttpRequest, pk: int) -> Visit:
     return get_object_or_404(
         Visit.objects.visible_to(request.user)
         .filter(online_submission__isnull=False)
@@ -196,7 +198,7 @@ def _online_visit_or_404(request: HttpRequest, pk: int) -> Visit:
 
 
 def _render_online_visit(
-    request: HttpRequest, visit: Visit, forms_by_action: dict | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, visit: Visit, forms_by_action: dict | None = None, status: int = 200
 ) -> HttpResponse:
     log_full_record_access(person=visit.person, user=request.user)  # the page shows the sender unmasked
     pending = visit.result == Visit.Result.PENDING
@@ -230,7 +232,7 @@ def _render_online_visit(
 @staff_page
 @at_the_desk
 @require_GET
-def online_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A question sent online: what the sender typed, their documents, and the desk's two answers."""
     return _render_online_visit(request, _online_visit_or_404(request, pk))
 
@@ -238,7 +240,7 @@ def online_visit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_POST
-def online_visit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Answer the question at the desk: the sender reads the answer on the tracking page."""
     visit = _online_visit_or_404(request, pk)
     form = forms.OnlineAnswerForm(request.POST, target=visit, auto_id="answer-%s")
@@ -251,7 +253,7 @@ def online_visit_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_POST
-def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit_open_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open a case from the question, as from a walk-in; the sender follows the case's status."""
     visit = _online_visit_or_404(request, pk)
     form = forms.OpenCaseForm(request.POST, target=visit, auto_id="case-%s")
@@ -264,7 +266,7 @@ def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def online_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def online_attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A document sent online, as a download, to the staff who may see its center (another's: 404)."""
     attachment = get_object_or_404(OnlineAttachment.objects.visible_to(request.user), pk=pk)
     return stored_file_response(attachment.file, attachment.original_name)
@@ -280,7 +282,7 @@ def _soon_until(today: date) -> date:
 
 @staff_page
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A lawyer's own cases (or the center's); a manager's center; an analyst's federation."""
     user = request.user
     today = timezone.localdate()
@@ -378,7 +380,7 @@ def _timeline(case: Application) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def _case_or_404(request: HttpRequest, pk: int) -> Application:
+def _case_or_404(request: AuthenticatedHttpRequest, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
             "person",
@@ -401,7 +403,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 def _render_case(
-    request: HttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
+    request: AuthenticatedHttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
 ) -> HttpResponse:
     log_full_record_access(person=case.person, user=request.user)  # the page shows the applicant unmasked
     today = timezone.localdate()
@@ -416,7 +418,9 @@ def _render_case(
         {
             "case": case,
             "person": PersonCard.of(case.person, request.user),
-            "submission": case.visit.online_submission if sent_online(case) else None,
+            "submission": cast(Visit, case.visit).online_submission
+            if sent_online(case)
+            else None,  # has a visit
             "timeline": _timeline(case),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
@@ -428,7 +432,7 @@ def _render_case(
 
 @staff_page
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case, its applicant, its timeline and the actions this user may take now."""
     case = _case_or_404(request, pk)
     return _render_case(request, case, offered_actions(CASE_ACTIONS, request.user, case))
@@ -436,7 +440,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_POST
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action of the case page; back to the case with a message, or the page with the errors."""
     case = _case_or_404(request, pk)
     spec = CASE_ACTIONS.get(action)
@@ -459,7 +463,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @staff_page
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A case's document, as a download, to those who may see the case (another center's: 404)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     return stored_file_response(document.file, document.original_name)
