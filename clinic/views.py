@@ -412,15 +412,15 @@ def _render_case(
         deadline_state = "overdue"
     elif case.is_open and case.due_on <= _soon_until(today):
         deadline_state = "due_soon"
+    # Sent online: the case has a visit.
+    submission = cast(Visit, case.visit).online_submission if sent_online(case) else None
     return render(
         request,
         "clinic/case_detail.html",
         {
             "case": case,
             "person": PersonCard.of(case.person, request.user),
-            "submission": cast(Visit, case.visit).online_submission
-            if sent_online(case)
-            else None,  # has a visit
+            "submission": submission,
             "timeline": _timeline(case),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
