@@ -22,7 +22,7 @@ from django.db.models.query_utils import DeferredAttribute
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found
-from rest_framework import exceptions, pagination, permissions, serializers, status, viewsets
+from rest_framework import exceptions, pagination, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -113,7 +113,10 @@ class Versioned(Protocol):
 
 
 if TYPE_CHECKING:
-    _ViewSet = viewsets.GenericViewSet  # what ConditionalMixin is mixed into
+    # Not at run time: rest_framework.viewsets reads the paginator class of this module.
+    from rest_framework.viewsets import GenericViewSet
+
+    _ViewSet = GenericViewSet  # what ConditionalMixin is mixed into
 else:
     _ViewSet = object
 
