@@ -1,6 +1,8 @@
 """The clinic in the Django admin. Every add, change and action goes through clinic.services, so the
 admin obeys the same role rules and writes the same audit trail as the API and the web pages."""
 
+from typing import ClassVar
+
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
@@ -42,8 +44,8 @@ from .personal_data import PERSONAL_FIELDS, searches_by_personal_data, sees_pers
 
 
 class ReferenceAdmin(FederationOwnedAdmin):
-    list_display = ("code", "name_en", "name_ru", "name_kk", "sort_order", "is_active")
-    list_editable = ("sort_order", "is_active")
+    list_display: tuple[str, ...] = ("code", "name_en", "name_ru", "name_kk", "sort_order", "is_active")
+    list_editable: ClassVar[tuple[str, ...]] = ("sort_order", "is_active")
     search_fields = ("code", "name_en", "name_ru", "name_kk")
 
 
@@ -74,7 +76,7 @@ class PersonalDataAdmin(admin.ModelAdmin):
     change page for those who may not see them; and no search by them for those who may not find by them
     (a match would tell whose number it is). `center_id` of the record is the person's center."""
 
-    personal_fields = PERSONAL_FIELDS
+    personal_fields: tuple[str, ...] = PERSONAL_FIELDS
 
     def _personal_columns(self, request) -> dict:
         """The columns showing each personal field as the user may see it; the same objects for the whole
@@ -86,10 +88,10 @@ class PersonalDataAdmin(admin.ModelAdmin):
         return request.personal_columns
 
     def _personal_column(self, user, field: str):
+        @admin.display(description=self.model._meta.get_field(field).verbose_name)
         def column(record):
             return shown(user, record.center_id, field, getattr(record, field))
 
-        column.short_description = self.model._meta.get_field(field).verbose_name
         column.__name__ = f"shown_{field}"
         return column
 

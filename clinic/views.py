@@ -9,12 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import wraps
+from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import OfferedAction, offered_actions
 from core.inputs import parse_id
 from core.views import staff_page
+from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
@@ -87,7 +89,7 @@ def _ensure_at_the_desk(user: User) -> None:
 
 def at_the_desk(view: Callable) -> Callable:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         _ensure_at_the_desk(request.user)
         return view(request, *args, **kwargs)
 
@@ -125,7 +127,7 @@ def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
 @staff_page
 @at_the_desk
 @require_http_methods(["GET", "POST"])
-def reception(request: HttpRequest) -> HttpResponse:
+def reception(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One screen: find or add the person, record the visit, answer it or open a case."""
     form = forms.WalkInForm(request.POST or None, user=request.user)
     if request.method == "POST":
@@ -173,7 +175,7 @@ def reception(request: HttpRequest) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_GET
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The search box's results (an htmx partial): up to ten persons of the own center."""
     results = _search_results(request.user, request.GET.get("q", ""))
     # oob: the count above the list is a live region of the page, updated out of band.
@@ -183,7 +185,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
 # Questions sent online
 
 
-def _online_visit_or_404(request: HttpRequest, pk: int) -> Visit:
+def _online_visit_or_404(request: AuthenticatedHttpRequest, pk: int) -> Visit:
     return get_object_or_404(
         Visit.objects.visible_to(request.user)
         .filter(online_submission__isnull=False)
@@ -194,7 +196,7 @@ def _online_visit_or_404(request: HttpRequest, pk: int) -> Visit:
 
 
 def _render_online_visit(
-    request: HttpRequest, visit: Visit, forms_by_action: dict | None = None, status: int = 200
+    request: AuthenticatedHttpRequest, visit: Visit, forms_by_action: dict | None = None, status: int = 200
 ) -> HttpResponse:
     log_full_record_access(person=visit.person, user=request.user)  # the page shows the sender unmasked
     pending = visit.result == Visit.Result.PENDING
@@ -228,7 +230,7 @@ def _render_online_visit(
 @staff_page
 @at_the_desk
 @require_GET
-def online_visit(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A question sent online: what the sender typed, their documents, and the desk's two answers."""
     return _render_online_visit(request, _online_visit_or_404(request, pk))
 
@@ -236,7 +238,7 @@ def online_visit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_POST
-def online_visit_answer(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit_answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Answer the question at the desk: the sender reads the answer on the tracking page."""
     visit = _online_visit_or_404(request, pk)
     form = forms.OnlineAnswerForm(request.POST, target=visit, auto_id="answer-%s")
@@ -249,7 +251,7 @@ def online_visit_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_page
 @at_the_desk
 @require_POST
-def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
+def online_visit_open_case(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Open a case from the question, as from a walk-in; the sender follows the case's status."""
     visit = _online_visit_or_404(request, pk)
     form = forms.OpenCaseForm(request.POST, target=visit, auto_id="case-%s")
@@ -262,7 +264,7 @@ def online_visit_open_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def online_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def online_attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A document sent online, as a download, to the staff who may see its center (another's: 404)."""
     attachment = get_object_or_404(OnlineAttachment.objects.visible_to(request.user), pk=pk)
     return stored_file_response(attachment.file, attachment.original_name)
@@ -278,7 +280,7 @@ def _soon_until(today: date) -> date:
 
 @staff_page
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A lawyer's own cases (or the center's); a manager's center; an analyst's federation."""
     user = request.user
     today = timezone.localdate()
@@ -313,7 +315,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _case_or_404(request: HttpRequest, pk: int) -> Application:
+def _case_or_404(request: AuthenticatedHttpRequest, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(request.user).select_related(
             "person",
@@ -336,7 +338,7 @@ def _case_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 def _render_case(
-    request: HttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
+    request: AuthenticatedHttpRequest, case: Application, offered: dict[str, OfferedAction], status: int = 200
 ) -> HttpResponse:
     log_full_record_access(person=case.person, user=request.user)  # the page shows the applicant unmasked
     today = timezone.localdate()
@@ -345,13 +347,15 @@ def _render_case(
         deadline_state = "overdue"
     elif case.is_open and case.due_on <= _soon_until(today):
         deadline_state = "due_soon"
+    # Sent online: the case has a visit.
+    submission = cast(Visit, case.visit).online_submission if sent_online(case) else None
     return render(
         request,
         "clinic/case_detail.html",
         {
             "case": case,
             "person": PersonCard.of(case.person, request.user),
-            "submission": case.visit.online_submission if sent_online(case) else None,
+            "submission": submission,
             "timeline": case_timeline(case, with_audit_trail=True),
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
@@ -363,7 +367,7 @@ def _render_case(
 
 @staff_page
 @require_GET
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The case, its applicant, its timeline and the actions this user may take now."""
     case = _case_or_404(request, pk)
     return _render_case(request, case, offered_actions(CASE_ACTIONS, request.user, case))
@@ -371,7 +375,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_POST
-def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action of the case page; back to the case with a message, or the page with the errors."""
     case = _case_or_404(request, pk)
     spec = CASE_ACTIONS.get(action)
@@ -394,7 +398,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @staff_page
 @require_GET
-def document_download(request: HttpRequest, pk: int) -> FileResponse:
+def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     """A case's document, as a download, to those who may see the case (another center's: 404)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     return stored_file_response(document.file, document.original_name)

@@ -156,7 +156,7 @@ class ServiceBackedAdmin(RecordActionsAdmin):
         base = super().get_form(request, obj, change=change, **kwargs)
         model_admin = self
 
-        class ServiceForm(base):  # type: ignore[valid-type, misc]  # a class built at run time
+        class ServiceForm(base):  # a class built at run time
             def _post_clean(self):
                 if self.errors:
                     return

@@ -3,10 +3,12 @@ personal data), the 400 for text no page can use (a NUL character, an absurdly l
 the page or JSON a locked-out sign-in gets (django-axes)."""
 
 from collections.abc import Callable
+from typing import cast
 
 from axes.conf import settings as axes_settings
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -91,12 +93,13 @@ def axes_username(request: HttpRequest, credentials: dict | None = None) -> str 
     """settings.AXES_USERNAME_CALLABLE: the username django-axes counts failures for, as typed but cut to
     the longest an account may have. No account has a longer one, and django-axes writes it to a column
     of 255 characters: a sign-in with a longer one would otherwise be a 500 instead of a refusal."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = settings.AXES_USERNAME_FORM_FIELD  # type: ignore[misc]  # axes.conf sets its default
     source = credentials or getattr(request, "data", request.POST)
     username = source.get(field)
     if not isinstance(username, str):
         return username
-    return username[: get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length]
+    column = cast(models.CharField, get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD))
+    return username[: column.max_length]
 
 
 def _lockout_text() -> str:

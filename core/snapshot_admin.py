@@ -4,6 +4,7 @@ cannot import (reports.admin builds on organizations.admin)."""
 
 import json
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +17,13 @@ from django.utils.translation import ngettext
 DOWNLOAD_LABELS = (("csv", "CSV"), ("xlsx", "XLSX"), ("html", _("Printable page")))
 
 
-class SnapshotAdminMixin:
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin  # what SnapshotAdminMixin is mixed into
+else:
+    _ModelAdmin = object
+
+
+class SnapshotAdminMixin(_ModelAdmin):
     """For a ModelAdmin of a Snapshot: `exports` maps csv, xlsx and html to the export functions, and
     `rebuild_one(report, by)` requests a new build through the model's service."""
 

@@ -1,4 +1,7 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +55,13 @@ class CenterScopedAdmin(VisibleChoicesAdmin):
         return super().get_queryset(request).visible_to(request.user)
 
 
-class FederationOwned:
+if TYPE_CHECKING:
+    _OwnedAdmin = BaseModelAdmin  # FederationOwned is mixed into model admins and inlines
+else:
+    _OwnedAdmin = object
+
+
+class FederationOwned(_OwnedAdmin):
     """Records every center shares (the centers, branch unions, reference lists): read by all whose role
     may, changed by federation-level staff only, so a center's administrator changes nothing of the other
     centers through them. A mixin of model admins and inlines."""
@@ -133,7 +142,7 @@ class UserAdmin(VisibleChoicesAdmin, DjangoUserAdmin):
     list_filter = ("role", "center", "is_active")
     list_select_related = ("center", "office")
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *DjangoUserAdmin.fieldsets,  # type: ignore[misc]  # Django's UserAdmin sets its fieldsets
         (_("Place in the federation"), {"fields": ("role", "center", "office")}),
     )
     add_fieldsets = (

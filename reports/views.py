@@ -9,13 +9,13 @@ Every view starts from `visible_to(request.user)`: another center's report is a 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic.forms import AssignForm
+from clinic.forms import AssignForm, LawyerChoiceField
 from clinic.models import Application
 from core import charts
 from core.forms import DateField
 from core.inputs import local_path
 from core.views import staff_page
+from organizations.http import AuthenticatedHttpRequest
 from organizations.models import Role, TerritorialCenter, User
 
 from . import exports, queries, services
@@ -92,8 +93,8 @@ class PeriodForm(forms.Form):
             raise ValidationError(years_message())
         return day
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = cast(dict[str, Any], super().clean())  # forms.Form.clean returns cleaned_data
         if "period_kind" in data and "day" in data:
             data["period"] = Period.containing(data["period_kind"], data["day"])
         return data
@@ -115,7 +116,10 @@ class BuildForm(PeriodForm):
         self.user = user
         if user.sees_all_centers:
             centers = [(str(center.pk), str(center)) for center in TerritorialCenter.objects.all()]
-            self.fields["scope"].choices = [(self.FEDERATION, _("Federation (all centers)")), *centers]
+            cast(forms.ChoiceField, self.fields["scope"]).choices = [
+                (self.FEDERATION, _("Federation (all centers)")),
+                *centers,
+            ]
         else:
             del self.fields["scope"]
 
@@ -270,14 +274,14 @@ def _assign_forms(user: User) -> list[tuple[Application, AssignForm]]:
     for case in cases:
         form = AssignForm(target=case, auto_id=f"assign-{case.pk}-%s")
         # The same lawyers for every row: one query, not one per form.
-        form.fields["lawyer"].choices = choices
+        cast(LawyerChoiceField, form.fields["lawyer"]).choices = choices
         result.append((case, form))
     return result
 
 
 @staff_page
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """This month against last month, the charts, cases to assign and the center's reports."""
     user = request.user
     _ensure_center_manager(user)
@@ -289,7 +293,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {
             "center": user.center,
-            **center_figures(user.center_id, period),
+            **center_figures(cast(int, user.center_id), period),  # a center manager has a center
             "unassigned": _assign_forms(user),
             "reports": reports,
             "build_form": _build_form(user, today),
@@ -304,7 +308,8 @@ def _federation_rows(period: Period) -> tuple[list[dict], dict]:
     """Every center's counters for the period from one GROUP BY query, and the federation's sums."""
     as_of = timezone.now()
     by_center = queries.application_breakdown(center_id=None, period=period, as_of=as_of, field="center_id")
-    rows, sums = [], dict.fromkeys(("received", "decided", "positive", "pending", "overdue"), 0)
+    rows: list[dict] = []
+    sums: dict[str, Any] = dict.fromkeys(("received", "decided", "positive", "pending", "overdue"), 0)
     recovered = Decimal(0)
     for center in TerritorialCenter.objects.all():
         counters = by_center.get(str(center.pk))
@@ -320,7 +325,7 @@ def _federation_rows(period: Period) -> tuple[list[dict], dict]:
     return rows, {"values": [sums[key] for key in TABLE_KPIS]}
 
 
-def _period_form(request: HttpRequest, default: Period) -> tuple[PeriodForm, Period]:
+def _period_form(request: AuthenticatedHttpRequest, default: Period) -> tuple[PeriodForm, Period]:
     if "period_kind" in request.GET:
         form = PeriodForm(request.GET)
     else:
@@ -330,7 +335,7 @@ def _period_form(request: HttpRequest, default: Period) -> tuple[PeriodForm, Per
 
 @staff_page
 @require_GET
-def federation(request: HttpRequest) -> HttpResponse:
+def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All centers side by side for a period (default: last month): a table and a bar chart."""
     _ensure_federation(request.user)
     form, period = _period_form(request, _last_month(timezone.localdate()))
@@ -361,7 +366,7 @@ def federation(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 @require_GET
-def federation_center(request: HttpRequest, center_id: int) -> HttpResponse:
+def federation_center(request: AuthenticatedHttpRequest, center_id: int) -> HttpResponse:
     """One center's figures for the chosen period, read-only."""
     _ensure_federation(request.user)
     center = get_object_or_404(TerritorialCenter, pk=center_id)
@@ -383,7 +388,7 @@ def federation_center(request: HttpRequest, center_id: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reports this user may see (a manager's center; federation staff: all and the roll-ups)."""
     _ensure_reporting(request.user)
     reports = Report.objects.visible_to(request.user).select_related("center")
@@ -399,13 +404,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(local_path(request, request.POST.get("next"), reverse("reports:list")))
 
 
 @staff_page
 @require_POST
-def report_build(request: HttpRequest) -> HttpResponse:
+def report_build(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Request a report (built in the background); back to the page it was asked from."""
     _ensure_reporting(request.user)
     form = BuildForm(request.POST, user=request.user)
@@ -418,7 +423,7 @@ def report_build(request: HttpRequest) -> HttpResponse:
     return _back(request)
 
 
-def _said_if_waiting(request: HttpRequest, report: Report) -> bool:
+def _said_if_waiting(request: AuthenticatedHttpRequest, report: Report) -> bool:
     """Tell the user when the request is recorded but its build waits for the task queue."""
     if not report.is_waiting_for_queue:
         return False
@@ -433,20 +438,20 @@ def _said_if_waiting(request: HttpRequest, report: Report) -> bool:
     return True
 
 
-def _visible_report(request: HttpRequest, pk: int) -> Report:
+def _visible_report(request: AuthenticatedHttpRequest, pk: int) -> Report:
     return get_object_or_404(Report.objects.visible_to(request.user).select_related("center"), pk=pk)
 
 
 @staff_page
 @require_GET
-def report_row(request: HttpRequest, pk: int) -> HttpResponse:
+def report_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One report's row (an htmx partial): it polls itself while the build is under way."""
     return render(request, "reports/partials/report_row.html", {"report": _visible_report(request, pk)})
 
 
 @staff_page
 @require_POST
-def report_rebuild(request: HttpRequest, pk: int) -> HttpResponse:
+def report_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Build a report again (the Retry button of a failed build)."""
     report = _visible_report(request, pk)
     try:
@@ -468,7 +473,7 @@ def _built(report: Report) -> None:
 
 @staff_page
 @require_GET
-def report_print(request: HttpRequest, pk: int) -> HttpResponse:
+def report_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The printable page of a built report, in the browser."""
     report = _visible_report(request, pk)
     _built(report)
@@ -477,7 +482,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def report_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int, file_format: str) -> HttpResponse:
     """A built report as a CSV, XLSX or HTML file."""
     export = DOWNLOADS.get(file_format)
     if export is None:

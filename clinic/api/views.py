@@ -5,6 +5,7 @@ service that makes the change. Errors are translated in one place, core.api.comm
 import json
 from collections.abc import Callable
 from functools import cache
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
@@ -43,6 +44,7 @@ from clinic.validators import normalize_phone
 from core.api.common import ConditionalMixin, StaffPermission, etag
 from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
+from organizations.models import User
 
 from ..selectors import case_timeline
 from . import serializers as s
@@ -436,7 +438,8 @@ class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet
 
     def _change(self, service: Callable, serializer_class, **kwargs) -> Response:
         dispute = self.get_object()
-        rules.ensure_can_handle_disputes(self.request.user, dispute.center_id)
+        user = cast(User, self.request.user)  # StaffPermission: signed in
+        rules.ensure_can_handle_disputes(user, dispute.center_id)
         version = self.if_match(dispute)
         data = self.validated(serializer_class, **kwargs)
         service(dispute=dispute, by=self.request.user, expected_version=version, **data)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -251,7 +252,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Every periodic task, in this one place. core.schedule makes each a row of django-celery-beat on
 # migrate (by name: a row a manager has changed in the admin is left as it is); beat reads the rows.
-PERIODIC_TASKS = [
+PERIODIC_TASKS: list[dict[str, Any]] = [
     {
         "name": "Build the reports of the last month, quarter and year",
         "task": "reports.tasks.build_scheduled_reports",

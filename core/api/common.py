@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable
 from functools import cache, cached_property
 from operator import attrgetter, methodcaller
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
 from django.db.models.query_utils import DeferredAttribute
@@ -62,7 +63,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(_field_errors(exc))
     elif isinstance(exc, VersionConflict):
         current = getattr(exc, "current_version", None)
-        response = drf_exception_handler(PreconditionFailed(str(exc), code="version_conflict"), context)
+        # An APIException always gets an answer.
+        response = cast(
+            Response, drf_exception_handler(PreconditionFailed(str(exc), code="version_conflict"), context)
+        )
         if current is not None:
             response.data["current_version"] = current
             response["ETag"] = etag(current)
@@ -101,7 +105,23 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-class ConditionalMixin:
+class Versioned(Protocol):
+    """A record with a `version` column (core.versioning)."""
+
+    @property
+    def version(self) -> int: ...
+
+
+if TYPE_CHECKING:
+    # Not at run time: rest_framework.viewsets reads the paginator class of this module.
+    from rest_framework.viewsets import GenericViewSet
+
+    _ViewSet = GenericViewSet  # what ConditionalMixin is mixed into
+else:
+    _ViewSet = object
+
+
+class ConditionalMixin(_ViewSet):
     """Versioned records: reads answer with `ETag: "<version>"`; the actions named in
     `conditional_actions` require `If-Match` with that ETag (428 without it, 412 when stale).
 
@@ -113,12 +133,12 @@ class ConditionalMixin:
     def retrieve(self, request, *args, **kwargs) -> Response:
         return self.respond(self.get_object())
 
-    def respond(self, instance: models.Model, status_code: int = status.HTTP_200_OK) -> Response:
+    def respond(self, instance: Versioned, status_code: int = status.HTTP_200_OK) -> Response:
         """The record as the view's serializer shows it, with its ETag."""
         data = self.get_serializer(instance).data
         return Response(data, status=status_code, headers={"ETag": etag(instance.version)})
 
-    def if_match(self, instance: models.Model) -> int:
+    def if_match(self, instance: Versioned) -> int:
         """The version the client based its change on; refuses a missing or stale If-Match."""
         if self.action not in self.conditional_actions:
             raise AssertionError(f"{type(self).__name__}.{self.action} is not in conditional_actions")
@@ -162,16 +182,17 @@ class CompiledReadSerializer(serializers.ModelSerializer):
         unread = []
         for field in cls().fields.values():
             if isinstance(field, CompiledReadSerializer) and field.columns:
+                model: type[models.Model] = field.Meta.model
                 unread += [
                     f"{field.source}__{column.name}"
-                    for column in field.Meta.model._meta.concrete_fields
+                    for column in model._meta.concrete_fields
                     if not column.primary_key and column.name not in field.columns
                 ]
         return unread
 
     @classmethod
     def represent(cls, instance, request) -> dict:
-        data = {}
+        data: dict[str | None, Any] = {}
         for name, read, convert, nested in read_plan(cls):
             value = read(instance)
             if value is None:
@@ -201,8 +222,8 @@ _CONTEXT_BOUND = (
 def read_plan(serializer_class: type[CompiledReadSerializer]) -> tuple:
     """(name, read, convert, nested) for each field the serializer shows, in its order."""
     prototype = serializer_class()  # fields without a request: only the context-free kinds are planned
-    model = serializer_class.Meta.model
-    plan = []
+    model: type[models.Model] = serializer_class.Meta.model
+    plan: list[tuple[str | None, Callable[..., Any], Callable[..., Any], bool]] = []
     for field in prototype._readable_fields:
         name, attrs = field.field_name, field.source_attrs
         if isinstance(field, CompiledReadSerializer):
@@ -213,7 +234,8 @@ def read_plan(serializer_class: type[CompiledReadSerializer]) -> tuple:
             and len(attrs) == 1
         ):
             # What DRF's pk-only optimization reads: the foreign key's column, not the related row.
-            plan.append((name, attrgetter(model._meta.get_field(attrs[0]).attname), _same, False))
+            column = cast(models.ForeignKey, model._meta.get_field(attrs[0]))
+            plan.append((name, attrgetter(column.attname), _same, False))
         elif isinstance(field, (serializers.BaseSerializer, serializers.RelatedField, *_CONTEXT_BOUND)) or (
             field.source == "*"
         ):
@@ -286,7 +308,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
     django_paginator_class = BoundedCountPaginator
 
     def get_paginated_response(self, data) -> Response:
-        paginator = self.page.paginator
+        page = cast(Page, self.page)  # set by paginate_queryset, which the view calls first
+        paginator = cast(BoundedCountPaginator, page.paginator)
         return Response(
             {
                 "count": paginator.count,

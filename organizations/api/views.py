@@ -102,7 +102,8 @@ class ObtainTokenView(ObtainAuthToken):
     authentication_classes = []  # credentials come in the body; no session, so no CSRF
     permission_classes = [AllowAny]
     serializer_class = TokenRequestSerializer
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # DRF's view names its own JSON parser
+    # DRF's view names its own JSON parser; api_settings imports the classes the settings name.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # type: ignore[assignment]
 
     def post(self, request, *args, **kwargs):
         # DRF's serializer authenticates with request=request, so django-axes counts each failure; its

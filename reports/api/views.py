@@ -5,6 +5,7 @@ Every request starts from `Report.objects.visible_to(request.user)`, so another 
 a 404; who may request which report is reports.rules', checked by reports.services."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.http import HttpResponse
@@ -90,7 +91,13 @@ def _export_schema(summary: str, media_type: str) -> dict:
     }
 
 
-class DownloadsMixin:
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet  # what DownloadsMixin is mixed into
+else:
+    _ViewSet = object
+
+
+class DownloadsMixin(_ViewSet):
     """The downloads of a built snapshot (an outcome report, the annual statistical report): the view
     set's `downloads` map csv, xlsx and html to the export functions; 409 until the build is done."""
 

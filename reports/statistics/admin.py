@@ -100,7 +100,9 @@ class StatisticalReturnAdmin(AuditTrailAdmin, ServiceBackedAdmin, CenterScopedAd
 
     def perform(self, request, obj, data: dict):
         scope = obj or StatisticalReturn(
-            center=data.get("center"), branch_union=data.get("branch_union"), year=data.get("year")
+            center=data.get("center"),
+            branch_union=data.get("branch_union"),
+            year=data.get("year"),  # type: ignore[misc]  # an unsaved scope for the rules, never saved
         )
         return services.statistical_return_save(
             by=request.user,

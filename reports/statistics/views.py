@@ -2,12 +2,13 @@
 center's manager, approved by the federation, then locked) and the federation's annual report."""
 
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from core.actions import allowed, offered_actions
 from core.inputs import local_path
 from core.templatetags.figures import number
 from core.views import staff_page
+from organizations.http import AuthenticatedHttpRequest
 from organizations.models import User
 
 from . import exports, forms
@@ -60,7 +62,7 @@ def _may_enter(user: User, center_id: int | None) -> bool:
 
 @staff_page
 @require_GET
-def statistical_return_list(request: HttpRequest) -> HttpResponse:
+def statistical_return_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The returns of the user's scope (a center's, or every one for the federation), filtered by year,
     state and scope; with the way to enter a new one for those who may."""
     user = request.user
@@ -90,7 +92,7 @@ def statistical_return_list(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def statistical_return_create(request: HttpRequest) -> HttpResponse:
+def statistical_return_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enter a new return: the year and the figures (the shares are derived, never typed)."""
     user = request.user
     _ensure_statistics(user)
@@ -109,21 +111,21 @@ def statistical_return_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _year_initial(request: HttpRequest) -> dict:
+def _year_initial(request: AuthenticatedHttpRequest) -> dict:
     year = request.GET.get("year", "")
     return {"year": int(year)} if year.isdigit() and len(year) == 4 else {}
 
 
 @staff_page
 @require_GET
-def statistical_return_derived(request: HttpRequest) -> HttpResponse:
+def statistical_return_derived(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The derived shares of the figures typed so far (an htmx partial of the entry form): nothing saved."""
     _ensure_statistics(request.user)
     preview = forms.DerivedFiguresForm(request.GET).preview()
     return render(request, "reports/statistics/partials/derived_figures.html", {"figures": preview})
 
 
-def _return_or_404(request: HttpRequest, pk: int) -> StatisticalReturn:
+def _return_or_404(request: AuthenticatedHttpRequest, pk: int) -> StatisticalReturn:
     return get_object_or_404(
         StatisticalReturn.objects.visible_to(request.user).select_related(
             "center", "branch_union", "submitted_by", "approved_by", "returned_by"
@@ -133,7 +135,7 @@ def _return_or_404(request: HttpRequest, pk: int) -> StatisticalReturn:
 
 
 def _render_return(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     statistical_return: StatisticalReturn,
     *,
     form: forms.StatisticalReturnFiguresForm | None = None,
@@ -172,7 +174,7 @@ def _render_return(
 
 @staff_page
 @require_http_methods(["GET", "POST"])
-def statistical_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def statistical_return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A return: its figures (a form while it is a draft the user may enter), the derived shares, its
     history and the actions this user may take now. POST saves the draft's figures."""
     statistical_return = _return_or_404(request, pk)
@@ -188,7 +190,7 @@ def statistical_return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_POST
-def statistical_return_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def statistical_return_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, approve or return to draft; back to the return with a message, or its page with the errors."""
     statistical_return = _return_or_404(request, pk)
     spec = RETURN_ACTIONS.get(action)
@@ -213,7 +215,7 @@ def statistical_return_action(request: HttpRequest, pk: int, action: str) -> Htt
 # The federation's annual statistical report
 
 
-def _visible_report(request: HttpRequest, pk: int) -> StatisticalReport:
+def _visible_report(request: AuthenticatedHttpRequest, pk: int) -> StatisticalReport:
     return get_object_or_404(StatisticalReport.objects.visible_to(request.user), pk=pk)
 
 
@@ -223,7 +225,7 @@ def _is_built(report: StatisticalReport) -> bool:
 
 @staff_page
 @require_GET
-def statistical_report_list(request: HttpRequest) -> HttpResponse:
+def statistical_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual reports, one per year, with their build state and downloads; build one on demand."""
     _ensure_federation(request.user)
     return render(
@@ -236,13 +238,13 @@ def statistical_report_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(local_path(request, request.POST.get("next"), reverse("statistics:report_list")))
 
 
 @staff_page
 @require_POST
-def statistical_report_build(request: HttpRequest) -> HttpResponse:
+def statistical_report_build(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Request the report of a year (built in the background); back to the page it was asked from."""
     _ensure_federation(request.user)
     form = forms.StatisticalReportBuildForm(request.POST)
@@ -263,7 +265,7 @@ def statistical_report_build(request: HttpRequest) -> HttpResponse:
 
 @staff_page
 @require_GET
-def statistical_report_row(request: HttpRequest, pk: int) -> HttpResponse:
+def statistical_report_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One report's row (an htmx partial): it polls itself while the build is under way."""
     report = _visible_report(request, pk)
     response = render(request, REPORT_ROW, {"report": report})
@@ -302,11 +304,11 @@ def change_text(change: dict, *, share: bool = False) -> str:
 
 @staff_page
 @require_GET
-def statistical_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def statistical_report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The annual report: the headline, the federation's figures against the year before, coverage, and
     the tables of centers and branch unions; the build's progress while it is not built."""
     report = _visible_report(request, pk)
-    context = {"report": report, "built": _is_built(report)}
+    context: dict[str, Any] = {"report": report, "built": _is_built(report)}
     if context["built"]:
         context.update(exports.statistical_report_print_context(report))
         for line in context["federation"]:
@@ -320,7 +322,7 @@ def statistical_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def statistical_report_print(request: HttpRequest, pk: int) -> HttpResponse:
+def statistical_report_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The printable page of a built report, in the browser."""
     report = _visible_report(request, pk)
     if not _is_built(report):
@@ -334,7 +336,7 @@ def statistical_report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_page
 @require_GET
-def statistical_report_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+def statistical_report_download(request: AuthenticatedHttpRequest, pk: int, file_format: str) -> HttpResponse:
     """A built report as a CSV, XLSX or HTML file."""
     export = REPORT_DOWNLOADS.get(file_format)
     if export is None:

@@ -6,9 +6,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from clinic import services
-from clinic.models import Application, Person, Status, Topic
+from clinic.models import Application, LaborDispute, Person, Status, Topic, Visit
 from organizations.models import Role
-from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, VisitFactory, outcome
+from tests.factories import (
+    ApplicationFactory,
+    EmployerFactory,
+    PersonFactory,
+    StaffFactory,
+    VisitFactory,
+    outcome,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +238,42 @@ def test_reception_corrects_a_visit_in_the_admin_through_the_service(client, cen
     assert (visit.question, visit.version) == ("Wages unpaid since March", 2)
     changes = LogEntry.objects.get_for_object(visit).filter(action=LogEntry.Action.UPDATE)
     assert [entry.actor for entry in changes if "question" in entry.changes_dict] == [reception]
+
+
+def test_reception_answers_a_pending_visit_from_its_admin_page(client, center, reception):
+    visit = VisitFactory(person=PersonFactory(center=center))
+    client = login(client, reception)
+
+    change_page = client.get(f"/admin/clinic/visit/{visit.pk}/change/")
+    response = client.post(
+        f"/admin/clinic/visit/{visit.pk}/action/answer/",
+        {"action_taken": "Explained art. 113.", "version": visit.version},
+    )
+
+    assert change_page.status_code == 200
+    assert f"/admin/clinic/visit/{visit.pk}/action/answer/" in change_page.text
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.result, visit.action_taken) == (Visit.Result.CONSULTATION, "Explained art. 113.")
+
+
+def test_a_lawyer_moves_a_dispute_from_its_admin_page_reception_may_not(client, center, lawyer, reception):
+    dispute = services.dispute_register(by=lawyer, employer=EmployerFactory(center=center), subject="Wages")
+
+    refused = login(client, reception).post(
+        f"/admin/clinic/labordispute/{dispute.pk}/action/stage/",
+        {"stage": LaborDispute.Stage.COURT, "version": dispute.version},
+    )
+    client = login(client, lawyer)
+    change_page = client.get(f"/admin/clinic/labordispute/{dispute.pk}/change/")
+    response = client.post(
+        f"/admin/clinic/labordispute/{dispute.pk}/action/stage/",
+        {"stage": LaborDispute.Stage.COURT, "version": dispute.version},
+    )
+
+    assert refused.status_code == 403
+    assert change_page.status_code == 200
+    assert f"/admin/clinic/labordispute/{dispute.pk}/action/stage/" in change_page.text
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert dispute.stage == LaborDispute.Stage.COURT
