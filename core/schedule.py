@@ -2,7 +2,7 @@
 admin. Their one definition is settings.PERIODIC_TASKS; each migrate makes the missing rows (by name:
 a row a manager has changed is left as it is) and tells a running beat to reload its schedule."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
