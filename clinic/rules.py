@@ -58,3 +58,14 @@ def ensure_can_handle_disputes(user: User, center_id: int) -> None:
     _ensure_in_scope(user, center_id)
     if user.role not in (Role.LAWYER, *MANAGING_ROLES) and not user.is_superuser:
         raise PermissionDenied(_("Only lawyers and managers record labor disputes."))
+
+
+def ensure_can_use_the_desk(user: User) -> None:
+    """The desk registers visitors of the user's own center: center staff who may register."""
+    if user.is_read_only or user.center_id is None or user.role not in REGISTERING_ROLES:
+        raise PermissionDenied(
+            _(
+                "The reception desk registers visitors of a territorial center. Your account reads the "
+                "records but does not register them."
+            )
+        )

@@ -13,7 +13,6 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -76,21 +75,10 @@ class PersonCard:
 # Reception desk
 
 
-def _ensure_at_the_desk(user: User) -> None:
-    """The desk registers visitors of the user's own center: center staff who may register."""
-    if user.is_read_only or user.center_id is None or user.role not in rules.REGISTERING_ROLES:
-        raise PermissionDenied(
-            _(
-                "The reception desk registers visitors of a territorial center. Your account reads the "
-                "records but does not register them."
-            )
-        )
-
-
 def at_the_desk(view: Callable) -> Callable:
     @wraps(view)
     def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
-        _ensure_at_the_desk(request.user)
+        rules.ensure_can_use_the_desk(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper

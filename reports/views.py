@@ -32,10 +32,9 @@ from core.views import staff_page
 from organizations.http import AuthenticatedHttpRequest
 from organizations.models import Role, TerritorialCenter, User
 
-from . import exports, queries, services
+from . import exports, queries, rules, services
 from .models import Report
 from .periods import FIRST_YEAR, LAST_YEAR, Period, PeriodKind, years_message
-from .querysets import REPORTING_ROLES
 
 REPORTS_PER_PAGE = 25
 DASHBOARD_REPORTS = 10
@@ -57,25 +56,6 @@ TABLE_KPIS = ("received", "decided", "positive", "positive_rate", "pending", "ov
 
 
 # Who may see which page
-
-
-def _is_center_manager(user: User) -> bool:
-    return user.role in REPORTING_ROLES and user.center_id is not None and not user.sees_all_centers
-
-
-def _ensure_center_manager(user: User) -> None:
-    if not _is_center_manager(user):
-        raise PermissionDenied(_("The dashboard is the page of a territorial center's manager."))
-
-
-def _ensure_federation(user: User) -> None:
-    if not user.sees_all_centers:
-        raise PermissionDenied(_("The federation page is for federation staff."))
-
-
-def _ensure_reporting(user: User) -> None:
-    if not (user.sees_all_centers or _is_center_manager(user)):
-        raise PermissionDenied(_("Reports are pulled by a center's managers and by federation staff."))
 
 
 # Forms
@@ -284,7 +264,7 @@ def _assign_forms(user: User) -> list[tuple[Application, AssignForm]]:
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """This month against last month, the charts, cases to assign and the center's reports."""
     user = request.user
-    _ensure_center_manager(user)
+    rules.ensure_can_read_the_dashboard(user)
     today = timezone.localdate()
     period = Period.containing(PeriodKind.MONTH, today)
     reports = Report.objects.visible_to(user).select_related("center")[:DASHBOARD_REPORTS]
@@ -337,7 +317,7 @@ def _period_form(request: AuthenticatedHttpRequest, default: Period) -> tuple[Pe
 @require_GET
 def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All centers side by side for a period (default: last month): a table and a bar chart."""
-    _ensure_federation(request.user)
+    rules.ensure_can_read_the_federation_page(request.user)
     form, period = _period_form(request, _last_month(timezone.localdate()))
     rows, total = _federation_rows(period)
     chart = charts.bar_chart(
@@ -368,7 +348,7 @@ def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def federation_center(request: AuthenticatedHttpRequest, center_id: int) -> HttpResponse:
     """One center's figures for the chosen period, read-only."""
-    _ensure_federation(request.user)
+    rules.ensure_can_read_the_federation_page(request.user)
     center = get_object_or_404(TerritorialCenter, pk=center_id)
     form, period = _period_form(request, _last_month(timezone.localdate()))
     return render(
@@ -390,7 +370,7 @@ def federation_center(request: AuthenticatedHttpRequest, center_id: int) -> Http
 @require_GET
 def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reports this user may see (a manager's center; federation staff: all and the roll-ups)."""
-    _ensure_reporting(request.user)
+    rules.ensure_can_read_reports(request.user)
     reports = Report.objects.visible_to(request.user).select_related("center")
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
@@ -412,7 +392,7 @@ def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def report_build(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Request a report (built in the background); back to the page it was asked from."""
-    _ensure_reporting(request.user)
+    rules.ensure_can_read_reports(request.user)
     form = BuildForm(request.POST, user=request.user)
     report = form.perform()
     if report is None:

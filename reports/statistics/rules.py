@@ -124,3 +124,17 @@ def check_figures(statistical_return: StatisticalReturn, *, complete: bool = Fal
                 errors.setdefault(field, []).append(_("Fill this in before submitting the return."))
     if errors:
         raise ValidationError(errors, code="inconsistent")
+
+
+def ensure_can_open_returns(user: User) -> None:
+    """The returns' pages: a center's managers (and administrators) and federation staff."""
+    if user.sees_all_centers or (user.role in STATISTICS_ROLES and user.center_id is not None):
+        return
+    raise PermissionDenied(
+        _("Statistical returns are entered by a center's manager and checked by the federation.")
+    )
+
+
+def ensure_can_read_the_annual_report(user: User) -> None:
+    if not user.sees_all_centers:
+        raise PermissionDenied(_("The annual statistical report is read by federation staff."))

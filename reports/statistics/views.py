@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +25,7 @@ from . import exports, forms
 from . import rules as statistics_rules
 from .actions import RETURN_ACTIONS
 from .api.filters import StatisticalReturnFilter
-from .models import STATISTICS_ROLES, StatisticalReport, StatisticalReturn
+from .models import StatisticalReport, StatisticalReturn
 
 # Organization statistics: the centers' yearly returns (entered by a center's manager, approved by the
 # federation, then locked) and the federation's annual report. Thin views: each starts from
@@ -42,20 +41,6 @@ REPORT_DOWNLOADS = {
 }
 
 
-def _ensure_statistics(user: User) -> None:
-    """The returns' pages: a center's managers (and administrators) and federation staff."""
-    if user.sees_all_centers or (user.role in STATISTICS_ROLES and user.center_id is not None):
-        return
-    raise PermissionDenied(
-        _("Statistical returns are entered by a center's manager and checked by the federation.")
-    )
-
-
-def _ensure_federation(user: User) -> None:
-    if not user.sees_all_centers:
-        raise PermissionDenied(_("The annual statistical report is read by federation staff."))
-
-
 def _may_enter(user: User, center_id: int | None) -> bool:
     return allowed(statistics_rules.ensure_can_enter, user, center_id=center_id)
 
@@ -66,7 +51,7 @@ def statistical_return_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The returns of the user's scope (a center's, or every one for the federation), filtered by year,
     state and scope; with the way to enter a new one for those who may."""
     user = request.user
-    _ensure_statistics(user)
+    statistics_rules.ensure_can_open_returns(user)
     visible = StatisticalReturn.objects.visible_to(user)
     filters = StatisticalReturnFilter(
         request.GET or None, queryset=visible.select_related("center", "branch_union")
@@ -95,7 +80,7 @@ def statistical_return_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def statistical_return_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enter a new return: the year and the figures (the shares are derived, never typed)."""
     user = request.user
-    _ensure_statistics(user)
+    statistics_rules.ensure_can_open_returns(user)
     statistics_rules.ensure_can_enter(user, center_id=user.center_id)
     form = forms.StatisticalReturnCreateForm(request.POST or None, user=user, initial=_year_initial(request))
     if request.method == "POST":
@@ -120,7 +105,7 @@ def _year_initial(request: AuthenticatedHttpRequest) -> dict:
 @require_GET
 def statistical_return_derived(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The derived shares of the figures typed so far (an htmx partial of the entry form): nothing saved."""
-    _ensure_statistics(request.user)
+    statistics_rules.ensure_can_open_returns(request.user)
     preview = forms.DerivedFiguresForm(request.GET).preview()
     return render(request, "reports/statistics/partials/derived_figures.html", {"figures": preview})
 
@@ -227,7 +212,7 @@ def _is_built(report: StatisticalReport) -> bool:
 @require_GET
 def statistical_report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual reports, one per year, with their build state and downloads; build one on demand."""
-    _ensure_federation(request.user)
+    statistics_rules.ensure_can_read_the_annual_report(request.user)
     return render(
         request,
         "reports/statistics/statistical_report_list.html",
@@ -246,7 +231,7 @@ def _back(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def statistical_report_build(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Request the report of a year (built in the background); back to the page it was asked from."""
-    _ensure_federation(request.user)
+    statistics_rules.ensure_can_read_the_annual_report(request.user)
     form = forms.StatisticalReportBuildForm(request.POST)
     report = form.perform(by=request.user)
     if report is None:
