@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clinic import services
+from clinic.actions import CASE_ACTIONS
 from clinic.models import (
     Application,
     Channel,
@@ -39,7 +40,6 @@ from clinic.models import (
     StatusChange,
     Visit,
 )
-from clinic.views import CASE_ACTIONS
 from organizations.identifiers import make_bin, make_iin
 from organizations.models import (
     PrimaryOrganization,
@@ -52,8 +52,8 @@ from organizations.models import (
 from reports.models import Report
 from reports.services import report_build
 from reports.statistics import services as statistics_services
+from reports.statistics.actions import RETURN_ACTIONS
 from reports.statistics.models import StatisticalReport, StatisticalReturn
-from reports.statistics.views import RETURN_ACTIONS
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -320,7 +320,7 @@ def _extra_values(route: Route, param: str) -> list[str]:
     """Values for a route's other path parameters: every one it accepts."""
     if param == "action" and route.is_admin:
         model = _admin_model(route)
-        return list(getattr(admin.site._registry.get(model), "object_actions", {}) or ["x"])
+        return list(getattr(admin.site._registry.get(model), "record_actions", {}) or ["x"])
     if param == "action" and route.name.startswith("statistics:"):
         return list(RETURN_ACTIONS)
     if param == "action":
