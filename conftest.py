@@ -1,11 +1,21 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from organizations.models import Role
 from tests.celery_worker import redis_worker  # noqa: F401  (a fixture: a real worker on Redis)
 from tests.factories import CenterFactory, StaffFactory
+from tests.module_rows import rows_for_the_module
+
+
+@pytest.fixture(scope="module")
+def seeded_reference(django_db_setup, django_db_blocker):
+    """The reference lists, the 20 centers and the role groups of seed_reference, loaded once for the
+    tests of a module (`pytest.mark.usefixtures("seeded_reference")`) and rolled back after them."""
+    with rows_for_the_module(django_db_blocker, lambda: call_command("seed_reference", verbosity=0)):
+        yield
 
 
 @pytest.fixture

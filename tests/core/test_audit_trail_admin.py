@@ -3,7 +3,6 @@ each kind of application is edited there), and a record's audit trail is offered
 audit entries and see the record, and to nobody else."""
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from clinic import services
@@ -11,14 +10,10 @@ from clinic.models import ApplicationKind, Channel, Outcome, Service, Topic
 from organizations.models import Role
 from tests.factories import ApplicationFactory, CenterFactory, EmployerFactory, StaffFactory, VisitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 REFERENCE_MODELS = (Topic, ApplicationKind, Service, Channel, Outcome)
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    call_command("seed_reference", verbosity=0)
 
 
 def signed_in(user) -> Client:

@@ -4,21 +4,16 @@ error in the user's language (Russian here), never a 500, and nothing saved."""
 import json
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from clinic.models import Person, Visit
 from reports.models import Report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 RUSSIAN = {"HTTP_ACCEPT_LANGUAGE": "ru"}
 NUL_MESSAGE = "В запросе есть нулевой символ (код 0)"
 
-
-@pytest.fixture(autouse=True)
-def reference(db):
-    call_command("seed_reference", verbosity=0)
 
 
 def signed_in(user) -> Client:

@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.management import call_command
 from django.test import Client
 
 from clinic import services
@@ -18,7 +17,7 @@ from organizations.identifiers import make_iin
 from organizations.models import Role
 from tests.factories import CenterFactory, EmployerFactory, StaffFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 IIN = make_iin(date(1987, 6, 5), female=True, serial=2468)
 PHONE = "+77019998877"
@@ -75,7 +74,6 @@ ROLES = {
 def world(db, settings, tmp_path):
     """One person of the center, who sent a question online that became a case linked to a dispute."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("seed_reference", verbosity=0)
     center = CenterFactory()
     staff = {
         "reception": StaffFactory(role=Role.RECEPTION, center=center),

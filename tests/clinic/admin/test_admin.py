@@ -3,7 +3,6 @@
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 
 from clinic import services
 from clinic.models import Application, LaborDispute, Person, Status, Topic, Visit
@@ -17,12 +16,8 @@ from tests.factories import (
     outcome,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    call_command("seed_reference", verbosity=0)
 
 
 def login(client, user):

@@ -6,7 +6,6 @@ with an error next to the field. Each escalation path is tried through HTTP, as 
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 from django.test import Client
 
 from clinic.models import Application, LaborDispute, Person, Status, Visit
@@ -22,14 +21,10 @@ from tests.factories import (
     StaffFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 PASSWORD = "Zhanaozen-2011-clinic"
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    call_command("seed_reference", verbosity=0)
 
 
 @pytest.fixture

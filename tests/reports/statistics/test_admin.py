@@ -3,7 +3,6 @@ trail as everywhere else; approved returns are read-only; the federation approve
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.management import call_command
 
 from organizations.models import Role
 from reports.statistics import services
@@ -11,14 +10,10 @@ from reports.statistics.models import StatisticalReport, StatisticalReturn
 from tests.factories import StaffFactory
 from tests.reports.statistics.support import FIGURES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 CHANGELIST = "/admin/reports/statisticalreturn/"
 
-
-@pytest.fixture(autouse=True)
-def role_groups(db):
-    call_command("seed_reference", verbosity=0)
 
 
 def login(client, user):
