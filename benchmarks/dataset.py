@@ -40,6 +40,7 @@ from clinic.models import (
     Service,
     Status,
 )
+from clinic.names import name_key
 from organizations.identifiers import make_bin, make_iin
 from organizations.models import BranchUnion, Employer, PrimaryOrganization, Role, TerritorialCenter, User
 from reports.models import Report
@@ -104,8 +105,8 @@ STAFF_PREFIX = "ds-"  # usernames of the dataset's staff: ds-<center code>-<role
 # (others refer to them) list "id" first.
 COLUMNS = {
     "clinic_person": (
-        "id", "version", "created_at", "updated_at", "center_id", "full_name", "iin", "phone", "email",
-        "is_union_member", "employer_id", "primary_organization_id",
+        "id", "version", "created_at", "updated_at", "center_id", "full_name", "name_key", "iin", "phone",
+        "email", "is_union_member", "employer_id", "primary_organization_id",
     ),
     "clinic_visit": (
         "id", "version", "created_at", "updated_at", "center_id", "office_id", "person_id", "employer_id",
@@ -535,6 +536,7 @@ class _Generator:
                 created,
                 center.pk,
                 f"{last} {first}",
+                name_key(f"{last} {first}"),
                 iin,
                 f"+7{PHONE_OPERATORS[serial % 10]}{serial // 10:07d}" if rng.random() < 0.9 else "",
                 f"{first.lower()}.{last.lower()}{serial}@mail.kz" if rng.random() < 0.2 else "",

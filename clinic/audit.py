@@ -25,7 +25,8 @@ NOT_AUDITED = ["updated_at", "version"]
 # that an IIN, phone or e-mail changed, masked as clinic.personal_data masks them for everyone.
 PERSONAL = {"mask_fields": list(PERSONAL_FIELDS), "mask_callable": "clinic.personal_data.mask_in_audit_trail"}
 
-auditlog.register(Person, exclude_fields=NOT_AUDITED, **PERSONAL)
+# The name key is the full name spelt for comparison (clinic.names): nothing of its own to audit.
+auditlog.register(Person, exclude_fields=[*NOT_AUDITED, "name_key"], **PERSONAL)
 auditlog.register(Visit, exclude_fields=NOT_AUDITED, m2m_fields={"topics"})
 auditlog.register(Application, exclude_fields=NOT_AUDITED)
 auditlog.register(LaborDispute, exclude_fields=NOT_AUDITED, m2m_fields={"applications"})

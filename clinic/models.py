@@ -21,6 +21,7 @@ from organizations.models import (
 )
 from organizations.querysets import CenterScopedQuerySet
 
+from .names import name_key
 from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
@@ -133,6 +134,9 @@ class Person(Versioned):
         TerritorialCenter, models.PROTECT, related_name="persons", verbose_name=_("territorial center")
     )
     full_name = models.CharField(_("full name"), max_length=255)
+    # The name's spelling key (clinic.names), kept by save(): what name searches and the duplicate
+    # check compare, so "Нұрлан", "Нурлан" and "Nurlan" meet. Trigram-indexed on PostgreSQL.
+    name_key = models.CharField(max_length=255, blank=True, editable=False)
     iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
     phone = models.CharField(
         _("phone"), max_length=20, blank=True, validators=[validate_phone], help_text=_("+7XXXXXXXXXX")
@@ -166,6 +170,13 @@ class Person(Versioned):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Visit(Versioned):

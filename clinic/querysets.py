@@ -10,6 +10,7 @@ from django.utils import timezone
 from organizations.identifiers import normalize_identifier
 from organizations.querysets import CenterScopedQuerySet
 
+from .names import name_key
 from .validators import normalize_phone
 
 # Digits with the separators people type in a phone number: "8 701 234-56-78", "+7 (701) 234".
@@ -30,11 +31,12 @@ class PersonQuerySet(CenterScopedQuerySet):
 
     def search(self, text: str) -> Self:
         """The reception desk's search: exact IIN, phone (typed any way; 5+ digits match a part of the
-        number) or a part of the name. Nothing for an empty text."""
+        number) or a part of the name in any spelling (clinic.names). Nothing for an empty text."""
         text = " ".join((text or "").split())
         if not text:
             return self.none()
-        condition = Q(full_name__icontains=text)
+        key = name_key(text)
+        condition = Q(name_key__contains=key) if key else Q(pk__in=[])
         iin = normalize_identifier(text)
         if len(iin) == 12 and iin.isascii() and iin.isdigit():
             condition |= Q(iin=iin)

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # trigram lookups (pg_trgm) for name search; SQLite falls back
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",

@@ -320,3 +320,13 @@ def test_the_desk_takes_the_same_number_of_queries_for_1_and_20_visits_today(
         return len(queries)
 
     assert desk_with(1) == desk_with(19)
+
+
+@pytest.mark.parametrize("typed", ["жумабаева", "ЖҰМАБАЕВА", "Zhumabayeva", "жумаба"])
+def test_the_search_finds_a_name_in_any_case_and_spelling(client_for, center, reception, ref, typed):
+    PersonFactory(center=center, full_name="Жұмабаева Айгүль")
+    PersonFactory(center=center, full_name="Серикова Дана")
+
+    response = client_for(reception).get("/reception/persons/", {"q": typed})
+
+    assert [candidate.person.full_name for candidate in response.context["persons"]] == ["Жұмабаева Айгүль"]
