@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
 from core.inputs import parse_id
-from organizations.models import Employer, Role, User
+from organizations.models import Employer, Role, TerritorialCenter, User
 
 from . import services
 from .models import (
@@ -384,6 +384,21 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[(RECEIVED, _("Newest first")), (DUE, _("Due date first"))],
     )
+    # Shown to federation staff only; for a center's staff visible_to already keeps their center, and
+    # `filter` ignores the value, so it can never widen what they see.
+    center = forms.ModelChoiceField(
+        TerritorialCenter.objects.all(), label=_("Center"), required=False, empty_label=_("All centers")
+    )
+
+    # What a lawyer sees when the query string names no filter: their own open cases, nearest deadline first.
+    LAWYER_DEFAULTS = {"scope": MINE, "status": OPEN, "order": DUE}
+
+    @classmethod
+    def for_user(cls, query, *, user: User) -> "CaseFilterForm":
+        """The filters of the query string; when it names none (a page number aside), the role's defaults."""
+        if user.role == Role.LAWYER and not any(name in query for name in cls.base_fields):
+            return cls(cls.LAWYER_DEFAULTS)
+        return cls(query)
 
     def filter(self, cases, *, user: User, today, soon_until):
         """Narrow `cases` (already visible_to the user) by the valid filters; invalid ones are ignored."""
@@ -391,6 +406,8 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data
         if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
             cases = cases.assigned_to(user)
+        if user.sees_all_centers and data.get("center"):
+            cases = cases.filter(center=data["center"])
         cases = cases.search(data.get("q", ""))
         if data.get("status") == self.OPEN:
             cases = cases.open()

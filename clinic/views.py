@@ -273,7 +273,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     soon_until = _soon_until(today)
-    filters = forms.CaseFilterForm(request.GET)
+    filters = forms.CaseFilterForm.for_user(request.GET, user=user)
     cases = filters.filter(
         Application.objects.visible_to(user).with_list_relations().with_deadline_state(today, soon_until),
         user=user,
@@ -297,6 +297,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "show_scope": user.role == Role.LAWYER,
             "show_center": user.sees_all_centers,
+            "is_lawyer": user.role == Role.LAWYER,
             "read_only": user.is_read_only,
             "days_ahead": settings.CLINIC_REMINDER_DAYS_AHEAD,
         },
