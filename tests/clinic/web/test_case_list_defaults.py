@@ -28,7 +28,13 @@ def lawyers_cases(center, lawyer, case_of, ref):
     decided = case_of(center, lawyer=lawyer, received_on=today - timedelta(days=30), start=True)
     services.application_decide(application=decided, by=lawyer, outcome=ref.satisfied)
     colleagues = case_of(center, lawyer=StaffFactory(role=Role.LAWYER, center=center))
-    return {"oldest": oldest, "middle": middle, "newest": newest, "decided": decided, "colleagues": colleagues}
+    return {
+        "oldest": oldest,
+        "middle": middle,
+        "newest": newest,
+        "decided": decided,
+        "colleagues": colleagues,
+    }
 
 
 def test_a_lawyer_opens_on_own_open_cases_nearest_deadline_first(client_for, lawyer, lawyers_cases):
