@@ -17,7 +17,6 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, TerritorialCenter, User
 
 from . import services
-from .validators import normalize_phone
 from .models import (
     TRANSITIONS,
     Application,
@@ -31,6 +30,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .validators import normalize_phone
 
 
 def _center_lawyers(center_id: int | None):

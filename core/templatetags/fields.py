@@ -30,7 +30,8 @@ def field_label(field: BoundField) -> SafeString | str:
     if not suffix or str(field.label)[-1:] in _(":?.!"):
         suffix = ""
     contents = format_html(
-        '{}{} <span class="required-mark" aria-hidden="true">*</span><span class="visually-hidden">({})</span>',
+        '{}{} <span class="required-mark" aria-hidden="true">*</span>'
+        '<span class="visually-hidden">({})</span>',
         field.label,
         suffix,
         _("required"),
@@ -44,7 +45,8 @@ def field_label(field: BoundField) -> SafeString | str:
 def chosen_files(field: BoundField) -> list[str]:
     """The names of the files chosen in the field of a form sent back with errors: a browser never
     keeps a chosen file in a page shown again, so the page says which ones to choose again."""
-    if not isinstance(field.field.widget, forms.FileInput) or not field.form.is_bound or not field.form.errors:
+    form = field.form
+    if not isinstance(field.field.widget, forms.FileInput) or not form.is_bound or not form.errors:
         return []
     value = field.data
     files = value if isinstance(value, list | tuple) else [value]
