@@ -124,3 +124,26 @@ def test_the_online_reception_and_the_tracking_page_are_accessible(center, anony
     page.click("#track button[type=submit]")
     expect(page.locator("#tracked")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_federation_sorts_and_leads_to_a_centers_cases(center, sign_in):
+    ApplicationFactory.create_batch(2, center=center)
+    analyst = StaffFactory(role=Role.ANALYST, center=None)
+    page = sign_in(analyst)
+    expect(page).to_have_url(re.compile(r"/federation/$"))
+    page.select_option("select[name=period_kind]", PeriodKind.MONTH)
+    page.fill("input[name=day]", timezone.localdate().isoformat())
+    page.get_by_role("button", name="Показать").click()
+    assert_accessible(page)
+    # the header sorts, largest first, and says so
+    page.locator("a.sort[data-sort=received]").click()
+    received = page.locator("table.federation thead th", has=page.locator("a[data-sort=received]"))
+    expect(received).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("table.federation tbody tr").first).to_contain_text(center.name_ru)
+    assert_accessible(page)
+    # the center's row leads to its cases
+    page.locator("table.federation tbody tr", has_text=center.name_ru).locator("a.center-cases").click()
+    expect(page).to_have_url(re.compile(rf"/cases/\?center={center.pk}$"))
+    expect(page.locator("#id_center")).to_have_value(str(center.pk))
+    expect(page.locator("table.cases tbody tr")).to_have_count(2)
+    assert_accessible(page)
