@@ -266,6 +266,16 @@ def _soon_until(today: date) -> date:
     return workdays.add_working_days(today, settings.CLINIC_REMINDER_DAYS_AHEAD)
 
 
+def _quick_filter(request: AuthenticatedHttpRequest, filters: forms.CaseFilterForm) -> str:
+    """Which of a lawyer's quick links the list shows now (the link gets aria-current), if any."""
+    if filters.data is forms.CaseFilterForm.LAWYER_DEFAULTS:
+        return "open"
+    query = {key: value for key, value in request.GET.items() if key != "page"}
+    if query in ({"scope": "mine", "status": ""}, {"scope": "center", "status": ""}):
+        return query["scope"]
+    return ""
+
+
 @staff_page
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -298,6 +308,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_scope": user.role == Role.LAWYER,
             "show_center": user.sees_all_centers,
             "is_lawyer": user.role == Role.LAWYER,
+            "quick_filter": _quick_filter(request, filters),
             "read_only": user.is_read_only,
             "days_ahead": settings.CLINIC_REMINDER_DAYS_AHEAD,
         },

@@ -74,8 +74,14 @@ def test_the_lawyers_links_lead_to_all_own_cases_and_to_all_of_the_center(client
 
     assert 'href="/cases/?scope=mine&amp;status="' in page.text
     assert 'href="/cases/?scope=center&amp;status="' in page.text
-    assert len(numbers(client.get("/cases/?scope=mine&status="))) == 4
-    assert len(numbers(client.get("/cases/?scope=center&status="))) == 5
+    assert '<a href="/cases/" aria-current="page">' in page.text
+    all_mine = client.get("/cases/?scope=mine&status=")
+    all_of_the_center = client.get("/cases/?scope=center&status=")
+    assert len(numbers(all_mine)) == 4
+    assert 'id="all-my-cases" aria-current="page"' in all_mine.text
+    assert len(numbers(all_of_the_center)) == 5
+    assert 'id="all-cases" aria-current="page"' in all_of_the_center.text
+    assert "aria-current" not in all_of_the_center.text.split('id="all-cases"')[0].split("quick-filters")[1]
 
 
 def test_a_manager_keeps_the_whole_center_newest_first(client_for, manager, lawyers_cases):
