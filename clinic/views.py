@@ -270,7 +270,7 @@ def _quick_filter(request: AuthenticatedHttpRequest, filters: forms.CaseFilterFo
     """Which of a lawyer's quick links the list shows now (the link gets aria-current), if any."""
     if filters.data is forms.CaseFilterForm.LAWYER_DEFAULTS:
         return "open"
-    query = {key: value for key, value in request.GET.items() if key != "page"}
+    query = {key: str(value) for key, value in request.GET.items() if key != "page"}
     if query in ({"scope": "mine", "status": ""}, {"scope": "center", "status": ""}):
         return query["scope"]
     return ""
