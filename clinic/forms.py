@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
 from core.inputs import parse_id
-from organizations.models import Employer, Role, User
+from organizations.identifiers import normalize_identifier
+from organizations.models import Employer, Role, TerritorialCenter, User
 
 from . import services
 from .models import (
@@ -29,6 +30,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .validators import normalize_phone
 
 
 def _center_lawyers(center_id: int | None):
@@ -265,6 +267,10 @@ class WalkInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         cast(LawyerChoiceField, self.fields["lawyer"]).queryset = _center_lawyers(user.center_id)
+        # Needed, but checked in clean() or by the services (each where its choice applies): marked
+        # with the asterisk of a required field all the same.
+        for name in ("full_name", "topics", "action_taken", "service", "kind"):
+            self.fields[name].marked_required = True  # type: ignore[attr-defined]
 
     def clean_person(self) -> Person | None:
         """None for a new person; otherwise a person this user may see."""
@@ -296,14 +302,38 @@ class WalkInForm(forms.Form):
         raise ValidationError(_("No employer “%s” is registered: check the name or the BIN.") % text)
 
     def clean(self) -> dict[str, Any]:
+        """Every mistake at once: the checks the services would make one after another (the new person,
+        the topics, what was said) are made here first, with the services' own words."""
         data = cast(dict[str, Any], super().clean())  # forms.Form.clean returns cleaned_data
-        if "person" in data and data["person"] is None and not data.get("full_name", "").strip():
-            self.add_error("full_name", _("Enter the visitor's full name."))
+        if "person" in data and data["person"] is None:
+            if not data.get("full_name", "").strip():
+                self.add_error("full_name", _("Enter the visitor's full name."))
+            self._check_new_person(data)
+        if "topics" in data and not data["topics"]:
+            self.add_error("topics", _("Choose at least one topic."))
+        if data.get("result") == self.ANSWERED and not data.get("action_taken", "").strip():
+            self.add_error("action_taken", _("Say what the visitor was told."))
         if data.get("result") == self.CASE:
             for field in ("service", "kind"):
                 if field in data and data[field] is None:
                     self.add_error(field, _("Needed to open a case."))
         return data
+
+    def _check_new_person(self, data: dict[str, Any]) -> None:
+        """The phone and the IIN of a new person, checked as the person's record checks them."""
+        checked = {
+            "phone": normalize_phone(data.get("phone", "")),
+            "iin": normalize_identifier(data.get("iin", "")),
+        }
+        person = Person(**{name: value for name, value in checked.items() if value})
+        others = [f.name for f in Person._meta.fields if f.name not in checked]
+        try:
+            person.clean_fields(exclude=others)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                if name in checked and name in data:
+                    for message in messages:
+                        self.add_error(name, message)
 
     def perform(self, *, by: User) -> WalkIn | None:
         """Register the person (if new), the visit and what was done, in one transaction: a refusal
@@ -384,6 +414,21 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[(RECEIVED, _("Newest first")), (DUE, _("Due date first"))],
     )
+    # Shown to federation staff only; for a center's staff visible_to already keeps their center, and
+    # `filter` ignores the value, so it can never widen what they see.
+    center = forms.ModelChoiceField(
+        TerritorialCenter.objects.all(), label=_("Center"), required=False, empty_label=_("All centers")
+    )
+
+    # What a lawyer sees when the query string names no filter: their own open cases, nearest deadline first.
+    LAWYER_DEFAULTS = {"scope": MINE, "status": OPEN, "order": DUE}
+
+    @classmethod
+    def for_user(cls, query, *, user: User) -> "CaseFilterForm":
+        """The filters of the query string; when it names none (a page number aside), the role's defaults."""
+        if user.role == Role.LAWYER and not any(name in query for name in cls.base_fields):
+            return cls(cls.LAWYER_DEFAULTS)
+        return cls(query)
 
     def filter(self, cases, *, user: User, today, soon_until):
         """Narrow `cases` (already visible_to the user) by the valid filters; invalid ones are ignored."""
@@ -391,6 +436,8 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data
         if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
             cases = cases.assigned_to(user)
+        if user.sees_all_centers and data.get("center"):
+            cases = cases.filter(center=data["center"])
         cases = cases.search(data.get("q", ""))
         if data.get("status") == self.OPEN:
             cases = cases.open()

@@ -1,5 +1,6 @@
 """Reads of the clinic built in one place for the web pages and the API alike."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -55,14 +56,26 @@ def _display(value) -> str:
     return "—" if value in (None, "", "None") else str(value)
 
 
-def _audit_entries(case: Application) -> list[TimelineEntry]:
+def _audit_entries(case: Application, status_changes: Counter[tuple[str, str]]) -> list[TimelineEntry]:
+    """The audit trail's entries, without what the status history already shows: a status change the
+    history recorded is left out of the entry (and an entry that said nothing else, left out)."""
+    status_name = str(Application._meta.get_field("status").verbose_name)
     entries = []
     for entry in LogEntry.objects.get_for_object(case).select_related("actor", "content_type"):
         changes = []
+        in_history = False
         if entry.action == LogEntry.Action.UPDATE:
+            old_new = entry.changes_dict.get("status")
+            if old_new and len(old_new) == 2 and status_changes[(old_new[0], old_new[1])] > 0:
+                status_changes[(old_new[0], old_new[1])] -= 1
+                in_history = True
             for name, values in entry.changes_display_dict.items():
+                if in_history and str(name) == status_name:
+                    continue
                 old, new = ([_display(value) for value in values] + ["", ""])[:2]
                 changes.append((str(name), old, new))
+            if in_history and not changes:
+                continue
         title = AUDIT_TITLES.get(entry.action, _("Record changed"))
         entries.append(TimelineEntry(entry.timestamp, "audit", str(title), entry.actor, changes=changes))
     return entries
@@ -72,7 +85,9 @@ def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[
     """Status changes, notes, documents and deadline extensions (and, for the page, the audit trail),
     oldest first; one query for each kind, whatever the length."""
     entries = []
+    recorded: Counter[tuple[str, str]] = Counter()
     for change in case.status_changes.select_related("changed_by"):
+        recorded[(change.from_status or "", change.to_status)] += 1
         title = (
             _("%(from)s → %(to)s")
             % {"from": change.get_from_status_display(), "to": change.get_to_status_display()}
@@ -120,5 +135,5 @@ def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[
             )
         )
     if with_audit_trail:
-        entries += _audit_entries(case)
+        entries += _audit_entries(case, recorded)
     return sorted(entries, key=lambda entry: entry.at)

@@ -266,6 +266,16 @@ def _soon_until(today: date) -> date:
     return workdays.add_working_days(today, settings.CLINIC_REMINDER_DAYS_AHEAD)
 
 
+def _quick_filter(request: AuthenticatedHttpRequest, filters: forms.CaseFilterForm) -> str:
+    """Which of a lawyer's quick links the list shows now (the link gets aria-current), if any."""
+    if filters.data is forms.CaseFilterForm.LAWYER_DEFAULTS:
+        return "open"
+    query = {key: str(value) for key, value in request.GET.items() if key != "page"}
+    if query in ({"scope": "mine", "status": ""}, {"scope": "center", "status": ""}):
+        return query["scope"]
+    return ""
+
+
 @staff_page
 @require_GET
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -273,7 +283,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     soon_until = _soon_until(today)
-    filters = forms.CaseFilterForm(request.GET)
+    filters = forms.CaseFilterForm.for_user(request.GET, user=user)
     cases = filters.filter(
         Application.objects.visible_to(user).with_list_relations().with_deadline_state(today, soon_until),
         user=user,
@@ -297,6 +307,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "show_scope": user.role == Role.LAWYER,
             "show_center": user.sees_all_centers,
+            "is_lawyer": user.role == Role.LAWYER,
+            "quick_filter": _quick_filter(request, filters),
             "read_only": user.is_read_only,
             "days_ahead": settings.CLINIC_REMINDER_DAYS_AHEAD,
         },

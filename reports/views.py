@@ -6,6 +6,7 @@ queries, whatever the number of cases); the stored reports are the snapshots to 
 Every view starts from `visible_to(request.user)`: another center's report is a 404.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -305,6 +306,40 @@ def _federation_rows(period: Period) -> tuple[list[dict], dict]:
     return rows, {"values": [sums[key] for key in TABLE_KPIS]}
 
 
+FEDERATION_SORTS = ("center", *TABLE_KPIS)
+
+
+def _sort_key(key: str) -> Callable[[dict], Any]:
+    if key == "center":
+        return lambda row: str(row["center"]).casefold()
+    return lambda row: Decimal(str(row[key]))
+
+
+def _sorted_rows(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    """The rows in the order of `sort` (a column of FEDERATION_SORTS, "-" before it for descending);
+    a column without a figure goes last either way. Any other value keeps the centers' order."""
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    if key not in FEDERATION_SORTS:
+        return rows, ""
+    with_value = [row for row in rows if key == "center" or row[key] is not None]
+    without = [row for row in rows if row not in with_value]
+    return sorted(with_value, key=_sort_key(key), reverse=descending) + without, sort
+
+
+def _sort_headers(request: AuthenticatedHttpRequest, sort: str) -> list[dict]:
+    """Each column of the table with its name, its aria-sort and the link that sorts by it (the other
+    way round when it is the current order), the period of the page kept."""
+    names = {"center": _("Center"), **{key: exports.FIGURE_NAMES[key] for key in TABLE_KPIS}}
+    headers = []
+    for key in FEDERATION_SORTS:
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        query = request.GET.copy()
+        # Names read best A to Z; figures largest first.
+        query["sort"] = f"-{key}" if state == "ascending" or (state == "none" and key != "center") else key
+        headers.append({"key": key, "name": names[key], "aria_sort": state, "query": query.urlencode()})
+    return headers
+
+
 def _period_form(request: AuthenticatedHttpRequest, default: Period) -> tuple[PeriodForm, Period]:
     if "period_kind" in request.GET:
         form = PeriodForm(request.GET)
@@ -329,6 +364,9 @@ def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
         title=_("Received and positive results by center"),
         width=960,
     )
+    rows, sort = _sorted_rows(rows, request.GET.get("sort", ""))  # the chart keeps the centers' order
+    period_query = request.GET.copy()
+    period_query.pop("sort", None)
     return render(
         request,
         "reports/federation.html",
@@ -337,9 +375,9 @@ def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
             "period": period,
             "rows": rows,
             "total": total,
-            "headers": [exports.FIGURE_NAMES[key] for key in TABLE_KPIS],
+            "headers": _sort_headers(request, sort),
             "chart": chart,
-            "query": request.GET.urlencode(),
+            "query": period_query.urlencode(),
         },
     )
 

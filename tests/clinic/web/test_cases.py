@@ -395,8 +395,14 @@ def test_the_timeline_merges_everything_in_date_order(client_for, center, manage
     assert "Called the employer." in response.text
     assert "claim.pdf" in response.text
     assert "Awaiting records." in response.text
+    # the status change once, from the status history; the audit trail keeps the other changes
     audit_changes = [change for entry in timeline if entry.kind == "audit" for change in entry.changes]
-    assert ("status", "Registered", "In progress") in audit_changes
+    assert ("status", "Registered", "In progress") not in audit_changes
+    assert [entry.title for entry in timeline if entry.kind == "status_change"] == [
+        "Registered",
+        "Registered → In progress",
+    ]
+    assert any(name == "due on" for name, _old, _new in audit_changes)
 
 
 # Documents
