@@ -29,6 +29,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .personal_data import searches_by_personal_data
 
 
 def _center_lawyers(center_id: int | None):
@@ -356,7 +357,9 @@ class CaseFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or applicant's name")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, applicant's name, IIN, phone or employer")}
+        ),
     )
     scope = forms.ChoiceField(
         label=_("Cases"),
@@ -391,7 +394,8 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data
         if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
             cases = cases.assigned_to(user)
-        cases = cases.search(data.get("q", ""))
+        # By the applicant's IIN or phone too, for those who would see them (clinic.personal_data).
+        cases = cases.search(data.get("q", ""), personal_data=searches_by_personal_data(user))
         if data.get("status") == self.OPEN:
             cases = cases.open()
         elif data.get("status"):
@@ -405,5 +409,5 @@ class CaseFilterForm(forms.Form):
         elif data.get("deadline") == self.DUE_SOON:
             cases = cases.due_between(today, soon_until)
         if data.get("order") == self.DUE:
-            return cases.order_by("due_on", "registration_number")
-        return cases.order_by("-received_on", "-sequence")
+            return cases.order_by("due_on", "registration_number", "pk")
+        return cases.order_by("-received_on", "-sequence", "-pk")

@@ -505,6 +505,11 @@ class Keyset:
         except (ValueError, TypeError, KeyError, AttributeError, DjangoValidationError) as error:
             raise InvalidCursor() from error
 
+    def first(self, size: int) -> "KeysetPage":
+        """The first `size` rows, and the cursor of the page after them."""
+        rows = list(self.queryset[: size + 1])
+        return KeysetPage(rows[:size], self.cursor(rows[size - 1]) if len(rows) > size else None, None)
+
     def page(self, token: str, size: int) -> "KeysetPage":
         """`size` rows after (or before) the cursor's row, and the cursors of the pages around them."""
         values, before = self.read(token)
