@@ -6,6 +6,7 @@ view sets mix in ConditionalMixin, the list and detail serializers derive from C
 """
 
 import base64
+import datetime
 import inspect
 import json
 import logging
@@ -426,6 +427,16 @@ def _row_value(row: models.Model, path: str) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
+class _ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder keeping a time's microseconds (it cuts them to milliseconds), so that a cursor
+    resumes exactly after its row."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
 class InvalidCursor(exceptions.ValidationError):
     default_detail = {"cursor": [_("This cursor is not valid for this list: start from its first page.")]}
     default_code = "invalid_cursor"
@@ -488,7 +499,7 @@ class Keyset:
         return self._token([_row_value(row, term.lstrip("-")) for term in self.ordering], before)
 
     def _token(self, values: list, before: bool) -> str:
-        payload = json.dumps({"o": self.ordering, "v": values, "b": before}, cls=DjangoJSONEncoder)
+        payload = json.dumps({"o": self.ordering, "v": values, "b": before}, cls=_ExactEncoder)
         return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
     def read(self, token: str) -> tuple[list, bool]:
