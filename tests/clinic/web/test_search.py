@@ -138,3 +138,28 @@ def test_an_empty_search_finds_nothing(client_for, lawyer, found):
 def test_the_navigation_has_the_search_box(client_for, lawyer):
     html = client_for(lawyer).get("/cases/").content.decode()
     assert 'action="/search/"' in html and 'name="q"' in html
+
+
+def test_the_case_list_pages_on_past_the_bounded_count(client_for, manager, center, ref, monkeypatch):
+    # given 30 cases, a count bounded at 10 and pages of 4
+    import re
+
+    from clinic import views
+    from core.api import common
+
+    monkeypatch.setattr(common, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(views, "CASES_PER_PAGE", 4)
+    expected = {ApplicationFactory(center=center).pk for _ in range(30)}
+    client = client_for(manager)
+    seen, url, pages = [], "/cases/?order=due", 0
+    # when following Next
+    while url:
+        page = client.get(url.replace("&amp;", "&"))
+        assert page.status_code == 200
+        seen += [case.pk for case in page.context["paging"].rows]
+        found = re.search(r'href="([^"]*)" rel="next"', page.content.decode())
+        url = "/cases/" + found.group(1) if found else ""
+        pages += 1
+    # then every case comes once
+    assert len(seen) == len(set(seen)) == 30 and set(seen) == expected
+    assert pages == 8
