@@ -29,11 +29,14 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     manager = User.objects.filter(role=Role.MANAGER, center__isnull=False).order_by("pk").first()
     analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first() or manager
-    person = Person.objects.filter(center=manager.center).exclude(iin="").order_by("pk").first()
+    person = Person.objects.filter(center=manager.center).exclude(iin="").order_by("pk")[:1].get()
     case = Application.objects.filter(center=manager.center).order_by("pk")[1000]
     center_cases = Application.objects.visible_to(manager)
     all_cases = Application.objects.visible_to(analyst)
     last = list(center_cases.order_by("due_on", "pk"))[-3]
+    in_progress, registered = Status.IN_PROGRESS, Status.REGISTERED
+    visits = Keyset(Visit.objects.visible_to(analyst).order_by("-visited_at", "-pk"))
+    oldest_visit = Visit.objects.order_by("visited_at", "pk").values_list("visited_at", "pk")[:1].get()
     queries = {
         "search_cases_by_name": search_querysets(manager, person.full_name.split()[0])["cases"][:11],
         "search_cases_by_iin_prefix": search_querysets(manager, person.iin[:8])["cases"][:11],
@@ -44,13 +47,13 @@ def main() -> None:
         "search_cases_by_employer": search_querysets(manager, "Enterprise 0007")["cases"][:11],
         "list_center_newest": center_cases.order_by("-received_on", "-sequence", "-pk")[:51],
         "list_center_due": center_cases.order_by("due_on", "pk")[:51],
-        "list_center_status_due": center_cases.filter(status=Status.IN_PROGRESS).order_by("due_on", "pk")[:51],
+        "list_center_status_due": center_cases.filter(status=in_progress).order_by("due_on", "pk")[:51],
         "list_center_status_newest": center_cases.filter(status=Status.DECIDED).order_by(
             "-received_on", "-sequence", "-pk"
         )[:51],
         "list_federation_newest": all_cases.order_by("-received_on", "-sequence", "-pk")[:51],
         "list_federation_due": all_cases.order_by("due_on", "pk")[:51],
-        "list_federation_status_due": all_cases.filter(status=Status.REGISTERED).order_by("due_on", "pk")[:51],
+        "list_federation_status_due": all_cases.filter(status=registered).order_by("due_on", "pk")[:51],
         "list_federation_status_newest": all_cases.filter(status=Status.CLOSED).order_by(
             "-received_on", "-sequence", "-pk"
         )[:51],
@@ -60,9 +63,7 @@ def main() -> None:
         "list_federation_newest_deep_cursor": Keyset(
             all_cases.order_by("-received_on", "-sequence", "-pk")
         ).rows_after([last.received_on, last.sequence, last.pk])[:51],
-        "list_visits_deep_cursor": Keyset(Visit.objects.visible_to(analyst).order_by("-visited_at", "-pk")).rows_after(
-            list(Visit.objects.order_by("visited_at", "pk").values_list("visited_at", "pk")[:1].get())
-        )[:51],
+        "list_visits_deep_cursor": visits.rows_after(list(oldest_visit))[:51],
     }
     for name, queryset in queries.items():
         plan = queryset.explain(analyze=True, buffers=True)

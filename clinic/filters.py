@@ -82,8 +82,7 @@ class ApplicationFilter(NamedFiltersFilterSet):
     q = filters.CharFilter(
         method="search",
         label=_(
-            "a part of the registration number, of the applicant's name (any spelling) or of the employer's "
-            "name; the start of the applicant's IIN or phone; the employer's BIN"
+            "number, applicant's name in any spelling, start of the IIN or phone, employer's name or BIN"
         ),
         max_length=100,
     )

@@ -42,7 +42,7 @@ def test_search_for_the_federation_is_masked_and_not_by_phone(client_for, analys
     client = client_for(analyst)
     body = client.get("/api/v1/search/", {"q": "Жумабаева"}).json()
     assert set(_ids(body["persons"])) == {found.person.pk, found.stranger.pk}
-    assert all(PHONE != row["phone"] and IIN != row["iin"] for row in body["persons"]["results"])
+    assert all(row["phone"] != PHONE and row["iin"] != IIN for row in body["persons"]["results"])
     assert _ids(client.get("/api/v1/search/", {"q": PHONE}).json()["persons"]) == []
 
 
@@ -137,8 +137,10 @@ def test_next_reaches_the_last_row_past_the_bounded_count(
     # then every row comes once, and the pages past the count are cursor pages
     assert len(ids) == len(set(ids)) == 30
     assert set(ids) == expected
-    assert pages[0]["count"] == 10 and pages[0]["count_capped"] is True
-    assert "page=3" in pages[1]["next"] and "cursor=" in pages[2]["next"]
+    assert pages[0]["count"] == 10
+    assert pages[0]["count_capped"] is True
+    assert "page=3" in pages[1]["next"]
+    assert "cursor=" in pages[2]["next"]
     # and `previous` from the last page walks back to the first row
     back, page = [], pages[-1]
     while page["previous"]:
@@ -157,7 +159,8 @@ def test_disputes_page_by_cursor(client_for, manager, center, ref, monkeypatch):
         services.dispute_register(by=manager, employer=employer, subject=f"Wages {n}").pk for n in range(9)
     }
     ids, _pages = _walk(client_for(manager), "/api/v1/labor-disputes/", {"page_size": 2})
-    assert len(ids) == 9 and set(ids) == created
+    assert len(ids) == 9
+    assert set(ids) == created
 
 
 def test_a_cursor_page_costs_what_the_first_page_costs(client_for, manager, center, ref, monkeypatch):

@@ -90,7 +90,8 @@ def test_the_federation_sees_every_center_masked_and_finds_nobody_by_iin(client_
     page = _search(client, "Жумабаева")
     persons = [card.person for card in _kinds(page)["persons"]]
     assert set(persons) == {found.person, found.stranger}
-    assert IIN not in page.content.decode() and PHONE not in page.content.decode()
+    assert IIN not in page.content.decode()
+    assert PHONE not in page.content.decode()
     assert mask_iin(IIN) in page.content.decode()
     # a match by IIN or phone would tell whose number it is
     assert _kinds(_search(client, IIN)) == {"persons": [], "cases": [], "notes": []}
@@ -137,7 +138,8 @@ def test_an_empty_search_finds_nothing(client_for, lawyer, found):
 
 def test_the_navigation_has_the_search_box(client_for, lawyer):
     html = client_for(lawyer).get("/cases/").content.decode()
-    assert 'action="/search/"' in html and 'name="q"' in html
+    assert 'action="/search/"' in html
+    assert 'name="q"' in html
 
 
 def test_the_case_list_pages_on_past_the_bounded_count(client_for, manager, center, ref, monkeypatch):
@@ -161,5 +163,6 @@ def test_the_case_list_pages_on_past_the_bounded_count(client_for, manager, cent
         url = "/cases/" + found.group(1) if found else ""
         pages += 1
     # then every case comes once
-    assert len(seen) == len(set(seen)) == 30 and set(seen) == expected
+    assert len(seen) == len(set(seen)) == 30
+    assert set(seen) == expected
     assert pages == 8
