@@ -14,6 +14,7 @@ from .names import name_key
 # Digits with the separators people type in a phone number or an IIN.
 _NUMBER_LIKE = re.compile(r"\+?[\d\s()\-.]+")
 _NOT_DIGITS = re.compile(r"\D")
+_DIGIT = re.compile(r"\d")
 
 # The fewest digits that start an IIN or a phone number worth looking up: fewer match too many people.
 MIN_NUMBER_DIGITS = 4
@@ -68,7 +69,8 @@ def search_terms(text: str) -> SearchTerms:
     return SearchTerms(
         text=text,
         number=text.upper(),
-        name_key=name_key(text),
+        # A name has no digits: "KZ-19-2024-00012" is a number, not the name "kz".
+        name_key="" if _DIGIT.search(text) else name_key(text),
         iin_prefix=iin_prefix,
         phone_prefixes=phones,
         bin=bin_,
