@@ -28,15 +28,23 @@ OUT = ROOT / "benchmarks" / "results" / "plans"
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     manager = User.objects.filter(role=Role.MANAGER, center__isnull=False).order_by("pk").first()
-    analyst = User.objects.filter(role=Role.ANALYST).order_by("pk").first() or manager
+    assert manager is not None, "generate_dataset first"
     person = Person.objects.filter(center=manager.center).exclude(iin="").order_by("pk")[:1].get()
     case = Application.objects.filter(center=manager.center).order_by("pk")[1000]
     center_cases = Application.objects.visible_to(manager)
-    all_cases = Application.objects.visible_to(analyst)
-    last = list(center_cases.order_by("due_on", "pk"))[-3]
+    all_cases = Application.objects.all()  # what visible_to gives federation-level staff
     in_progress, registered = Status.IN_PROGRESS, Status.REGISTERED
-    visits = Keyset(Visit.objects.visible_to(analyst).order_by("-visited_at", "-pk"))
-    oldest_visit = Visit.objects.order_by("visited_at", "pk").values_list("visited_at", "pk")[:1].get()
+
+    def middle(queryset, *fields):
+        """The values of the row halfway down a list: a cursor as deep as it gets."""
+        return list(
+            queryset.order_by(*fields).values_list(*[f.lstrip("-") for f in fields])[queryset.count() // 2]
+        )
+
+    center_due = Keyset(center_cases.order_by("due_on", "pk"))
+    federation_newest = Keyset(all_cases.order_by("-received_on", "-sequence", "-pk"))
+    federation_status_due = Keyset(all_cases.filter(status=registered).order_by("due_on", "pk"))
+    visits = Keyset(Visit.objects.visible_to(manager).order_by("-visited_at", "-pk"))
     queries = {
         "search_cases_by_name": search_querysets(manager, person.full_name.split()[0])["cases"][:11],
         "search_cases_by_iin_prefix": search_querysets(manager, person.iin[:8])["cases"][:11],
@@ -57,13 +65,16 @@ def main() -> None:
         "list_federation_status_newest": all_cases.filter(status=Status.CLOSED).order_by(
             "-received_on", "-sequence", "-pk"
         )[:51],
-        "list_center_due_deep_cursor": Keyset(center_cases.order_by("due_on", "pk")).rows_after(
-            [last.due_on, last.pk]
+        "list_center_due_deep_cursor": center_due.rows_after(middle(center_cases, "due_on", "pk"))[:51],
+        "list_federation_newest_deep_cursor": federation_newest.rows_after(
+            middle(all_cases, "-received_on", "-sequence", "-pk")
         )[:51],
-        "list_federation_newest_deep_cursor": Keyset(
-            all_cases.order_by("-received_on", "-sequence", "-pk")
-        ).rows_after([last.received_on, last.sequence, last.pk])[:51],
-        "list_visits_deep_cursor": visits.rows_after(list(oldest_visit))[:51],
+        "list_federation_status_due_deep_cursor": federation_status_due.rows_after(
+            middle(all_cases.filter(status=registered), "due_on", "pk")
+        )[:51],
+        "list_center_visits_deep_cursor": visits.rows_after(
+            middle(Visit.objects.visible_to(manager), "-visited_at", "-pk")
+        )[:51],
     }
     for name, queryset in queries.items():
         plan = queryset.explain(analyze=True, buffers=True)

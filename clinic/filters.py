@@ -120,7 +120,9 @@ class ApplicationFilter(NamedFiltersFilterSet):
 
     def search(self, queryset: ApplicationQuerySet, name: str, value: str) -> ApplicationQuerySet:
         user = getattr(self.request, "user", None)
-        return queryset.search(value, personal_data=searches_by_personal_data(user))
+        if user is None:
+            return queryset.search(value)
+        return queryset.search(value, personal_data=searches_by_personal_data(user), user=user)
 
     def filter_overdue(
         self, queryset: ApplicationQuerySet, name: str, value: bool | None

@@ -395,7 +395,7 @@ class CaseFilterForm(forms.Form):
         if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
             cases = cases.assigned_to(user)
         # By the applicant's IIN or phone too, for those who would see them (clinic.personal_data).
-        cases = cases.search(data.get("q", ""), personal_data=searches_by_personal_data(user))
+        cases = cases.search(data.get("q", ""), personal_data=searches_by_personal_data(user), user=user)
         if data.get("status") == self.OPEN:
             cases = cases.open()
         elif data.get("status"):

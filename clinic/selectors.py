@@ -147,7 +147,7 @@ def search_querysets(user: User, text: str) -> dict:
         .select_related("employer")
         .order_by("full_name", "pk"),
         "cases": Application.objects.visible_to(user)
-        .search(terms.text, personal_data=personal_data)
+        .search(terms.text, personal_data=personal_data, user=user)
         .select_related("person", "employer", "lawyer")
         .order_by("-received_on", "-sequence", "-pk"),
         "notes": Note.objects.visible_to(user)

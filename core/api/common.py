@@ -23,6 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
+from django.db.models.lookups import GreaterThan, LessThan
 from django.db.models.query_utils import DeferredAttribute
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -427,6 +428,13 @@ def _row_value(row: models.Model, path: str) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
+class _Row(models.Func):
+    """A row value, `(a, b, c)`, compared as a whole (PostgreSQL and SQLite alike)."""
+
+    template = "(%(expressions)s)"
+    output_field = models.Field()
+
+
 class _ExactEncoder(DjangoJSONEncoder):
     """DjangoJSONEncoder keeping a time's microseconds (it cuts them to milliseconds), so that a cursor
     resumes exactly after its row."""
@@ -480,6 +488,14 @@ class Keyset:
 
     def rows_after(self, values: list, reverse: bool = False) -> models.QuerySet:
         """The rows after the row with `values` (before it, `reverse`), in the order (reversed)."""
+        ordered = self.queryset.order_by(*self._order_by(reverse))
+        directions = {self._descending(index, reverse) for index in range(len(self.ordering))}
+        if len(directions) == 1 and None not in values and not any(field.null for field in self.fields):
+            # (a, b, id) > (x, y, z): a range of an index in the order, read from its start to the limit.
+            names = [term.lstrip("-") for term in self.ordering]
+            row = _Row(*[models.F(name) for name in names])
+            bound = _Row(*[models.Value(v, output_field=f) for v, f in zip(values, self.fields, strict=True)])
+            return ordered.filter(LessThan(row, bound) if directions.pop() else GreaterThan(row, bound))
         condition = models.Q(pk__in=[])
         for index, value in enumerate(values):
             term = self._after(index, value, reverse)
@@ -492,7 +508,7 @@ class Keyset:
             condition &= models.Q(
                 **{f"{self.ordering[0].lstrip('-')}__{'lte' if descending else 'gte'}": first}
             )
-        return self.queryset.order_by(*self._order_by(reverse)).filter(condition)
+        return ordered.filter(condition)
 
     def cursor(self, row: models.Model, before: bool = False) -> str:
         """An opaque token for the page after `row` (before it: `before`)."""
