@@ -43,7 +43,7 @@ from clinic.models import (
 )
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
-from core.api.common import ConditionalMixin, StaffPermission, etag
+from core.api.common import ConditionalMixin, PageNumberPagination, StaffPermission, etag
 from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 from organizations.models import User
@@ -570,6 +570,7 @@ class SearchViewSet(ClinicViewSet):
 
     filter_backends: list = []
     serializer_class = s.SearchPersonSerializer
+    pagination_class = None  # the grouped answer; the lists of one kind are paged
 
     def _found(self, kind: str):
         query = s.SearchQuerySerializer(data=self.request.query_params)
@@ -604,12 +605,17 @@ class SearchViewSet(ClinicViewSet):
             }
         return Response(groups)
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=PageNumberPagination)
     def persons(self, request):
         page = self.paginate_queryset(self._found("persons"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @action(detail=False, methods=["get"], serializer_class=s.SearchNoteSerializer)
+    @action(
+        detail=False,
+        methods=["get"],
+        serializer_class=s.SearchNoteSerializer,
+        pagination_class=PageNumberPagination,
+    )
     def notes(self, request):
         page = self.paginate_queryset(self._found("notes"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

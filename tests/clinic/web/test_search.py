@@ -166,3 +166,43 @@ def test_the_case_list_pages_on_past_the_bounded_count(client_for, manager, cent
     assert len(seen) == len(set(seen)) == 30
     assert set(seen) == expected
     assert pages == 8
+
+
+def test_all_of_one_kind_pages_on_to_the_last_row(client_for, manager, center, ref, monkeypatch):
+    import re
+
+    from clinic import views
+
+    monkeypatch.setattr(views, "SEARCH_PAGE_SIZE", 4)
+    expected = {PersonFactory(center=center, full_name=f"Серикова {n % 2}").pk for n in range(11)}
+    client = client_for(manager)
+    seen, url = [], "/search/?kind=persons&q=%D0%A1%D0%B5%D1%80%D0%B8%D0%BA%D0%BE%D0%B2%D0%B0"
+    while url:
+        page = client.get(url.replace("&amp;", "&"))
+        seen += [card.person.pk for card in _kinds(page)["persons"]]
+        found = re.search(r'href="([^"]*)" rel="next"', page.content.decode())
+        url = "/search/" + found.group(1) if found else ""
+    assert sorted(seen) == sorted(expected)
+
+
+def test_a_cursor_page_of_the_case_list_costs_what_the_first_costs(
+    client_for, manager, center, ref, monkeypatch
+):
+    import re
+
+    from clinic import views
+    from core.api import common
+
+    monkeypatch.setattr(common, "COUNT_LIMIT", 4)
+    monkeypatch.setattr(views, "CASES_PER_PAGE", 2)
+    for _ in range(9):
+        ApplicationFactory(center=center)
+    client = client_for(manager)
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/cases/")
+    second = client.get("/cases/" + re.search(r'href="([^"]*)" rel="next"', page.content.decode()).group(1))
+    next_link = re.search(r'href="([^"]*)" rel="next"', second.content.decode()).group(1)
+    assert "cursor=" in next_link
+    with CaptureQueriesContext(connection) as deep:
+        assert client.get("/cases/" + next_link.replace("&amp;", "&")).status_code == 200
+    assert len(deep.captured_queries) == len(first.captured_queries)
