@@ -149,18 +149,41 @@ def test_next_reaches_the_last_row_past_the_bounded_count(
     assert back + [row["id"] for row in pages[-1]["results"]] == ids
 
 
-def test_disputes_page_by_cursor(client_for, manager, center, ref, monkeypatch):
+@pytest.mark.parametrize("ordering", ["-opened_on", "resolved_on", "-resolved_on"])
+def test_disputes_page_by_cursor_also_by_a_date_that_may_be_empty(
+    client_for, manager, center, ref, monkeypatch, ordering
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from clinic import services
+    from clinic.models import LaborDispute
     from tests.fixtures.api_support import new_employer
 
-    monkeypatch.setattr(common, "COUNT_LIMIT", 4)
+    # given 9 disputes, 4 of them resolved (two on the same day), the rest not: NULLs in the order
     employer = new_employer(center=center)
-    created = {
+    created = [
         services.dispute_register(by=manager, employer=employer, subject=f"Wages {n}").pk for n in range(9)
-    }
-    ids, _pages = _walk(client_for(manager), "/api/v1/labor-disputes/", {"page_size": 2})
-    assert len(ids) == 9
-    assert set(ids) == created
+    ]
+    today = timezone.localdate()
+    for index, pk in enumerate(created[:4]):
+        LaborDispute.objects.filter(pk=pk).update(
+            result=LaborDispute.Result.IN_FAVOR, resolved_on=today - timedelta(days=index // 2)
+        )
+    client = client_for(manager)
+    whole = client.get("/api/v1/labor-disputes/", {"ordering": ordering, "page_size": 20}).json()
+    # when following `next` with pages of 2 past a count bounded at 4, then `previous` back
+    monkeypatch.setattr(common, "COUNT_LIMIT", 4)
+    ids, pages = _walk(client, "/api/v1/labor-disputes/", {"ordering": ordering, "page_size": 2})
+    back, page = [], pages[-1]
+    while page["previous"]:
+        page = client.get(page["previous"]).json()
+        back = [row["id"] for row in page["results"]] + back
+    # then every dispute comes once, in the order of the whole list
+    assert ids == [row["id"] for row in whole["results"]]
+    assert sorted(ids) == sorted(created)
+    assert back + [row["id"] for row in pages[-1]["results"]] == ids
 
 
 @pytest.mark.parametrize("kind", ["applications", "persons", "visits"])
