@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
@@ -584,6 +584,7 @@ class SearchNotesGroupSerializer(SearchGroupSerializer):
     results = SearchNoteSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # the answer of a list action, but one object
 class SearchResultsSerializer(serializers.Serializer):
     persons = SearchPersonsGroupSerializer()
     cases = SearchCasesGroupSerializer()

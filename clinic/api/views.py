@@ -44,7 +44,7 @@ from clinic.models import (
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
 from core.api.common import ConditionalMixin, PageNumberPagination, StaffPermission, etag
-from core.api.schema import VALIDATION_ERROR
+from core.api.schema import ERRORS, VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 from organizations.models import User
 
@@ -559,10 +559,18 @@ class OutcomeViewSet(ReferenceViewSet):
     list=extend_schema(
         summary="Search persons, cases and notes",
         parameters=[s.SearchQuerySerializer],
-        responses={200: s.SearchResultsSerializer},
+        responses={200: s.SearchResultsSerializer, 400: VALIDATION_ERROR},
     ),
-    persons=extend_schema(summary="All persons found", parameters=[s.SearchQuerySerializer]),
-    notes=extend_schema(summary="All notes found", parameters=[s.SearchQuerySerializer]),
+    persons=extend_schema(
+        summary="All persons found",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchPersonSerializer(many=True), 400: VALIDATION_ERROR, 404: ERRORS[404]},
+    ),
+    notes=extend_schema(
+        summary="All notes found",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchNoteSerializer(many=True), 400: VALIDATION_ERROR, 404: ERRORS[404]},
+    ),
 )
 class SearchViewSet(ClinicViewSet):
     """What the staff's search box finds in the user's centers: up to 10 of each kind, with a link to
