@@ -172,8 +172,8 @@ class ApplicationRelatedQuerySet(CenterScopedQuerySet):
 class NoteQuerySet(ApplicationRelatedQuerySet):
     def containing(self, text: str) -> Self:
         """Notes with the words of `text`: PostgreSQL's full-text search in the Russian configuration (any
-        form of a word: "уволен" finds "уволена"), through its GIN index; elsewhere (SQLite) the text as
-        a part, case-insensitive (core.sqlite's lower())."""
+        form of a word: "уволен" finds "уволена"), through its GIN index; elsewhere (SQLite) each word as
+        a part of the text, case-insensitive (core.sqlite's lower())."""
         text = " ".join((text or "").split())
         if not text:
             return self.none()
@@ -181,7 +181,9 @@ class NoteQuerySet(ApplicationRelatedQuerySet):
             return self.alias(document=SearchVector("text", config="russian")).filter(
                 document=SearchQuery(text, config="russian", search_type="websearch")
             )
-        return self.alias(text_lower=Lower("text")).filter(text_lower__contains=text.lower())
+        # Every word somewhere in the note, as the full-text search asks.
+        words = Q(*[Q(text_lower__contains=word) for word in text.lower().split()])
+        return self.alias(text_lower=Lower("text")).filter(words)
 
 
 class OnlineAttachmentQuerySet(CenterScopedQuerySet):

@@ -68,7 +68,7 @@ def test_the_employers_bin_finds_the_case(client_for, lawyer, found):
     assert _kinds(_search(client_for(lawyer), found.case.employer.bin))["cases"] == [found.case]
 
 
-@pytest.mark.parametrize("query", ["уволили", "УВОЛИЛИ без приказа", "Приказа"])
+@pytest.mark.parametrize("query", ["уволили", "УВОЛИЛИ без приказа", "Приказа", "расчёт уволили"])
 def test_the_words_of_a_note_find_the_note(client_for, lawyer, found, query):
     rows = _kinds(_search(client_for(lawyer), query))
     assert rows["notes"] == [found.note]
