@@ -3,7 +3,17 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from clinic.names import name_key
 from core.migration_operations import PostgreSQLOnly
+
+
+def empty_name_keys_fill(apps, schema_editor):
+    """Persons written by bulk_create (the demo data) after 0007 have no key: the search would miss them."""
+    Person = apps.get_model("clinic", "Person")
+    people = list(Person.objects.filter(name_key="").exclude(full_name="").only("pk", "full_name"))
+    for person in people:
+        person.name_key = name_key(person.full_name)
+    Person.objects.bulk_update(people, ["name_key"], batch_size=2000)
 
 
 class Migration(migrations.Migration):
@@ -15,6 +25,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(empty_name_keys_fill, migrations.RunPython.noop, elidable=True),
         migrations.RemoveIndex(
             model_name='application',
             name='clinic_appl_center__b328e0_idx',
