@@ -206,3 +206,11 @@ def test_a_cursor_page_of_the_case_list_costs_what_the_first_costs(
     with CaptureQueriesContext(connection) as deep:
         assert client.get("/cases/" + next_link.replace("&amp;", "&")).status_code == 200
     assert len(deep.captured_queries) == len(first.captured_queries)
+
+
+def test_a_mangled_cursor_shows_the_first_page_of_the_case_list(client_for, manager, center, ref):
+    case = ApplicationFactory(center=center)
+    for cursor in ("not-a-cursor", "eyJvIjogWyJ4Il19", "W10"):
+        response = client_for(manager).get("/cases/", {"cursor": cursor})
+        assert response.status_code == 200
+        assert response.context["paging"].rows == [case]
