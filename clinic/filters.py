@@ -81,7 +81,9 @@ class NamedFiltersBackend(filters.DjangoFilterBackend):
 class ApplicationFilter(NamedFiltersFilterSet):
     q = filters.CharFilter(
         method="search",
-        label=_("registration number, applicant's name or exact IIN"),
+        label=_(
+            "number, applicant's name in any spelling, start of the IIN or phone, employer's name or BIN"
+        ),
         max_length=100,
     )
     # distinct=False: django-filter's default (True) makes every list a SELECT DISTINCT over all the
@@ -116,14 +118,11 @@ class ApplicationFilter(NamedFiltersFilterSet):
         model = Application
         fields: list[str] = []
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        condition = Q(registration_number__icontains=value) | Q(person__full_name__icontains=value)
-        if (iin := _iin(value)) and searches_by_personal_data(getattr(self.request, "user", None)):
-            condition |= Q(person__iin=iin)
-        return queryset.filter(condition)
+    def search(self, queryset: ApplicationQuerySet, name: str, value: str) -> ApplicationQuerySet:
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.search(value)
+        return queryset.search(value, personal_data=searches_by_personal_data(user), user=user)
 
     def filter_overdue(
         self, queryset: ApplicationQuerySet, name: str, value: bool | None

@@ -30,6 +30,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .personal_data import searches_by_personal_data
 from .validators import normalize_phone
 
 
@@ -386,7 +387,9 @@ class CaseFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Number or applicant's name")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, applicant's name, IIN, phone or employer")}
+        ),
     )
     scope = forms.ChoiceField(
         label=_("Cases"),
@@ -438,7 +441,8 @@ class CaseFilterForm(forms.Form):
             cases = cases.assigned_to(user)
         if user.sees_all_centers and data.get("center"):
             cases = cases.filter(center=data["center"])
-        cases = cases.search(data.get("q", ""))
+        # By the applicant's IIN or phone too, for those who would see them (clinic.personal_data).
+        cases = cases.search(data.get("q", ""), personal_data=searches_by_personal_data(user), user=user)
         if data.get("status") == self.OPEN:
             cases = cases.open()
         elif data.get("status"):
@@ -452,5 +456,5 @@ class CaseFilterForm(forms.Form):
         elif data.get("deadline") == self.DUE_SOON:
             cases = cases.due_between(today, soon_until)
         if data.get("order") == self.DUE:
-            return cases.order_by("due_on", "registration_number")
-        return cases.order_by("-received_on", "-sequence")
+            return cases.order_by("due_on", "registration_number", "pk")
+        return cases.order_by("-received_on", "-sequence", "-pk")

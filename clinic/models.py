@@ -26,6 +26,7 @@ from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
     LaborDisputeQuerySet,
+    NoteQuerySet,
     OnlineAttachmentQuerySet,
     PersonQuerySet,
     VisitQuerySet,
@@ -335,12 +336,28 @@ class Application(Versioned):
             ),
         ]
         indexes = [
-            models.Index(fields=["center", "received_on"]),
-            models.Index(fields=["center", "status", "due_on"]),
+            # The lists' sort orders, each ending in the id that makes the order total (keyset paging
+            # resumes after a row's values): by due date and newest first, for a center and for the
+            # federation, with or without a status. They serve the reports' ranges of a center's
+            # received and due dates too.
+            models.Index(fields=["center", "due_on", "id"], name="application_center_due"),
+            models.Index(fields=["center", "status", "due_on", "id"], name="application_center_st_due"),
+            models.Index(fields=["due_on", "id"], name="application_due"),
+            models.Index(fields=["status", "due_on", "id"], name="application_status_due"),
+            models.Index(
+                fields=["center", "-received_on", "-sequence", "-id"], name="application_center_newest"
+            ),
+            models.Index(
+                fields=["center", "status", "-received_on", "-sequence", "-id"],
+                name="application_center_st_new",
+            ),
+            models.Index(
+                fields=["status", "-received_on", "-sequence", "-id"], name="application_status_newest"
+            ),
             models.Index(fields=["lawyer", "status", "due_on"]),
             models.Index(fields=["center", "decided_on"]),
             # The federation-wide list's order (newest first), and the trend's received counts.
-            models.Index(fields=["-received_on", "-sequence"], name="application_newest_first"),
+            models.Index(fields=["-received_on", "-sequence", "-id"], name="application_newest_first"),
             # The federation's reports: open or decided since a day, and the trend's positive counts.
             models.Index(fields=["decided_on", "outcome"], name="application_decided"),
             # The list's first filters (status, service) in its order: a page and its bounded count
@@ -418,7 +435,7 @@ class Note(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
-    objects = ApplicationRelatedQuerySet.as_manager()
+    objects = NoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

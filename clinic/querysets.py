@@ -4,13 +4,17 @@ import re
 from datetime import date
 from typing import Self
 
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
 from django.db.models import Case, CharField, Q, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from organizations.identifiers import normalize_identifier
 from organizations.querysets import CenterScopedQuerySet
 
 from .names import name_key
+from .search_terms import SearchTerms, search_terms
 from .validators import normalize_phone
 
 # Digits with the separators people type in a phone number: "8 701 234-56-78", "+7 (701) 234".
@@ -50,6 +54,18 @@ class PersonQuerySet(CenterScopedQuerySet):
                 digits = digits[1:] if digits[:1] in ("7", "8") else digits
                 if len(digits) >= 5:
                     condition |= Q(phone__contains=digits)
+        return self.filter(condition)
+
+    def found_by(self, terms: SearchTerms, *, personal_data: bool) -> Self:
+        """Persons whose name (any spelling) contains the text, or, for those who may look persons up
+        by personal data, whose IIN or phone starts with the number typed. Each through an index on
+        PostgreSQL: the name key's trigrams, the IIN's and the phone's prefixes."""
+        condition = Q(name_key__contains=terms.name_key) if terms.name_key else Q(pk__in=[])
+        if personal_data:
+            if terms.iin_prefix:
+                condition |= Q(iin__startswith=terms.iin_prefix)
+            for prefix in terms.phone_prefixes:
+                condition |= Q(phone__startswith=prefix)
         return self.filter(condition)
 
 
@@ -92,12 +108,42 @@ class ApplicationQuerySet(CenterScopedQuerySet):
     def assigned_to(self, user) -> Self:
         return self.filter(lawyer=user)
 
-    def search(self, text: str) -> Self:
-        """Cases whose registration number or applicant's name contains the text."""
-        text = " ".join((text or "").split())
-        if not text:
+    def search(self, text: str, *, personal_data: bool = False, user=None) -> Self:
+        """Cases whose registration number contains the text, whose applicant is found by it (a name in
+        any spelling; with `personal_data`, the start of an IIN or a phone number typed any way) or
+        whose employer's name contains it or BIN is it. With `user`, the applicants looked at are the
+        user's centers' only (the cases must be scoped by visible_to all the same)."""
+        terms = search_terms(text)
+        if not terms:
             return self
-        return self.filter(Q(registration_number__icontains=text) | Q(person__full_name__icontains=text))
+        from organizations.models import Employer
+
+        from .models import Application, Person
+
+        # One index per key, their rows united, then narrowed and sorted by the list: an OR across the
+        # joined tables would read every case of the center instead.
+        cases = Application._default_manager.order_by()
+        persons = Person._default_manager.order_by()
+        employers = Employer._default_manager.order_by()
+        if user is not None:
+            # A center's applicants, not the federation's: a common surname then leads to a few hundred
+            # cases through the index on their applicant, not to a scan of every case. (Not so the
+            # employers: a case may name another center's employer.)
+            persons = persons.visible_to(user)
+        persons = persons.found_by(terms, personal_data=personal_data)
+        employer = Q(name_lower__contains=terms.text.lower())
+        if terms.bin:
+            employer |= Q(bin=terms.bin)
+        employers = employers.alias(name_lower=Lower("name")).filter(employer)
+        matches = (
+            cases.filter(registration_number__contains=terms.number)
+            .values("pk")
+            .union(
+                cases.filter(person__in=persons.values("pk")).values("pk"),
+                cases.filter(employer__in=employers.values("pk")).values("pk"),
+            )
+        )
+        return self.filter(pk__in=matches)
 
     def with_deadline_state(self, today: date, soon_until: date) -> Self:
         """Annotate `deadline_state`: "overdue", "due_soon" (due by `soon_until`) or "" (in time, or done)."""
@@ -121,6 +167,23 @@ class ApplicationRelatedQuerySet(CenterScopedQuerySet):
     """Notes, documents, status changes and extensions belong to a center through their application."""
 
     center_lookup = "application__center"
+
+
+class NoteQuerySet(ApplicationRelatedQuerySet):
+    def containing(self, text: str) -> Self:
+        """Notes with the words of `text`: PostgreSQL's full-text search in the Russian configuration (any
+        form of a word: "уволен" finds "уволена"), through its GIN index; elsewhere (SQLite) each word as
+        a part of the text, case-insensitive (core.sqlite's lower())."""
+        text = " ".join((text or "").split())
+        if not text:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return self.alias(document=SearchVector("text", config="russian")).filter(
+                document=SearchQuery(text, config="russian", search_type="websearch")
+            )
+        # Every word somewhere in the note, as the full-text search asks.
+        words = Q(*[Q(text_lower__contains=word) for word in text.lower().split()])
+        return self.alias(text_lower=Lower("text")).filter(words)
 
 
 class OnlineAttachmentQuerySet(CenterScopedQuerySet):

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import User
 
-from .models import Application, Document
+from .models import Application, Document, Note, Person
+from .personal_data import searches_by_personal_data
+from .search_terms import search_terms
 
 
 @dataclass(frozen=True)
@@ -137,3 +139,52 @@ def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[
     if with_audit_trail:
         entries += _audit_entries(case, recorded)
     return sorted(entries, key=lambda entry: entry.at)
+
+
+# The staff's search box
+
+
+SEARCH_KINDS = ("persons", "cases", "notes")
+SEARCH_GROUP_LIMIT = 10
+
+
+def search_querysets(user: User, text: str) -> dict:
+    """What the search box finds for `user`, by kind, each in its list's order: persons (a name in any
+    spelling; the start of an IIN or a phone for those who may look persons up by them), cases (by
+    number, applicant, employer name or BIN) and notes (their words). All of the user's centers only."""
+    terms = search_terms(text)
+    if not terms:
+        return {kind: Application.objects.none() for kind in SEARCH_KINDS}
+    personal_data = searches_by_personal_data(user)
+    return {
+        "persons": Person.objects.visible_to(user)
+        .found_by(terms, personal_data=personal_data)
+        .select_related("employer")
+        .order_by("full_name", "pk"),
+        "cases": Application.objects.visible_to(user)
+        .search(terms.text, personal_data=personal_data, user=user)
+        .select_related("person", "employer", "lawyer")
+        .order_by("-received_on", "-sequence", "-pk"),
+        "notes": Note.objects.visible_to(user)
+        .containing(terms.text)
+        .select_related("application", "application__person", "author")
+        .order_by("-created_at", "-pk"),
+    }
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """The first rows of one kind, and whether there are more than those."""
+
+    kind: str
+    rows: list
+    more: bool
+
+
+def site_search(user: User, text: str, limit: int = SEARCH_GROUP_LIMIT) -> list[SearchGroup]:
+    """The search box's answer: up to `limit` rows of each kind (one query a kind)."""
+    groups = []
+    for kind, queryset in search_querysets(user, text).items():
+        rows = list(queryset[: limit + 1])
+        groups.append(SearchGroup(kind, rows[:limit], len(rows) > limit))
+    return groups

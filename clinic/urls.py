@@ -18,6 +18,7 @@ urlpatterns = [
         views.online_attachment_download,
         name="online_attachment_download",
     ),
+    path("search/", views.search, name="search"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),

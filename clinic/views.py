@@ -13,7 +13,6 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.actions import OfferedAction, offered_actions
+from core.api.common import BoundedCountPaginator, InvalidCursor, Keyset, KeysetPage
 from core.inputs import parse_id
 from core.views import staff_page
 from organizations.http import AuthenticatedHttpRequest
@@ -39,11 +39,12 @@ from .models import (
     Visit,
 )
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
-from .selectors import case_timeline
+from .selectors import SEARCH_KINDS, case_timeline, search_querysets, site_search
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
 SEARCH_LIMIT = 10
+SEARCH_PAGE_SIZE = 25
 
 
 # Personal data
@@ -258,6 +259,97 @@ def online_attachment_download(request: AuthenticatedHttpRequest, pk: int) -> Fi
     return stored_file_response(attachment.file, attachment.original_name)
 
 
+# Paging
+
+
+@dataclass(frozen=True)
+class ListPaging:
+    """A page of a list: numbered pages while the bounded count reaches, a cursor after that (and
+    whenever a link carries one), so Next always goes on to the list's last row."""
+
+    rows: list
+    count: int
+    capped: bool
+    number: int | None = None  # None on a cursor's page
+    num_pages: int = 1
+    next_page: int | None = None
+    next_cursor: str | None = None
+    previous_page: int | None = None
+    previous_cursor: str | None = None
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_page or self.next_cursor)
+
+    @property
+    def has_previous(self) -> bool:
+        return bool(self.previous_page or self.previous_cursor)
+
+    @classmethod
+    def of(cls, queryset, request: AuthenticatedHttpRequest, per_page: int) -> "ListPaging":
+        keyset = Keyset(queryset)
+        counted = BoundedCountPaginator(keyset.queryset, per_page)
+        token = request.GET.get("cursor", "")
+        if token:
+            try:
+                page: KeysetPage = keyset.page(token, per_page)
+            except InvalidCursor:
+                pass  # a cursor of another order or a mangled link: the first page
+            else:
+                return cls(
+                    page.rows,
+                    counted.count,
+                    counted.capped,
+                    num_pages=counted.num_pages,
+                    next_cursor=page.next_cursor,
+                    previous_cursor=page.previous_cursor,
+                )
+        numbered = counted.get_page(request.GET.get("page"))
+        rows = list(numbered.object_list)
+        return cls(
+            rows,
+            counted.count,
+            counted.capped,
+            number=numbered.number,
+            num_pages=counted.num_pages,
+            next_page=numbered.next_page_number() if numbered.has_next() else None,
+            # Past the counted rows, on from the page's last row.
+            next_cursor=keyset.cursor(rows[-1])
+            if counted.capped and not numbered.has_next() and rows
+            else None,
+            previous_page=numbered.previous_page_number() if numbered.has_previous() else None,
+        )
+
+
+# Search
+
+
+@staff_page
+@require_GET
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The search box of every page: persons, cases and notes of the user's centers, ten of each;
+    `kind` shows all of one kind, page by page."""
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    kind = request.GET.get("kind", "")
+    context: dict = {"query": query, "kind": kind if kind in SEARCH_KINDS else ""}
+    if context["kind"]:
+        paging = ListPaging.of(search_querysets(request.user, query)[kind], request, SEARCH_PAGE_SIZE)
+        context["paging"] = paging
+        context["groups"] = [_shown_group(request.user, kind, paging.rows, more=False)]
+    else:
+        context["groups"] = [
+            _shown_group(request.user, group.kind, group.rows, more=group.more)
+            for group in site_search(request.user, query)
+        ]
+    return render(request, "clinic/search.html", context)
+
+
+def _shown_group(user: User, kind: str, rows: list, *, more: bool) -> dict:
+    """A group as the page shows it: persons as cards (their personal data masked as the user may see it)."""
+    shown_rows = [PersonCard.of(row, user) for row in rows] if kind == "persons" else rows
+    return {"kind": kind, "rows": shown_rows, "more": more}
+
+
 # Cases
 
 
@@ -290,7 +382,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         today=today,
         soon_until=soon_until,
     )
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    paging = ListPaging.of(cases, request, CASES_PER_PAGE)
     mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
     if mine:
         title = _("My cases")
@@ -304,7 +396,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "title": title,
             "filters": filters,
-            "page": page,
+            "paging": paging,
             "show_scope": user.role == Role.LAWYER,
             "show_center": user.sees_all_centers,
             "is_lawyer": user.role == Role.LAWYER,

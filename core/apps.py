@@ -11,11 +11,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.apps import apps
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from .schedule import periodic_tasks_sync
+        from .sqlite import sqlite_functions
 
         # Once per migrate, after every app's migrations; sent for the app whose tables hold the rows
         # (post_migrate is sent only for apps with models, which this one has not).
         beat = apps.get_app_config("django_celery_beat")
         post_migrate.connect(periodic_tasks_sync, sender=beat, dispatch_uid="core.periodic_tasks")
+        connection_created.connect(sqlite_functions, dispatch_uid="core.sqlite_functions")

@@ -32,6 +32,7 @@ from clinic.models import (
     StatusChange,
     Visit,
 )
+from clinic.names import name_key
 from organizations.identifiers import make_iin
 from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
 
@@ -164,6 +165,7 @@ class _Generator:
             employer=employer,
             created_at=self._moment(birth + timedelta(days=365 * 20)),
         )
+        person.name_key = name_key(person.full_name)  # bulk_create skips save(), which keeps it
         self.batch.persons.append(person)
         return person
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
@@ -534,3 +534,58 @@ class OutcomeSerializer(_ReferenceSerializer):
         model = Outcome
         fields = [*_ReferenceSerializer.Meta.fields, "is_positive"]
         read_only_fields = fields
+
+
+# The search box
+
+
+class SearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=100,
+        help_text=(
+            "A name (any spelling), the start of an IIN or a phone number (typed any way), a part of a "
+            "case number or an employer's name, a BIN, or words of a note."
+        ),
+    )
+
+
+class SearchPersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    employer = EmployerSummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "center", "full_name", "iin", "phone", "employer"]
+        read_only_fields = fields
+
+
+class SearchNoteSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    registration_number = serializers.CharField(source="application.registration_number", read_only=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "application", "registration_number", "text", "author", "created_at"]
+        read_only_fields = fields
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    more = serializers.URLField(allow_null=True, help_text="All of this kind: a list with `next` links.")
+
+
+class SearchPersonsGroupSerializer(SearchGroupSerializer):
+    results = SearchPersonSerializer(many=True)
+
+
+class SearchCasesGroupSerializer(SearchGroupSerializer):
+    results = ApplicationSerializer(many=True)
+
+
+class SearchNotesGroupSerializer(SearchGroupSerializer):
+    results = SearchNoteSerializer(many=True)
+
+
+@extend_schema_serializer(many=False)  # the answer of a list action, but one object
+class SearchResultsSerializer(serializers.Serializer):
+    persons = SearchPersonsGroupSerializer()
+    cases = SearchCasesGroupSerializer()
+    notes = SearchNotesGroupSerializer()

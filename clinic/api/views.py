@@ -6,10 +6,12 @@ import json
 from collections.abc import Callable
 from functools import cache
 from typing import cast
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -41,12 +43,12 @@ from clinic.models import (
 )
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
-from core.api.common import ConditionalMixin, StaffPermission, etag
-from core.api.schema import VALIDATION_ERROR
+from core.api.common import ConditionalMixin, PageNumberPagination, StaffPermission, etag
+from core.api.schema import ERRORS, VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 from organizations.models import User
 
-from ..selectors import case_timeline
+from ..selectors import SEARCH_GROUP_LIMIT, case_timeline, search_querysets
 from . import serializers as s
 
 LOOKUP_LIMIT = 20
@@ -548,3 +550,80 @@ class ApplicationKindViewSet(ReferenceViewSet):
 class OutcomeViewSet(ReferenceViewSet):
     queryset = Outcome.objects.all()
     serializer_class = s.OutcomeSerializer
+
+
+# The search box
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Search persons, cases and notes",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchResultsSerializer, 400: VALIDATION_ERROR},
+    ),
+    persons=extend_schema(
+        summary="All persons found",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchPersonSerializer(many=True), 400: VALIDATION_ERROR, 404: ERRORS[404]},
+    ),
+    notes=extend_schema(
+        summary="All notes found",
+        parameters=[s.SearchQuerySerializer],
+        responses={200: s.SearchNoteSerializer(many=True), 400: VALIDATION_ERROR, 404: ERRORS[404]},
+    ),
+)
+class SearchViewSet(ClinicViewSet):
+    """What the staff's search box finds in the user's centers: up to 10 of each kind, with a link to
+    all of them (cases: the case list's own `q`, which finds the same)."""
+
+    filter_backends: list = []
+    serializer_class = s.SearchPersonSerializer
+    pagination_class = None  # the grouped answer; the lists of one kind are paged
+
+    def _found(self, kind: str):
+        query = s.SearchQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return search_querysets(cast(User, self.request.user), query.validated_data["q"])[kind]
+
+    def _more(self, path: str, query: str) -> str:
+        return self.request.build_absolute_uri(f"{path}?{urlencode({'q': query})}")
+
+    def list(self, request):
+        query = s.SearchQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        text = query.validated_data["q"]
+        found = search_querysets(cast(User, request.user), text)
+        context = self.get_serializer_context()
+        groups = {}
+        links = {
+            "persons": self._more(reverse("clinic-api:search-persons"), text),
+            "cases": self._more(reverse("clinic-api:application-list"), text),
+            "notes": self._more(reverse("clinic-api:search-notes"), text),
+        }
+        serializers = {
+            "persons": s.SearchPersonSerializer,
+            "cases": s.ApplicationSerializer,
+            "notes": s.SearchNoteSerializer,
+        }
+        for kind, queryset in found.items():
+            rows = list(queryset[: SEARCH_GROUP_LIMIT + 1])
+            groups[kind] = {
+                "results": serializers[kind](rows[:SEARCH_GROUP_LIMIT], many=True, context=context).data,
+                "more": links[kind] if len(rows) > SEARCH_GROUP_LIMIT else None,
+            }
+        return Response(groups)
+
+    @action(detail=False, methods=["get"], pagination_class=PageNumberPagination)
+    def persons(self, request):
+        page = self.paginate_queryset(self._found("persons"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @action(
+        detail=False,
+        methods=["get"],
+        serializer_class=s.SearchNoteSerializer,
+        pagination_class=PageNumberPagination,
+    )
+    def notes(self, request):
+        page = self.paginate_queryset(self._found("notes"))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -5,10 +5,14 @@ One place for each: settings.REST_FRAMEWORK points at the exception handler and 
 view sets mix in ConditionalMixin, the list and detail serializers derive from CompiledReadSerializer.
 """
 
+import base64
+import datetime
 import inspect
+import json
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property
 from operator import attrgetter, methodcaller
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -16,15 +20,19 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models
 from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
+from django.db.models.lookups import GreaterThan, LessThan
 from django.db.models.query_utils import DeferredAttribute
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import page_not_found
 from rest_framework import exceptions, pagination, permissions, serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.versioning import VersionConflict
@@ -299,13 +307,58 @@ class BoundedCountPaginator(Paginator):
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
-    """`?page=` and `?page_size=` (at most 100; the default is settings PAGE_SIZE). `count` is exact up
-    to COUNT_LIMIT; past it, it is COUNT_LIMIT and `count_capped` is true: narrow the filters to see
-    further than the first COUNT_LIMIT rows."""
+    """`?page=` and `?page_size=` (at most 100; the default is settings PAGE_SIZE) for the first pages,
+    `?cursor=` (from a `next` or `previous` link) for any row after them. `count` is exact up to
+    COUNT_LIMIT; past it, it is COUNT_LIMIT and `count_capped` is true. The order is made total (the
+    id last), and `next` goes on past the counted pages with a cursor: every row is reached, and a
+    cursor's page costs what the first page costs (Keyset)."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
     django_paginator_class = BoundedCountPaginator
+    cursor_query_param = "cursor"
+    cursor_query_description = _(
+        "The page after (or before) a row, from a `next` or `previous` link; leave out `page` with it."
+    )
+    keyset: "Keyset | None" = None
+    keyset_page: "KeysetPage | None" = None
+
+    def paginate_queryset(self, queryset, request, view=None) -> list | None:
+        self.request = request
+        page_size = self.get_page_size(request)
+        if page_size is None or not isinstance(queryset, models.QuerySet):
+            return super().paginate_queryset(queryset, request, view)
+        self.keyset = Keyset(queryset)
+        queryset = self.keyset.queryset
+        token = request.query_params.get(self.cursor_query_param)
+        if not token:
+            return super().paginate_queryset(queryset, request, view)
+        self.keyset_page = self.keyset.page(token, page_size)
+        self.page = self.django_paginator_class(queryset, page_size).page(1)  # the bounded count
+        return self.keyset_page.rows
+
+    def _cursor_link(self, token: str | None) -> str | None:
+        if token is None:
+            return None
+        request = cast(Request, self.request)  # set by paginate_queryset
+        url = remove_query_param(request.build_absolute_uri(), self.page_query_param)
+        return replace_query_param(url, self.cursor_query_param, token)
+
+    def get_next_link(self) -> str | None:
+        if self.keyset_page is not None:
+            return self._cursor_link(self.keyset_page.next_cursor)
+        page = cast(Page, self.page)
+        if page.has_next() or self.keyset is None:
+            return super().get_next_link()
+        if cast(BoundedCountPaginator, page.paginator).capped and page.object_list:
+            # Past the counted rows: on from the page's last row.
+            return self._cursor_link(self.keyset.cursor(list(page.object_list)[-1]))
+        return None
+
+    def get_previous_link(self) -> str | None:
+        if self.keyset_page is not None:
+            return self._cursor_link(self.keyset_page.previous_cursor)
+        return super().get_previous_link()
 
     def get_paginated_response(self, data) -> Response:
         page = cast(Page, self.page)  # set by paginate_queryset, which the view calls first
@@ -329,3 +382,183 @@ class PageNumberPagination(pagination.PageNumberPagination):
         }
         schema["required"] = [*schema.get("required", []), "count_capped"]
         return schema
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        return [
+            *super().get_schema_operation_parameters(view),
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": str(self.cursor_query_description),
+                "schema": {"type": "string"},
+            },
+        ]
+
+
+# Keyset (cursor) paging: any row reachable, a deep page as cheap as the first
+
+
+def total_ordering(queryset: models.QuerySet) -> list[str]:
+    """The queryset's order (or its model's) ending in the primary key, so that no two rows tie and a
+    page can resume after a row's values. Only field names (the lists' ordering filters give those)."""
+    terms = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if not all(isinstance(term, str) and term not in ("?", "") for term in terms):
+        raise ImproperlyConfigured(f"{queryset.model.__name__}: keyset paging needs an order of field names")
+    ordering = cast(list[str], terms)
+    names = [term.lstrip("-") for term in ordering]
+    if "pk" not in names and queryset.model._meta.pk.name not in names:
+        ordering.append("-pk" if ordering and ordering[-1].startswith("-") else "pk")
+    return ordering
+
+
+def _order_field(model: type[models.Model], path: str) -> models.Field:
+    field: Any = None
+    for part in path.split("__"):
+        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        if field.is_relation and field.related_model is not None:
+            model = field.related_model
+    return field
+
+
+def _row_value(row: models.Model, path: str) -> Any:
+    value: Any = row
+    for part in path.split("__"):
+        value = None if value is None else getattr(value, part)
+    return value.pk if isinstance(value, models.Model) else value
+
+
+class _Row(models.Func):
+    """A row value, `(a, b, c)`, compared as a whole (PostgreSQL and SQLite alike)."""
+
+    template = "(%(expressions)s)"
+    output_field = models.Field()
+
+
+class _ExactEncoder(DjangoJSONEncoder):
+    """DjangoJSONEncoder keeping a time's microseconds (it cuts them to milliseconds), so that a cursor
+    resumes exactly after its row."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
+class InvalidCursor(exceptions.ValidationError):
+    default_detail = {"cursor": [_("This cursor is not valid for this list: start from its first page.")]}
+    default_code = "invalid_cursor"
+
+
+class Keyset:
+    """A total order of a queryset (total_ordering) and the rows after or before a row in it. NULLs sort
+    last going up and first going down on every database (PostgreSQL's way)."""
+
+    def __init__(self, queryset: models.QuerySet):
+        self.ordering = total_ordering(queryset)
+        self.fields = [_order_field(queryset.model, term.lstrip("-")) for term in self.ordering]
+        self.queryset = queryset.order_by(*self._order_by(reverse=False))
+
+    def _descending(self, index: int, reverse: bool) -> bool:
+        return self.ordering[index].startswith("-") != reverse
+
+    def _order_by(self, reverse: bool) -> list:
+        terms = []
+        for index, term in enumerate(self.ordering):
+            name = term.lstrip("-")
+            if self._descending(index, reverse):
+                terms.append(models.F(name).desc(nulls_first=True) if self.fields[index].null else f"-{name}")
+            else:
+                terms.append(models.F(name).asc(nulls_last=True) if self.fields[index].null else name)
+        return terms
+
+    def _after(self, index: int, value: Any, reverse: bool) -> models.Q:
+        """Rows strictly after `value` in the order's index-th term."""
+        name, descending = self.ordering[index].lstrip("-"), self._descending(index, reverse)
+        if value is None:  # going up, nothing comes after NULL; going down, every value does
+            return models.Q(**{f"{name}__isnull": False}) if descending else models.Q(pk__in=[])
+        after = models.Q(**{f"{name}__{'lt' if descending else 'gt'}": value})
+        if self.fields[index].null and not descending:
+            after |= models.Q(**{f"{name}__isnull": True})
+        return after
+
+    def _equal(self, index: int, value: Any) -> models.Q:
+        name = self.ordering[index].lstrip("-")
+        return models.Q(**{f"{name}__isnull": True} if value is None else {name: value})
+
+    def rows_after(self, values: list, reverse: bool = False) -> models.QuerySet:
+        """The rows after the row with `values` (before it, `reverse`), in the order (reversed)."""
+        ordered = self.queryset.order_by(*self._order_by(reverse))
+        directions = {self._descending(index, reverse) for index in range(len(self.ordering))}
+        if len(directions) == 1 and None not in values and not any(field.null for field in self.fields):
+            # (a, b, id) > (x, y, z): a range of an index in the order, read from its start to the limit.
+            names = [term.lstrip("-") for term in self.ordering]
+            row = _Row(*[models.F(name) for name in names])
+            bound = _Row(*[models.Value(v, output_field=f) for v, f in zip(values, self.fields, strict=True)])
+            return ordered.filter(LessThan(row, bound) if directions.pop() else GreaterThan(row, bound))
+        condition = models.Q(pk__in=[])
+        for index, value in enumerate(values):
+            term = self._after(index, value, reverse)
+            for earlier in range(index):
+                term &= self._equal(earlier, values[earlier])
+            condition |= term
+        first, descending = values[0], self._descending(0, reverse)
+        if first is not None and not self.fields[0].null:
+            # A range on the first column, which an index in the list's order starts its scan from.
+            condition &= models.Q(
+                **{f"{self.ordering[0].lstrip('-')}__{'lte' if descending else 'gte'}": first}
+            )
+        return ordered.filter(condition)
+
+    def cursor(self, row: models.Model, before: bool = False) -> str:
+        """An opaque token for the page after `row` (before it: `before`)."""
+        return self._token([_row_value(row, term.lstrip("-")) for term in self.ordering], before)
+
+    def _token(self, values: list, before: bool) -> str:
+        payload = json.dumps({"o": self.ordering, "v": values, "b": before}, cls=_ExactEncoder)
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def read(self, token: str) -> tuple[list, bool]:
+        """The values and the direction a cursor holds; InvalidCursor for one of another order or forged."""
+        try:
+            payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            if payload["o"] != self.ordering or len(payload["v"]) != len(self.fields):
+                raise InvalidCursor()
+            values = [
+                None if value is None else field.to_python(value)
+                for field, value in zip(self.fields, payload["v"], strict=True)
+            ]
+            return values, bool(payload["b"])
+        except (ValueError, TypeError, KeyError, AttributeError, DjangoValidationError) as error:
+            raise InvalidCursor() from error
+
+    def first(self, size: int) -> "KeysetPage":
+        """The first `size` rows, and the cursor of the page after them."""
+        rows = list(self.queryset[: size + 1])
+        return KeysetPage(rows[:size], self.cursor(rows[size - 1]) if len(rows) > size else None, None)
+
+    def page(self, token: str, size: int) -> "KeysetPage":
+        """`size` rows after (or before) the cursor's row, and the cursors of the pages around them."""
+        values, before = self.read(token)
+        rows = list(self.rows_after(values, reverse=before)[: size + 1])
+        more = len(rows) > size
+        rows = rows[:size]
+        if before:
+            rows.reverse()
+        if not rows:  # nothing on this side of the cursor's row (it may be gone): the other side remains
+            return KeysetPage(
+                [],
+                self._token(values, False) if before else None,
+                None if before else self._token(values, True),
+            )
+        # The page the cursor came from is on the other side; this side goes on while there are more.
+        if before:
+            return KeysetPage(rows, self.cursor(rows[-1]), self.cursor(rows[0], True) if more else None)
+        return KeysetPage(rows, self.cursor(rows[-1]) if more else None, self.cursor(rows[0], True))
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers(response) -> list[str]:
-    return [case.registration_number for case in response.context["page"]]
+    return [case.registration_number for case in response.context["paging"].rows]
 
 
 # The list: who sees what
@@ -108,7 +108,7 @@ def test_overdue_and_due_soon_cases_are_marked_and_filtered(client_for, center, 
     # when
     response = client.get("/cases/")
     # then
-    rows = {case.registration_number: case.deadline_state for case in response.context["page"]}
+    rows = {case.registration_number: case.deadline_state for case in response.context["paging"].rows}
     assert rows == {
         overdue.registration_number: "overdue",
         due_soon.registration_number: "due_soon",
@@ -127,7 +127,7 @@ def test_a_decided_case_is_never_overdue(client_for, center, manager, case_of, r
 
     response = client_for(manager).get("/cases/")
 
-    assert [c.deadline_state for c in response.context["page"]] == [""]
+    assert [c.deadline_state for c in response.context["paging"].rows] == [""]
 
 
 def test_the_list_shows_25_cases_a_page(client_for, center, manager, case_of):
@@ -138,8 +138,8 @@ def test_the_list_shows_25_cases_a_page(client_for, center, manager, case_of):
     first = client.get("/cases/", {"status": "registered"})
     second = client.get("/cases/", {"status": "registered", "page": 2})
 
-    assert len(first.context["page"]) == 25
-    assert len(second.context["page"]) == 2
+    assert len(first.context["paging"].rows) == 25
+    assert len(second.context["paging"].rows) == 2
     assert "?status=registered&amp;page=2" in first.text  # the filters stay on the next page
 
 
@@ -164,7 +164,7 @@ def test_the_list_takes_the_same_number_of_queries_for_1_and_20_cases(client_for
             )
         with CaptureQueriesContext(connection) as queries:
             response = client.get("/cases/")
-        assert len(response.context["page"]) == Application.objects.count()
+        assert len(response.context["paging"].rows) == Application.objects.count()
         return len(queries)
 
     assert page_with(1) == page_with(19)

@@ -56,3 +56,13 @@ def test_swagger_ui_uses_local_assets():
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert finders.find("drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
+
+
+def test_lists_document_cursor_paging_and_the_search(schema):
+    for path in ("/api/v1/applications/", "/api/v1/persons/", "/api/v1/visits/", "/api/v1/labor-disputes/"):
+        names = {parameter["name"] for parameter in schema["paths"][path]["get"]["parameters"]}
+        assert {"page", "page_size", "cursor"} <= names, path
+    search = schema["paths"]["/api/v1/search/"]["get"]
+    assert {parameter["name"] for parameter in search["parameters"]} == {"q"}
+    assert "/api/v1/search/persons/" in schema["paths"]
+    assert "/api/v1/search/notes/" in schema["paths"]
