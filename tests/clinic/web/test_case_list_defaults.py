@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def numbers(response) -> list[str]:
-    return [case.registration_number for case in response.context["page"]]
+    return [case.registration_number for case in response.context["paging"].rows]
 
 
 @pytest.fixture

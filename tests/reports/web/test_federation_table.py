@@ -84,5 +84,5 @@ def test_each_centers_row_links_to_its_case_list(client_for, analyst, centers):
 
     assert f'href="/cases/?center={few.pk}"' in response.text
     cases = client_for(analyst).get(f"/cases/?center={few.pk}")
-    assert {case.center_id for case in cases.context["page"]} == {few.pk}
-    assert len(cases.context["page"]) == 2
+    assert {case.center_id for case in cases.context["paging"].rows} == {few.pk}
+    assert len(cases.context["paging"].rows) == 2
