@@ -276,6 +276,11 @@ PERIODIC_TASKS: list[dict[str, Any]] = [
     },
 ]
 
+# The cache: in-process (the demo needs no service). It keeps the dashboards' live figures for
+# REPORTS_LIVE_FIGURES_SECONDS (0: computed on every view).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REPORTS_LIVE_FIGURES_SECONDS = env.int("REPORTS_LIVE_FIGURES_SECONDS", default=60)
+
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
 CLINIC_EXTENSION_MAX_MONTHS = 2
