@@ -102,7 +102,10 @@ def _application_counters(period: Period, open_on: date) -> dict[str, Any]:
     return {
         "received": Count("received_on", filter=received),
         "decided": Count("received_on", filter=decided),
-        **{name: Count("received_on", filter=decided & Q(outcome_id=code)) for name, code in OUTCOME_FIGURES.items()},
+        **{
+            name: Count("received_on", filter=decided & Q(outcome_id=code))
+            for name, code in OUTCOME_FIGURES.items()
+        },
         "pending": Count("received_on", filter=pending),
         "overdue": Count("received_on", filter=pending & Q(due_on__lt=open_on)),
         "recovered_kzt": Sum("recovered_kzt", filter=decided, default=ZERO),
@@ -117,7 +120,9 @@ def _counted(center_id: int | None, period: Period, open_on: date, fields: list[
     (a partial index holding every column counted, read without the table) and the cases decided since
     the start (the index on decided_on). A group may come from both parts: the callers add them up."""
     counters = _application_counters(period, open_on)
-    applications = _scoped(Application.objects.all(), center_id).filter(received_on__lte=period.end).order_by()
+    applications = (
+        _scoped(Application.objects.all(), center_id).filter(received_on__lte=period.end).order_by()
+    )
     open_now = applications.filter(decided_on__isnull=True).values(*fields).annotate(**counters)
     decided_since = applications.filter(decided_on__gte=period.start).values(*fields).annotate(**counters)
     return list(open_now.union(decided_since, all=True))

@@ -216,7 +216,9 @@ def _center_counts(center_id: int, period: Period) -> dict[str, Any]:
 
 def center_figures(center_id: int, period: Period) -> dict[str, Any]:
     """A center's figures for a period against the period before, with their charts."""
-    counts = _live(f"center:{center_id}:{period.kind}:{period.start}", lambda: _center_counts(center_id, period))
+    counts = _live(
+        f"center:{center_id}:{period.kind}:{period.start}", lambda: _center_counts(center_id, period)
+    )
     totals, names, trend = counts["totals"], counts["names"], counts["trend"]
     by_topic = _named_rows(counts["by_topic"], names, "topic")
     by_service = _named_rows(counts["by_service"], names, "service")

@@ -42,6 +42,7 @@ from clinic.models import (
 from clinic.personal_data import log_full_record_access, searches_by_personal_data
 from clinic.validators import normalize_phone
 from core.api.common import ConditionalMixin, StaffPermission, etag
+from core.api.rows import represent_rows, row_columns
 from core.api.schema import VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 from organizations.models import User
@@ -243,9 +244,22 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         {"partial_update", "change_status", "decide", "reopen", "assign", "extend_deadline", "public_answer"}
     )
 
+    # The list reads `.values()` rows (core.api.rows): the same output without a model instance per case,
+    # applicant, employer and lawyer.
+    list_reads_rows = True
+
     @staticmethod
     def queryset_for(user):
         return Application.objects.visible_to(user).select_related("person", "employer", "lawyer")
+
+    def list(self, request, *args, **kwargs) -> Response:
+        if not self.list_reads_rows:
+            return super().list(request, *args, **kwargs)
+        rows = self.filter_queryset(self.get_queryset()).values(*row_columns(s.ApplicationSerializer))
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(represent_rows(s.ApplicationSerializer, rows, request))
+        return self.get_paginated_response(represent_rows(s.ApplicationSerializer, page, request))
 
     def get_queryset(self):
         queryset = self.queryset_for(self.request.user).order_by("-received_on", "-sequence")
