@@ -22,4 +22,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     # A test database is thrown away: its commits (the migrations building it, the transactional
     # tests) need not wait for the disk.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
