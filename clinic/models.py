@@ -351,6 +351,13 @@ class Application(Versioned):
             models.Index(
                 fields=["status", "service", "-received_on", "-sequence"], name="application_list_federation"
             ),
+            # The dashboard's open cases waiting for a lawyer, the soonest due first: read in order,
+            # only as many as it shows.
+            models.Index(
+                fields=["center", "due_on", "id"],
+                condition=Q(lawyer__isnull=True, status__in=OPEN_STATUSES),
+                name="application_unassigned",
+            ),
             # The reports' open cases (pending, overdue): every column they count, so that a report reads
             # them from this small index alone instead of visiting the table's pages all over (the cases
             # left open for years are spread over the whole table).
