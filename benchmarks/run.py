@@ -647,7 +647,7 @@ def bench_http(
             )
         results[name] = {}
         for clients in endpoint_levels:
-            log(f"load {name}: {clients} clients, {seconds:g} s ({tool})")
+            log(f"load {name}: {clients} clients, {endpoint.get('seconds', seconds):g} s ({tool})")
             before = server_cpu(server_pid, database) if server_pid else {}
             result = run(
                 port=port,
