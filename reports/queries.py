@@ -10,9 +10,9 @@ is decided by reports.rules and Report.objects.visible_to.
 
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from operator import add
 from typing import Any, TypeVar
 
+from django.db import connection
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -125,7 +125,20 @@ def _counted(center_id: int | None, period: Period, open_on: date, fields: list[
     )
     open_now = applications.filter(decided_on__isnull=True).values(*fields).annotate(**counters)
     decided_since = applications.filter(decided_on__gte=period.start).values(*fields).annotate(**counters)
-    return list(open_now.union(decided_since, all=True))
+    return _rows(open_now.union(decided_since, all=True))
+
+
+def _rows(queryset: QuerySet) -> list[dict[str, Any]]:
+    """The rows of a `.values()` query as dictionaries. On PostgreSQL straight from the cursor: psycopg
+    gives the counts as int and the sums as Decimal already, and Django's converters of a few thousand
+    cells of a dozen counters cost more than reading them (SQLite needs them, for the decimals)."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _finish_counters(row: dict[str, Any]) -> dict[str, Any]:
@@ -306,17 +319,18 @@ def application_cells(*, center_id: int | None, period: Period, as_of: datetime)
 
 def _roll_up(cells: list[dict[str, Any]], fields: list[str]) -> dict[str | None, dict[Any, dict[str, Any]]]:
     """The cells' counters summed by each of the columns, and by None: all cells together."""
-    sums: dict[str | None, dict[Any, list]] = {field: {} for field in (None, *fields)}
-    for cell in cells:
-        values = [cell[name] for name in SUMMED]
-        for field, by_key in sums.items():
-            key = cell[field] if field else None
-            total = by_key.get(key)
-            by_key[key] = values if total is None else list(map(add, total, values))
-    return {
-        field: {key: dict(zip(SUMMED, values, strict=True)) for key, values in sorted(by_key.items())}
-        for field, by_key in sums.items()
-    }
+    # Column sums of each group's rows (sum over zip): a few thousand cells in milliseconds.
+    counters = [tuple(cell[name] for name in SUMMED) for cell in cells]
+    result: dict[str | None, dict[Any, dict[str, Any]]] = {}
+    for field in (None, *fields):
+        groups: dict[Any, list[tuple]] = {}
+        for cell, values in zip(cells, counters, strict=True):
+            groups.setdefault(cell[field] if field else None, []).append(values)
+        result[field] = {
+            key: dict(zip(SUMMED, map(sum, zip(*rows, strict=True)), strict=True))
+            for key, rows in sorted(groups.items())
+        }
+    return result
 
 
 def _compared_counters(prefix: str, period: Period) -> dict[str, Count]:
