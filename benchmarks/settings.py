@@ -1,5 +1,6 @@
 """Benchmark-only settings: the production settings (DEBUG off, the same middleware, persistent database
-connections) over plain HTTP on loopback, with one extra URL (benchmarks.urls: the bare view).
+connections) over plain HTTP on loopback, with one extra URL (benchmarks.urls: the
+floor view of the applications list).
 
 Never used by the application itself; `benchmarks/run.py` and the gunicorn it starts select it.
 """

@@ -368,6 +368,24 @@ class Application(Versioned):
             models.Index(
                 fields=["status", "service", "-received_on", "-sequence"], name="application_list_federation"
             ),
+            # The dashboard's open cases waiting for a lawyer, the soonest due first: read in order,
+            # only as many as it shows.
+            models.Index(
+                fields=["center", "due_on", "id"],
+                condition=Q(lawyer__isnull=True, status__in=OPEN_STATUSES),
+                name="application_unassigned",
+            ),
+            # The reports' open cases (pending, overdue): every column they count, so that a report reads
+            # them from this small index alone instead of visiting the table's pages all over (the cases
+            # left open for years are spread over the whole table).
+            models.Index(
+                fields=["center", "received_on"],
+                include=[
+                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                ],
+                condition=Q(decided_on__isnull=True),
+                name="application_open_counted",
+            ),  # fmt: skip
         ]
 
     def __str__(self) -> str:
@@ -641,6 +659,9 @@ class LaborDispute(Versioned):
         indexes = [
             models.Index(fields=["center", "opened_on"]),
             models.Index(fields=["center", "resolved_on"]),
+            # The federation's reports: the disputes opened or resolved in a period, of every center.
+            models.Index(fields=["opened_on"], name="dispute_opened_on"),
+            models.Index(fields=["resolved_on"], name="dispute_resolved_on"),
         ]
 
     def __str__(self) -> str:
@@ -677,7 +698,10 @@ class PreventedDispute(models.Model):
         ordering = ["-prevented_on", "-pk"]
         verbose_name = _("prevented dispute")
         verbose_name_plural = _("prevented disputes")
-        indexes = [models.Index(fields=["center", "prevented_on"])]
+        indexes = [
+            models.Index(fields=["center", "prevented_on"]),
+            models.Index(fields=["prevented_on"], name="prevented_dispute_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.employer.name} — {self.prevented_on}"

@@ -2,7 +2,9 @@
 (with a drill-down into one center), and the list of stored reports with builds on demand.
 
 The dashboards compute their figures live with reports.queries (a fixed number of aggregate
-queries, whatever the number of cases); the stored reports are the snapshots to download.
+queries, each reading the period's rows and the open cases, whatever the number of cases) and keep
+them for a minute (settings.REPORTS_LIVE_FIGURES_SECONDS) in the cache: a page opened again and again
+does not repeat them. The stored reports are the snapshots to download.
 Every view starts from `visible_to(request.user)`: another center's report is a 404.
 """
 
@@ -13,7 +15,9 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -177,29 +181,53 @@ def _named_rows(breakdown: dict, names: dict, group: str) -> list[tuple[str, str
     return sorted(rows, key=lambda row: (-row[2]["received"], row[1]))
 
 
-def center_figures(center_id: int, period: Period) -> dict[str, Any]:
-    """A center's figures for a period against the period before, with their charts: 7 queries."""
+def _live(key: str, compute: Callable[[], Any]) -> Any:
+    """Figures computed live, kept for LIVE_FIGURES_SECONDS (settings; the cache framework, in-process
+    unless configured otherwise): a page opened again and again repeats the same aggregates otherwise.
+    The key names the scope, the period and the day (the day decides which cases are open)."""
+    seconds = settings.REPORTS_LIVE_FIGURES_SECONDS
+    if not seconds:
+        return compute()
+    key = f"reports:live:{key}:{timezone.localdate().isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
+def _center_counts(center_id: int, period: Period) -> dict[str, Any]:
+    """The counts a center's dashboard shows, before any language: 4 queries."""
     as_of = timezone.now()
-    totals = queries.application_totals(center_id=center_id, period=period, as_of=as_of)
+    rollup = queries.application_rollup(
+        center_id=center_id, period=period, as_of=as_of, fields=["topic_id", "service_id"]
+    )
     earlier = queries.application_totals(center_id=center_id, period=period.previous(), as_of=as_of)
-    names = queries.labels(center_id=center_id)
-    by_topic = _named_rows(
-        queries.application_breakdown(center_id=center_id, period=period, as_of=as_of, field="topic_id"),
-        names,
-        "topic",
+    return {
+        "totals": rollup["totals"],
+        "earlier": earlier,
+        "by_topic": rollup["topic_id"],
+        "by_service": rollup["service_id"],
+        "open_on": queries.cut_off(period, as_of),
+        "trend": queries.monthly_trend(center_id=center_id, period=period),
+        "names": queries.labels(center_id=center_id),
+    }
+
+
+def center_figures(center_id: int, period: Period) -> dict[str, Any]:
+    """A center's figures for a period against the period before, with their charts."""
+    counts = _live(
+        f"center:{center_id}:{period.kind}:{period.start}", lambda: _center_counts(center_id, period)
     )
-    by_service = _named_rows(
-        queries.application_breakdown(center_id=center_id, period=period, as_of=as_of, field="service_id"),
-        names,
-        "service",
-    )
-    trend = queries.monthly_trend(center_id=center_id, period=period)
+    totals, names, trend = counts["totals"], counts["names"], counts["trend"]
+    by_topic = _named_rows(counts["by_topic"], names, "topic")
+    by_service = _named_rows(counts["by_service"], names, "service")
     outcomes = [(str(exports.FIGURE_NAMES[name]), totals[name]) for name in queries.OUTCOME_FIGURES]
     return {
         "period": period,
         "previous": period.previous(),
-        "open_on": queries.cut_off(period, as_of),
-        "kpis": _kpis(totals, earlier),
+        "open_on": counts["open_on"],
+        "kpis": _kpis(totals, counts["earlier"]),
         "by_topic": by_topic,
         "by_service": by_service,
         "outcomes": outcomes,
@@ -287,8 +315,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _federation_rows(period: Period) -> tuple[list[dict], dict]:
     """Every center's counters for the period from one GROUP BY query, and the federation's sums."""
-    as_of = timezone.now()
-    by_center = queries.application_breakdown(center_id=None, period=period, as_of=as_of, field="center_id")
+    by_center = _live(
+        f"federation:{period.kind}:{period.start}",
+        lambda: queries.application_breakdown(
+            center_id=None, period=period, as_of=timezone.now(), field="center_id"
+        ),
+    )
     rows: list[dict] = []
     sums: dict[str, Any] = dict.fromkeys(("received", "decided", "positive", "pending", "overdue"), 0)
     recovered = Decimal(0)

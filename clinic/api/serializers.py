@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
+    OPEN_STATUSES,
     Application,
     ApplicationKind,
     Channel,
@@ -78,9 +79,20 @@ def _money(**kwargs) -> serializers.DecimalField:
 # Summaries nested in other records (planned once: a list shows one per row)
 
 
+def _full_name(first_name: str, last_name: str) -> str:
+    """User.get_full_name (Django's AbstractUser) of the two columns, for a list read as rows."""
+    return f"{first_name} {last_name}".strip()
+
+
+def _is_overdue(status: str, due_on) -> bool:
+    """Application.is_overdue of the two columns, for a list read as rows."""
+    return status in OPEN_STATUSES and due_on < timezone.localdate()
+
+
 class UserSummarySerializer(CompiledReadSerializer):
     full_name = serializers.CharField(source="get_full_name", read_only=True)
     columns = ("username", "first_name", "last_name", "role")
+    row_fields = {"full_name": (("first_name", "last_name"), _full_name)}
 
     class Meta:
         model = User
@@ -251,6 +263,7 @@ class ApplicationSerializer(CompiledReadSerializer):
     employer = EmployerSummarySerializer(read_only=True, allow_null=True)
     lawyer = UserSummarySerializer(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    row_fields = {"is_overdue": (("status", "due_on"), _is_overdue)}
 
     class Meta:
         model = Application

@@ -15,9 +15,12 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 # Unit tests run tasks in-process; the integration tests start a real worker on Redis.
 TEST_REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests see their own writes at once; the tests of the cache turn it on.
+REPORTS_LIVE_FIGURES_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     # A test database is thrown away: its commits (the migrations building it, the transactional
     # tests) need not wait for the disk.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()

@@ -421,7 +421,9 @@ def _order_field(model: type[models.Model], path: str) -> models.Field:
     return field
 
 
-def _row_value(row: models.Model, path: str) -> Any:
+def _row_value(row: models.Model | dict, path: str) -> Any:
+    if isinstance(row, dict):  # a `.values()` row (core.api.rows), holding the order's columns
+        return row["id" if path == "pk" and "pk" not in row else path]
     value: Any = row
     for part in path.split("__"):
         value = None if value is None else getattr(value, part)
@@ -510,7 +512,7 @@ class Keyset:
             )
         return ordered.filter(condition)
 
-    def cursor(self, row: models.Model, before: bool = False) -> str:
+    def cursor(self, row: models.Model | dict, before: bool = False) -> str:
         """An opaque token for the page after `row` (before it: `before`)."""
         return self._token([_row_value(row, term.lstrip("-")) for term in self.ordering], before)
 

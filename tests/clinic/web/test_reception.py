@@ -1,6 +1,6 @@
 """The reception desk: find or add the visitor, record the visit and what was done, in one POST."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.db import connection
@@ -302,6 +302,29 @@ def test_todays_visits_are_those_of_the_own_center(client_for, center, other_cen
     response = client_for(reception).get("/reception/")
 
     assert list(response.context["visits"]) == [ours]
+
+
+def test_todays_visits_are_those_of_the_local_calendar_day(client_for, center, reception, ref):
+    # given: visits at the first and the last moment of today (local time), and just outside it
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    moments = {
+        "yesterday": midnight - timedelta(microseconds=1),
+        "first": midnight,
+        "last": midnight + timedelta(days=1) - timedelta(microseconds=1),
+        "tomorrow": midnight + timedelta(days=1),
+    }
+    visits = {}
+    for name, moment in moments.items():
+        visit = services.visit_register(
+            by=reception, person=PersonFactory(center=center), channel=ref.in_person, topics=[ref.wages]
+        )
+        Visit.objects.filter(pk=visit.pk).update(visited_at=moment)
+        visits[name] = visit.pk
+    # when
+    response = client_for(reception).get("/reception/")
+    # then
+    assert [visit.pk for visit in response.context["visits"]] == [visits["last"], visits["first"]]
 
 
 def test_the_desk_takes_the_same_number_of_queries_for_1_and_20_visits_today(

@@ -4,6 +4,7 @@ and a number of queries that does not grow with the number of cases."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -206,3 +207,31 @@ def test_the_drill_down_shows_one_center_read_only(client_for, center, other_cen
     assert "/assign/" not in response.text
     assert "Build report" not in response.text
     assert client_for(analyst).get("/federation/999999/").status_code == 404
+
+
+def test_the_dashboards_keep_their_figures_for_a_minute_and_count_again_after(
+    client_for, center, manager, analyst, ref, settings
+):
+    # given: the live figures kept for a minute
+    settings.REPORTS_LIVE_FIGURES_SECONDS = 60
+    cache.clear()
+    ApplicationFactory(center=center, received_on=TODAY)
+    ApplicationFactory(center=center, received_on=LAST_MONTH.start)
+    pages = (("/dashboard/", manager), ("/federation/", analyst))
+    first = {path: _queries(client_for(user), path) for path, user in pages}
+    ApplicationFactory(center=center, received_on=TODAY)
+    ApplicationFactory(center=center, received_on=LAST_MONTH.start)
+    # when: opened again within the minute
+    again = {path: _queries(client_for(user), path) for path, user in pages}
+    dashboard = client_for(manager).get("/dashboard/")
+    federation = client_for(analyst).get("/federation/")
+    # then: the same figures, without the aggregate queries (4 for the dashboard, 1 for the federation)
+    assert again == {"/dashboard/": first["/dashboard/"] - 4, "/federation/": first["/federation/"] - 1}
+    assert kpi(dashboard, "received").value == 1
+    row = next(row for row in federation.context["rows"] if row["center"] == center)
+    assert row["received"] == 1
+    # and once the minute is over (the cache emptied), counted again
+    cache.clear()
+    assert kpi(client_for(manager).get("/dashboard/"), "received").value == 2
+    federation = client_for(analyst).get("/federation/")
+    assert next(row for row in federation.context["rows"] if row["center"] == center)["received"] == 2
