@@ -2,15 +2,22 @@
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from auditlog.models import LogEntry
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organizations.models import User
 
-from .models import Application, Document
+from .models import Application, Document, Person, Topic, Visit
+from .names import name_key, name_similarity
+from .querysets import PersonQuerySet
 
 
 @dataclass(frozen=True)
@@ -122,3 +129,235 @@ def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[
     if with_audit_trail:
         entries += _audit_entries(case)
     return sorted(entries, key=lambda entry: entry.at)
+
+
+# Persons: the desk's search, the duplicate check, a person's history
+
+
+SEARCH_LIMIT = 10
+
+
+def persons_found(persons: PersonQuerySet, text: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
+    """The desk's search over `persons` (already visible_to the user): IIN (or its first digits), phone,
+    a part of the name; when that finds fewer than `limit`, the names spelt alike ("Нурлн" for
+    "Нурлан"), most similar first. At most two queries, each index-backed and limited."""
+    found = list(persons.search(text)[:limit])
+    if len(found) >= limit:
+        return found
+    similar = persons.similar_names(text).exclude(pk__in=[person.pk for person in found])
+    if connection.vendor == "postgresql":
+        return found + list(similar[: limit - len(found)])
+    key = name_key(text)
+    candidates = [(name_similarity(key, person.name_key), person) for person in similar[:SIMILAR_CANDIDATES]]
+    close = sorted(
+        (pair for pair in candidates if pair[0] >= SQLITE_SIMILARITY),
+        key=lambda pair: (-pair[0], pair[1].full_name, pair[1].pk),
+    )
+    return found + [person for _ratio, person in close[: limit - len(found)]]
+
+
+SIMILAR_CANDIDATES = 200  # SQLite: the names sharing a word's beginning, ordered in Python
+SQLITE_SIMILARITY = 0.6
+DUPLICATES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class PossibleDuplicates:
+    """Persons already registered in the center who may be the one about to be registered."""
+
+    same_phone: list[Person]
+    similar_name: list[Person]
+
+    def __bool__(self) -> bool:
+        return bool(self.same_phone or self.similar_name)
+
+    @property
+    def all(self) -> list[Person]:
+        seen = {person.pk: person for person in (*self.same_phone, *self.similar_name)}
+        return list(seen.values())
+
+
+def possible_duplicates(
+    *, center_id: int, full_name: str, phone: str, exclude_pk: int | None = None
+) -> PossibleDuplicates:
+    """The same phone, or a similar name (any spelling), among the center's persons: what the desk and
+    the API show before a person is created. Tombstones of merged persons are left out."""
+    persons = Person.objects.active().filter(center_id=center_id).exclude(pk=exclude_pk)
+    same_phone = list(persons.filter(phone=phone).order_by("pk")[:DUPLICATES_SHOWN]) if phone else []
+    similar = persons.similar_full_names(full_name)
+    if connection.vendor == "postgresql":
+        similar_name = list(similar[:DUPLICATES_SHOWN])
+    else:
+        key = name_key(full_name)
+        similar_name = [
+            person
+            for person in similar.order_by("pk")[:SIMILAR_CANDIDATES]
+            if person.name_key == key
+            or SequenceMatcher(None, key, person.name_key).ratio() >= SQLITE_DUPLICATE_SIMILARITY
+        ][:DUPLICATES_SHOWN]
+    return PossibleDuplicates(same_phone, similar_name)
+
+
+SQLITE_DUPLICATE_SIMILARITY = 0.75
+
+
+def describe_persons(persons: list[Person]) -> str:
+    """Persons named in a warning: "Нурлан Сериков (record 12), ..."."""
+    return ", ".join(
+        _("%(name)s (record %(id)s)") % {"name": person.full_name, "id": person.pk} for person in persons
+    )
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """What the desk shows of a found person: how often they came, and their latest cases."""
+
+    visits: int = 0
+    cases: int = 0
+    latest_cases: list[Application] = field(default_factory=list)
+
+    @property
+    def open_cases(self) -> list[Application]:
+        return [case for case in self.latest_cases if case.is_open]
+
+
+LATEST_CASES = 3
+
+
+def history_summaries(persons: list[Person], user: User) -> dict[int, HistorySummary]:
+    """For each person, the visits and cases the user may see: counts and the latest cases. Three
+    queries whatever the number of persons."""
+    pks = [person.pk for person in persons]
+    if not pks:
+        return {}
+    visits = dict(
+        Visit.objects.visible_to(user)
+        .filter(person__in=pks)
+        .values_list("person")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    cases_count = dict(
+        Application.objects.visible_to(user)
+        .filter(person__in=pks)
+        .values_list("person")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    latest: dict[int, list[Application]] = {}
+    ranked = (
+        Application.objects.visible_to(user)
+        .filter(person__in=pks)
+        .select_related("topic", "outcome")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("person_id")],
+                order_by=[F("received_on").desc(), F("sequence").desc()],
+            )
+        )
+        .filter(rank__lte=LATEST_CASES)
+        .order_by("person_id", "rank")
+    )
+    for case in ranked:
+        latest.setdefault(case.person_id, []).append(case)
+    return {
+        pk: HistorySummary(visits.get(pk, 0), cases_count.get(pk, 0), latest.get(pk, []))
+        for pk in pks
+        if visits.get(pk) or cases_count.get(pk)
+    }
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """A person's earlier visits and cases, newest first, as far as the user may see them."""
+
+    visits: list[Visit]
+    cases: list[Application]
+
+
+HISTORY_LIMIT = 100
+
+
+def person_history(
+    person: Person, user: User, *, exclude_case: Application | None = None, visits: bool = True
+) -> PersonHistory:
+    """The person's visits (with their topics and the case opened) and cases (topic, status, outcome),
+    newest first, each list up to HISTORY_LIMIT: three queries whatever their length (one for the
+    cases alone, `visits=False`)."""
+    earlier_visits = []
+    if visits:
+        earlier_visits = list(
+            Visit.objects.visible_to(user)
+            .filter(person=person)
+            .select_related("channel", "application")
+            .prefetch_related("topics")
+            .order_by("-visited_at", "-pk")[:HISTORY_LIMIT]
+        )
+    cases = (
+        Application.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("topic", "outcome", "service")
+        .order_by("-received_on", "-sequence")
+    )
+    if exclude_case is not None:
+        cases = cases.exclude(pk=exclude_case.pk)
+    return PersonHistory(earlier_visits, list(cases[:HISTORY_LIMIT]))
+
+
+def open_cases_on_topic(person: Person, topic: Topic | None) -> list[Application]:
+    """The person's open cases on this topic: a second one is opened only when the user confirms."""
+    if topic is None or person.pk is None:
+        return []
+    return list(Application.objects.filter(person=person, topic=topic).open().order_by("received_on"))
+
+
+# The federation's list of possible duplicates across centers
+
+
+@dataclass(frozen=True)
+class CrossCenterDuplicate:
+    """Two persons of different centers who may be one: the same IIN, or a like name and birth date."""
+
+    first: Person
+    second: Person
+    reason: str  # "same_iin" or "similar_name_and_birth_date"
+
+
+CROSS_CENTER_SIMILARITY = 0.6
+
+
+def cross_center_duplicates(user: User, *, limit: int = 50) -> list[CrossCenterDuplicate]:
+    """Persons registered in two centers (the same IIN, or a very similar name with the same birth date
+    in the IIN), for federation staff: three queries. The caller masks IIN and phone as it shows them."""
+    persons = Person.objects.visible_to(user).active().exclude(iin="")
+    others = Person.objects.active().exclude(center=OuterRef("center")).filter(pk__gt=OuterRef("pk"))
+    same_iin = others.filter(iin=OuterRef("iin"))
+    birth_date = others.filter(iin__startswith=Substr(OuterRef("iin"), 1, 6)).exclude(iin=OuterRef("iin"))
+    if connection.vendor == "postgresql":
+        similar = birth_date.filter(name_key__trigram_similar=OuterRef("name_key")).annotate(
+            similarity=TrigramSimilarity("name_key", OuterRef("name_key"))
+        )
+        similar = similar.filter(similarity__gte=CROSS_CENTER_SIMILARITY)
+    else:
+        similar = birth_date.filter(name_key=OuterRef("name_key"))
+    found = list(
+        persons.annotate(
+            same_iin_pk=Subquery(same_iin.order_by("pk").values("pk")[:1]),
+            similar_pk=Subquery(similar.order_by("pk").values("pk")[:1]),
+        )
+        .filter(Q(same_iin_pk__isnull=False) | Q(similar_pk__isnull=False))
+        .select_related("center")
+        .order_by("pk")[:limit]
+    )
+    matches = Person.objects.select_related("center").in_bulk(
+        [person.same_iin_pk or person.similar_pk for person in found]
+    )
+    return [
+        CrossCenterDuplicate(
+            person,
+            matches[person.same_iin_pk or person.similar_pk],
+            "same_iin" if person.same_iin_pk else "similar_name_and_birth_date",
+        )
+        for person in found
+    ]

@@ -18,6 +18,8 @@ urlpatterns = [
         views.online_attachment_download,
         name="online_attachment_download",
     ),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),

@@ -113,6 +113,7 @@ def visit_open_case(
     summary: str = "",
     lawyer: User | None = None,
     expected_version: int | None = None,
+    confirm_second_case: bool = False,
 ) -> Application:
     """Turn the visit into a case for a lawyer; the visit and the case are saved together or not at all."""
     rules.ensure_can_register(by, visit.center)
@@ -131,6 +132,7 @@ def visit_open_case(
         office=visit.office,
         lawyer=lawyer,
         visit=visit,
+        confirm_second_case=confirm_second_case,
     )
     visit.result = Visit.Result.CASE_OPENED
     visit.action_taken = visit.action_taken or _("Case %s opened.") % application.registration_number
