@@ -138,7 +138,6 @@ class ReadOnlyInline(admin.TabularInline):
 # Persons and visits
 
 
-@admin.register(Person)
 class PersonAdminForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         label=_("Not a duplicate: register anyway"),
@@ -160,6 +159,7 @@ class PersonAdminForm(forms.ModelForm):
         )
 
 
+@admin.register(Person)
 class PersonAdmin(PersonalDataAdmin, ServiceBackedAdmin):
     form = PersonAdminForm
     list_display = ("full_name", "iin", "phone", "is_union_member", "center", "merged_into")
