@@ -47,7 +47,9 @@ def test_the_same_phone_is_named_and_created_only_once_confirmed(reception):
     assert Person.objects.filter(phone="+77012345678").count() == 2
 
 
-@pytest.mark.parametrize("typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ", "Нурлан Серикулы"])
+@pytest.mark.parametrize(
+    "typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ", "Нурлан Серикулы"]
+)
 def test_a_name_in_another_spelling_is_a_possible_duplicate(reception, typed):
     existing = services.person_create(by=reception, full_name="Нұрлан Серікұлы")
 
@@ -215,9 +217,13 @@ def test_the_same_iin_and_a_like_name_with_the_same_birth_date_across_centers(ce
         center=center, iin=make_iin(date(1979, 6, 1), female=True, serial=1), full_name="Жұмабаева Айгүль"
     )
     PersonFactory(
-        center=other_center, iin=make_iin(date(1979, 6, 1), female=True, serial=2), full_name="Zhumabayeva Aigul"
+        center=other_center,
+        iin=make_iin(date(1979, 6, 1), female=True, serial=2),
+        full_name="Zhumabayeva Aigul",
     )
-    PersonFactory(center=other_center, iin=make_iin(date(1979, 6, 1), female=True, serial=3), full_name="Other")
+    PersonFactory(
+        center=other_center, iin=make_iin(date(1979, 6, 1), female=True, serial=3), full_name="Other"
+    )
 
     pairs = cross_center_duplicates(analyst)
 

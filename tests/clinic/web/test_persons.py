@@ -114,7 +114,8 @@ def test_a_case_on_another_topic_is_opened_without_a_question(client_for, center
     person = returning(center, reception, ref)
 
     response = client_for(reception).post(
-        "/reception/", walk_in(person=str(person.pk), full_name="", phone="", result="case_opened", topics=["dismissal"])
+        "/reception/",
+        walk_in(person=str(person.pk), full_name="", phone="", result="case_opened", topics=["dismissal"]),
     )
 
     assert response.status_code == 302
@@ -125,7 +126,9 @@ def test_a_case_on_another_topic_is_opened_without_a_question(client_for, center
 
 
 @pytest.mark.parametrize("typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ"])
-def test_a_similar_name_is_named_and_registered_only_once_confirmed(client_for, center, reception, ref, typed):
+def test_a_similar_name_is_named_and_registered_only_once_confirmed(
+    client_for, center, reception, ref, typed
+):
     existing = PersonFactory(center=center, full_name="Нұрлан Серікұлы", phone="")
     client = client_for(reception)
 
