@@ -201,7 +201,8 @@ class MergePersonForm(VersionedActionForm):
         ),
     )
 
-    def apply(self, *, target: Person, by, duplicate, expected_version):
+    # The service's own arguments by name, where ActionForm.apply takes them as **data.
+    def apply(self, *, target: Person, by, duplicate, expected_version):  # type: ignore[override]
         found = Person.objects.visible_to(by).filter(pk=duplicate).first()
         if found is None or found.center_id != target.center_id:
             raise ValidationError({"duplicate": _("No such person in this center.")})
@@ -247,7 +248,7 @@ class WalkInForm(forms.Form):
         label=_("Union member?"),
         choices=[("yes", _("Member of a trade union")), ("no", _("Not a member"))],
         coerce=lambda value: value == "yes",
-        empty_value=False,
+        empty_value=None,
         required=False,
         widget=forms.RadioSelect,
     )
@@ -364,7 +365,7 @@ class WalkInForm(forms.Form):
                         phone=data["phone"],
                         iin=data["iin"],
                         employer=data["employer"],
-                        is_union_member=data["is_union_member"],
+                        is_union_member=bool(data["is_union_member"]),
                         primary_organization=data["primary_organization"],
                         confirm_not_duplicate=data["confirm_not_duplicate"],
                     )

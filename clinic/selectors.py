@@ -182,7 +182,9 @@ def possible_duplicates(
 ) -> PossibleDuplicates:
     """The same phone, or a similar name (any spelling), among the center's persons: what the desk and
     the API show before a person is created. Tombstones of merged persons are left out."""
-    persons = Person.objects.active().filter(center_id=center_id).exclude(pk=exclude_pk)
+    persons = Person.objects.active().filter(center_id=center_id)
+    if exclude_pk is not None:
+        persons = persons.exclude(pk=exclude_pk)
     same_phone = list(persons.filter(phone=phone).order_by("pk")[:DUPLICATES_SHOWN]) if phone else []
     similar = persons.similar_full_names(full_name)
     if connection.vendor == "postgresql":
@@ -335,12 +337,14 @@ def cross_center_duplicates(user: User, *, limit: int = 50) -> list[CrossCenterD
     same_iin = others.filter(iin=OuterRef("iin"))
     birth_date = others.filter(iin__startswith=Substr(OuterRef("iin"), 1, 6)).exclude(iin=OuterRef("iin"))
     if connection.vendor == "postgresql":
-        similar = birth_date.filter(name_key__trigram_similar=OuterRef("name_key")).annotate(
-            similarity=TrigramSimilarity("name_key", OuterRef("name_key"))
+        similarity = TrigramSimilarity("name_key", OuterRef("name_key"))  # type: ignore[arg-type]
+        similar = (
+            birth_date.filter(name_key__trigram_similar=OuterRef("name_key"))
+            .alias(similarity=similarity)
+            .filter(similarity__gte=CROSS_CENTER_SIMILARITY)
         )
-        similar = similar.filter(similarity__gte=CROSS_CENTER_SIMILARITY)
     else:
-        similar = birth_date.filter(name_key=OuterRef("name_key"))
+        similar = birth_date.filter(name_key=OuterRef("name_key"))  # type: ignore[assignment]
     found = list(
         persons.annotate(
             same_iin_pk=Subquery(same_iin.order_by("pk").values("pk")[:1]),

@@ -69,11 +69,13 @@ class PersonCard:
 
     @classmethod
     def of(cls, person: Person, user: User, history: HistorySummary | None = None) -> "PersonCard":
-        return cls(person, *cls._shown(person, user), history=history)
+        iin, phone, email = cls._shown(person, user)
+        return cls(person, iin, phone, email, history)
 
     @classmethod
     def sent(cls, submission: OnlineSubmission, user: User) -> "PersonCard":
-        return cls(None, *cls._shown(submission, user))
+        iin, phone, email = cls._shown(submission, user)
+        return cls(None, iin, phone, email)
 
     @staticmethod
     def _shown(record: Person | OnlineSubmission, user: User) -> list[str]:

@@ -39,7 +39,8 @@ def test_the_same_phone_is_named_and_created_only_once_confirmed(reception):
         services.person_create(by=reception, full_name="Aliya Abenova", phone="8 701 234 56 78")
 
     message = refused.value.message_dict["phone"][0]
-    assert "Dauren Abenov" in message and f"record {existing.pk}" in message
+    assert "Dauren Abenov" in message
+    assert f"record {existing.pk}" in message
     assert "full_name" not in refused.value.message_dict  # another name: only the phone matched
     services.person_create(
         by=reception, full_name="Aliya Abenova", phone="8 701 234 56 78", confirm_not_duplicate=True
@@ -48,7 +49,7 @@ def test_the_same_phone_is_named_and_created_only_once_confirmed(reception):
 
 
 @pytest.mark.parametrize(
-    "typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ", "Нурлан Серикулы"]
+    "typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ"]
 )
 def test_a_name_in_another_spelling_is_a_possible_duplicate(reception, typed):
     existing = services.person_create(by=reception, full_name="Нұрлан Серікұлы")
@@ -147,7 +148,8 @@ def test_a_merge_keeps_every_record_and_fills_what_the_survivor_lacks(pair, mana
     )
     assert merged.full_name == "Нұрлан Серікұлы"  # the survivor keeps its own values
     duplicate.refresh_from_db()
-    assert duplicate.merged_into == merged and duplicate.iin == ""
+    assert duplicate.merged_into == merged
+    assert duplicate.iin == ""
     assert list(Person.objects.active()) == [merged]
 
 
@@ -162,7 +164,8 @@ def test_a_merge_is_audited_with_its_actor(pair, manager):
     assert {entry.actor for entry in entries} == {manager}
     changed = {(entry.content_type.model, entry.object_pk) for entry in entries}
     assert {(type(record)._meta.model_name, str(record.pk)) for record in moved} <= changed
-    assert ("person", str(duplicate.pk)) in changed and ("person", str(survivor.pk)) in changed
+    assert ("person", str(duplicate.pk)) in changed
+    assert ("person", str(survivor.pk)) in changed
 
 
 def test_a_merge_takes_a_duplicates_iin_without_breaking_the_one_iin_rule(center, manager):

@@ -19,7 +19,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 
-
 def login(client, user):
     client.force_login(user)
     return client

@@ -130,7 +130,8 @@ def test_a_manager_merges_through_the_api(client_for, manager, reception, center
     assert Application.objects.get(pk=case.pk).person_id == survivor.pk
     assert client.get(f"/api/v1/persons/{duplicate.pk}/").json()["merged_into"] == survivor.pk
     listed = [row["id"] for row in client.get("/api/v1/persons/").json()["results"]]
-    assert duplicate.pk not in listed and survivor.pk in listed
+    assert duplicate.pk not in listed
+    assert survivor.pk in listed
 
 
 def test_a_merge_is_a_403_for_a_lawyer_and_a_400_for_another_centers_person(
@@ -141,7 +142,8 @@ def test_a_merge_is_a_403_for_a_lawyer_and_a_400_for_another_centers_person(
 
     assert _merge(client_for(lawyer), survivor, duplicate.pk).status_code == 403
     across = _merge(client_for(manager), survivor, foreign.pk)
-    assert across.status_code == 400 and "duplicate" in across.json()
+    assert across.status_code == 400
+    assert "duplicate" in across.json()
     assert _merge(client_for(manager), foreign, survivor.pk).status_code == 404
     assert not Person.objects.exclude(merged_into=None).exists()
 
@@ -168,7 +170,8 @@ def test_a_persons_history_in_a_constant_number_of_queries(client_for, reception
         with CaptureQueriesContext(connection) as queries:
             response = client.get(f"/api/v1/persons/{person.pk}/history/")
         assert response.status_code == 200
-        assert len(response.json()["cases"]) == count and len(response.json()["visits"]) == count
+        assert len(response.json()["cases"]) == count
+        assert len(response.json()["visits"]) == count
         return len(queries)
 
     assert queries_for(1) == queries_for(8)
@@ -186,7 +189,8 @@ def test_the_federations_duplicates_are_masked(client_for, analyst, center, othe
     assert response.status_code == 200
     [pair] = response.json()
     assert pair["reason"] == "same_iin"
-    assert IIN not in response.text and "+7701555000" not in response.text
+    assert IIN not in response.text
+    assert "+7701555000" not in response.text
     assert pair["first"]["iin"] == IIN[:2] + "********" + IIN[-2:]
 
 

@@ -102,7 +102,8 @@ def test_a_second_case_on_an_open_topic_is_asked_about_then_opened(client_for, c
     assert refused.status_code == 422
     assert open_case.registration_number in " ".join(refused.context["form"].errors["confirm_second_case"])
     assert 'name="confirm_second_case"' in refused.text
-    assert Application.objects.count() == 1 and Visit.objects.count() == 1  # nothing saved
+    assert Application.objects.count() == 1
+    assert Visit.objects.count() == 1
 
     response = client.post("/reception/", {**post, "confirm_second_case": "on"})
 
@@ -172,7 +173,8 @@ def test_union_membership_is_asked_at_the_desk(client_for, center, reception, re
 
     assert response.status_code == 302
     person = Person.objects.get()
-    assert person.is_union_member and person.primary_organization == organization
+    assert person.is_union_member
+    assert person.primary_organization == organization
 
 
 # The person page
@@ -197,7 +199,8 @@ def test_the_person_page_masks_personal_data_for_an_analyst(client_for, center, 
     response = client_for(analyst).get(f"/persons/{person.pk}/")
 
     assert response.status_code == 200
-    assert IIN not in response.text and "+77015550000" not in response.text
+    assert IIN not in response.text
+    assert "+77015550000" not in response.text
     assert response.context["actions"] == []
 
 

@@ -106,7 +106,9 @@ def test_the_search_finds_an_iin_its_first_digits_and_a_part_of_a_name(client_fo
         by_name
     ]
     # An IIN is found by its first digits as they are typed.
-    assert [c.person for c in client.get("/reception/persons/", {"q": iin[:6]}).context["persons"]] == [by_iin]
+    assert [c.person for c in client.get("/reception/persons/", {"q": iin[:6]}).context["persons"]] == [
+        by_iin
+    ]
 
 
 def test_the_search_never_shows_another_centers_person(client_for, center, other_center, reception, ref):
