@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 
 from clinic import services
 from clinic.models import Application, Person, Visit
@@ -77,13 +76,6 @@ def test_another_centers_person_is_not_a_duplicate(reception, other_center):
     services.person_create(by=reception, full_name="Нурлан Сериков", phone="+77012345678")
 
     assert Person.objects.filter(full_name="Нурлан Сериков").count() == 2
-
-
-def test_the_check_runs_on_postgresql_by_trigram_similarity():
-    # The duplicate check and the misspelt search use pg_trgm through the GIN index on PostgreSQL
-    # (the suite's database); SQLite compares in Python (tests/clinic/web/test_person_search.py).
-    assert connection.vendor == "postgresql"
-    assert Person.objects.similar_full_names("Нурлан").query.__str__().count("%") >= 1
 
 
 # The desk's search
