@@ -48,6 +48,8 @@ def visit_register(
 ) -> Visit:
     """Record who came, when, through which channel and about what."""
     rules.ensure_can_register(by, person.center)
+    if person.merged_into_id is not None:
+        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
     visit = Visit(
         center_id=person.center_id,
         office=office or by.office,

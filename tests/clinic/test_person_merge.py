@@ -47,9 +47,7 @@ def test_the_same_phone_is_named_and_created_only_once_confirmed(reception):
     assert Person.objects.filter(phone="+77012345678").count() == 2
 
 
-@pytest.mark.parametrize(
-    "typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ"]
-)
+@pytest.mark.parametrize("typed", ["Нурлан Серикулы", "Nurlan Serikuly", "НҰРЛАН СЕРІКҰЛЫ"])
 def test_a_name_in_another_spelling_is_a_possible_duplicate(reception, typed):
     existing = services.person_create(by=reception, full_name="Нұрлан Серікұлы")
 
