@@ -5,9 +5,8 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from auditlog.models import LogEntry
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -186,8 +185,14 @@ def possible_duplicates(
     if exclude_pk is not None:
         persons = persons.exclude(pk=exclude_pk)
     same_phone = list(persons.filter(phone=phone).order_by("pk")[:DUPLICATES_SHOWN]) if phone else []
-    similar = persons.similar_full_names(full_name)
+    similar = persons.similar_full_names(full_name, threshold=DUPLICATE_SIMILARITY)
     if connection.vendor == "postgresql":
+        # The % operator's threshold, for this transaction: the index then prunes the names that share
+        # a few common trigrams only, instead of handing thousands to the similarity filter.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(DUPLICATE_SIMILARITY)]
+            )
         similar_name = list(similar[:DUPLICATES_SHOWN])
     else:
         key = name_key(full_name)
@@ -201,6 +206,7 @@ def possible_duplicates(
 
 
 SQLITE_DUPLICATE_SIMILARITY = 0.75
+DUPLICATE_SIMILARITY = 0.5
 
 
 def describe_persons(persons: list[Person]) -> str:
@@ -326,42 +332,57 @@ class CrossCenterDuplicate:
     reason: str  # "same_iin" or "similar_name_and_birth_date"
 
 
-CROSS_CENTER_SIMILARITY = 0.6
-
-
 def cross_center_duplicates(user: User, *, limit: int = 50) -> list[CrossCenterDuplicate]:
-    """Persons registered in two centers (the same IIN, or a very similar name with the same birth date
-    in the IIN), for federation staff: three queries. The caller masks IIN and phone as it shows them."""
+    """Persons registered in two centers, for federation staff: the same IIN, or the same name in any
+    spelling (the spelling key: "Нұрлан", "Нурлан", "Nurlan") with the same birth date (the IIN's first
+    six digits) but another IIN. Two grouped queries and one for the persons, whatever the number of
+    persons; the caller masks IIN and phone as it shows them."""
     persons = Person.objects.visible_to(user).active().exclude(iin="")
-    others = Person.objects.active().exclude(center=OuterRef("center")).filter(pk__gt=OuterRef("pk"))
-    same_iin = others.filter(iin=OuterRef("iin"))
-    birth_date = others.filter(iin__startswith=Substr(OuterRef("iin"), 1, 6)).exclude(iin=OuterRef("iin"))
-    if connection.vendor == "postgresql":
-        similarity = TrigramSimilarity("name_key", OuterRef("name_key"))  # type: ignore[arg-type]
-        similar = (
-            birth_date.filter(name_key__trigram_similar=OuterRef("name_key"))
-            .alias(similarity=similarity)
-            .filter(similarity__gte=CROSS_CENTER_SIMILARITY)
-        )
-    else:
-        similar = birth_date.filter(name_key=OuterRef("name_key"))  # type: ignore[assignment]
-    found = list(
-        persons.annotate(
-            same_iin_pk=Subquery(same_iin.order_by("pk").values("pk")[:1]),
-            similar_pk=Subquery(similar.order_by("pk").values("pk")[:1]),
-        )
-        .filter(Q(same_iin_pk__isnull=False) | Q(similar_pk__isnull=False))
-        .select_related("center")
-        .order_by("pk")[:limit]
+    same_iin = list(
+        persons.values("iin")
+        .annotate(centers=Count("center", distinct=True))
+        .filter(centers__gt=1)
+        .order_by("iin")
+        .values_list("iin", flat=True)[:limit]
     )
-    matches = Person.objects.select_related("center").in_bulk(
-        [person.same_iin_pk or person.similar_pk for person in found]
+    alike = list(
+        persons.annotate(born=Substr("iin", 1, 6))
+        .values("born", "name_key")
+        .annotate(centers=Count("center", distinct=True), iins=Count("iin", distinct=True))
+        .filter(centers__gt=1, iins__gt=1)
+        .order_by("born", "name_key")
+        .values_list("born", "name_key")[:limit]
     )
-    return [
-        CrossCenterDuplicate(
-            person,
-            matches[person.same_iin_pk or person.similar_pk],
-            "same_iin" if person.same_iin_pk else "similar_name_and_birth_date",
-        )
-        for person in found
-    ]
+    if not same_iin and not alike:
+        return []
+    condition = Q(iin__in=same_iin)
+    for born, key in alike:
+        condition |= Q(iin__startswith=born, name_key=key)
+    found = list(persons.filter(condition).select_related("center").order_by("pk"))
+    pairs = []
+    for reason, groups in (
+        ("same_iin", _grouped(found, lambda person: person.iin if person.iin in same_iin else None)),
+        ("similar_name_and_birth_date", _grouped(found, lambda person: (person.iin[:6], person.name_key))),
+    ):
+        for group in groups:
+            first = group[0]
+            second = next(
+                (
+                    other
+                    for other in group[1:]
+                    if other.center_id != first.center_id and (reason == "same_iin" or other.iin != first.iin)
+                ),
+                None,
+            )
+            if second is not None:
+                pairs.append(CrossCenterDuplicate(first, second, reason))
+    return pairs[:limit]
+
+
+def _grouped(persons: list[Person], key) -> list[list[Person]]:
+    groups: dict = {}
+    for person in persons:
+        value = key(person)
+        if value is not None:
+            groups.setdefault(value, []).append(person)
+    return [group for group in groups.values() if len(group) > 1]
