@@ -9,7 +9,7 @@ from core.actions import RecordAction
 from organizations.models import User
 
 from . import forms, rules
-from .models import TRANSITIONS, Application, LaborDispute, Status, Visit
+from .models import TRANSITIONS, Application, LaborDispute, Person, Status, Visit
 
 
 def _work(user: User, case: Application) -> None:
@@ -109,4 +109,19 @@ def _handle_disputes(user: User, dispute: LaborDispute) -> None:
 DISPUTE_ACTIONS: dict[str, RecordAction] = {
     "stage": RecordAction(forms.DisputeStageForm, gettext_lazy("Move to another stage"), _handle_disputes),
     "resolve": RecordAction(forms.DisputeResolveForm, gettext_lazy("Record the result"), _handle_disputes),
+}
+
+
+def _merge(user: User, person: Person) -> None:
+    rules.ensure_can_merge_persons(user, person.center_id)
+
+
+PERSON_ACTIONS: dict[str, RecordAction] = {
+    "merge": RecordAction(
+        forms.MergePersonForm,
+        gettext_lazy("Merge a duplicate into this record"),
+        _merge,
+        done=gettext_lazy("Records merged: the duplicate's visits and cases are now this person's."),
+        available=lambda person: person.merged_into_id is None,
+    ),
 }

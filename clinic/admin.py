@@ -6,6 +6,7 @@ from typing import ClassVar
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
+from django import forms
 from django.contrib import admin
 from django.http import Http404
 from django.urls import path, reverse
@@ -18,7 +19,7 @@ from core.admin import ServiceBackedAdmin as CoreServiceBackedAdmin
 from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 
 from . import services
-from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, VISIT_ACTIONS
+from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, VISIT_ACTIONS
 from .downloads import stored_file_response
 from .models import (
     Application,
@@ -137,10 +138,33 @@ class ReadOnlyInline(admin.TabularInline):
 # Persons and visits
 
 
+class PersonAdminForm(forms.ModelForm):
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Not a duplicate: register anyway"),
+        required=False,
+        help_text=_("Asked when a person with the same phone or a similar name is already registered."),
+    )
+
+    class Meta:
+        model = Person
+        fields = (
+            "center",
+            "full_name",
+            "iin",
+            "phone",
+            "email",
+            "is_union_member",
+            "primary_organization",
+            "employer",
+        )
+
+
 @admin.register(Person)
 class PersonAdmin(PersonalDataAdmin, ServiceBackedAdmin):
-    list_display = ("full_name", "iin", "phone", "is_union_member", "center")
+    form = PersonAdminForm
+    list_display = ("full_name", "iin", "phone", "is_union_member", "center", "merged_into")
     list_filter = ("is_union_member", "center")
+    record_actions = PERSON_ACTIONS
     search_fields = ("full_name", "=iin", "phone")
     list_select_related = ("center",)
     autocomplete_fields = ("employer", "primary_organization")
@@ -155,14 +179,21 @@ class PersonAdmin(PersonalDataAdmin, ServiceBackedAdmin):
         "employer",
     )
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return (*fields, "confirm_not_duplicate") if obj is None else (*fields, "merged_into")
+
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
+        if obj is not None:
+            readonly = (*readonly, "merged_into")
         return ("center", *readonly) if obj or not request.user.sees_all_centers else readonly
 
     def perform(self, request, obj, data):
         data = {field: value for field, value in data.items() if field != "center" or obj is None}
         if obj is None:
             return services.person_create(by=request.user, **data)
+        data.pop("confirm_not_duplicate", None)
         return services.person_update(person=obj, by=request.user, **data)
 
 

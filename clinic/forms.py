@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
 from core.inputs import parse_id
 from organizations.identifiers import normalize_identifier
-from organizations.models import Employer, Role, TerritorialCenter, User
+from organizations.models import Employer, PrimaryOrganization, Role, TerritorialCenter, User
 
 from . import services
 from .models import (
@@ -192,6 +192,28 @@ class DisputeResolveForm(VersionedActionForm):
         return services.dispute_resolve(dispute=target, by=by, **data)
 
 
+class MergePersonForm(VersionedActionForm):
+    """A manager merges a duplicate record into this one (the survivor): clinic.services.persons_merge."""
+
+    duplicate = forms.IntegerField(
+        label=_("Record number of the duplicate"),
+        min_value=1,
+        help_text=_(
+            "Its visits and cases move to this record, which takes the details it lacks; the duplicate "
+            "is kept, marked as merged."
+        ),
+    )
+
+    # The service's own arguments by name, where ActionForm.apply takes them as **data.
+    def apply(self, *, target: Person, by, duplicate, expected_version):  # type: ignore[override]
+        found = Person.objects.visible_to(by).filter(pk=duplicate).first()
+        if found is None or found.center_id != target.center_id:
+            raise ValidationError({"duplicate": _("No such person in this center.")})
+        return services.persons_merge(
+            survivor=target, duplicate=found, by=by, expected_version=expected_version
+        )
+
+
 # The web pages' own forms
 
 
@@ -224,6 +246,23 @@ class WalkInForm(forms.Form):
         required=False,
         help_text=_("Optional: name or BIN."),
         widget=forms.TextInput(attrs={"list": "employers", "autocomplete": "off"}),  # the desk's <datalist>
+    )
+    is_union_member = forms.TypedChoiceField(
+        label=_("Union member?"),
+        choices=[("yes", _("Member of a trade union")), ("no", _("Not a member"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    primary_organization = forms.ModelChoiceField(
+        PrimaryOrganization.objects.none(),
+        label=_("Primary organization"),
+        required=False,
+        empty_label=_("Not known"),
+    )
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("None of them: register a new person anyway"), required=False
     )
     channel = forms.ModelChoiceField(
         Channel.objects.filter(is_active=True),
@@ -263,6 +302,7 @@ class WalkInForm(forms.Form):
     lawyer = LawyerChoiceField(
         User.objects.none(), label=_("Lawyer"), required=False, empty_label=_("Not yet assigned")
     )
+    confirm_second_case = forms.BooleanField(label=_("Open a second case anyway"), required=False)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -272,6 +312,9 @@ class WalkInForm(forms.Form):
         # with the asterisk of a required field all the same.
         for name in ("full_name", "topics", "action_taken", "service", "kind"):
             self.fields[name].marked_required = True  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["primary_organization"]
+        ).queryset = PrimaryOrganization.objects.visible_to(user).order_by("name")
 
     def clean_person(self) -> Person | None:
         """None for a new person; otherwise a person this user may see."""
@@ -279,7 +322,8 @@ class WalkInForm(forms.Form):
         if value == self.NEW_PERSON:
             return None
         pk = parse_id(value)
-        person = Person.objects.visible_to(self.user).filter(pk=pk).first() if pk is not None else None
+        persons = Person.objects.visible_to(self.user).active()
+        person = persons.filter(pk=pk).first() if pk is not None else None
         if person is None:
             raise ValidationError(_("Choose the person from the search results, or “New person”."))
         return person
@@ -352,6 +396,9 @@ class WalkInForm(forms.Form):
                         phone=data["phone"],
                         iin=data["iin"],
                         employer=data["employer"],
+                        is_union_member=bool(data["is_union_member"]),
+                        primary_organization=data["primary_organization"],
+                        confirm_not_duplicate=data["confirm_not_duplicate"],
                     )
                 visit = services.visit_register(
                     by=by,
@@ -367,7 +414,12 @@ class WalkInForm(forms.Form):
                     )
                     return WalkIn(person=person, visit=visit)
                 application = services.visit_open_case(
-                    visit=visit, by=by, service=data["service"], kind=data["kind"], lawyer=data["lawyer"]
+                    visit=visit,
+                    by=by,
+                    service=data["service"],
+                    kind=data["kind"],
+                    lawyer=data["lawyer"],
+                    confirm_second_case=data["confirm_second_case"],
                 )
                 return WalkIn(person=person, visit=visit, application=application)
         except (ValidationError, PermissionDenied) as error:

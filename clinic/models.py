@@ -155,6 +155,17 @@ class Person(Versioned):
     employer = models.ForeignKey(
         Employer, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("employer")
     )
+    # Set when this record was merged into another (clinic.services.persons_merge): the record stays,
+    # as a tombstone pointing at the person who now holds its visits and cases, out of every search.
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -162,6 +173,7 @@ class Person(Versioned):
         ordering = ["full_name"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        permissions = [("merge_person", _("Can merge duplicate persons"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["center", "iin"], condition=~Q(iin=""), name="one_person_per_iin_in_center"
@@ -178,6 +190,10 @@ class Person(Versioned):
         if update_fields is not None and "full_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_key"}
         super().save(*args, **kwargs)
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
 
 class Visit(Versioned):
@@ -519,6 +535,8 @@ class OnlineSubmission(models.Model):
     iin = models.CharField(_("IIN"), max_length=12, blank=True, validators=[validate_iin])
     email = models.EmailField(_("e-mail"), blank=True)
     employer_name = models.CharField(_("employer"), max_length=255, blank=True)
+    is_union_member = models.BooleanField(_("union member"), null=True, blank=True)
+    primary_organization_name = models.CharField(_("primary organization"), max_length=255, blank=True)
     due_on = models.DateField(_("answer expected by"))
     consent_version = models.CharField(_("consent text version"), max_length=16)
     consented_at = models.DateTimeField(_("consent given at"))

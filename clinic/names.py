@@ -12,6 +12,7 @@ Plain Python, no Django.
 
 import re
 import unicodedata
+from difflib import SequenceMatcher
 
 # Cyrillic romanised letter by letter (х as h, й and ы as i, so that the Latin spellings below meet
 # them); the Kazakh letters as their nearest Russian sound (ұ, ү as у; қ as к; ғ as г; ң as н;
@@ -49,3 +50,14 @@ def name_key(text: str) -> str:
     plain = unicodedata.normalize("NFKD", romanised).encode("ascii", "ignore").decode()
     words = " ".join(_NOT_LETTERS.sub(" ", plain).split())
     return _E_AT_WORD_START.sub("e", _E_AFTER_VOWEL.sub("ie", words))
+
+
+def name_similarity(typed: str, name: str) -> float:
+    """How close the typed words are to the words of a name (both spelling keys), 0 to 1: each typed
+    word's best match among the name's words, averaged. What SQLite compares where PostgreSQL has
+    pg_trgm's word similarity."""
+    typed_words, name_words = typed.split(), name.split()
+    if not typed_words or not name_words:
+        return 0.0
+    best = [max(SequenceMatcher(None, word, other).ratio() for other in name_words) for word in typed_words]
+    return sum(best) / len(best)

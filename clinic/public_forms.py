@@ -80,6 +80,20 @@ class OnlineQuestionForm(forms.Form):
     employer_name = forms.CharField(
         label=_("Employer"), max_length=255, required=False, help_text=_("Optional: name or BIN.")
     )
+    is_union_member = forms.TypedChoiceField(
+        label=_("Are you a member of a trade union?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    primary_organization_name = forms.CharField(
+        label=_("Your primary trade union organization"),
+        max_length=255,
+        required=False,
+        help_text=_("If you are a member: the union organization at your workplace."),
+    )
     topic = forms.ModelChoiceField(
         Topic.objects.filter(is_active=True),
         label=_("Topic"),
@@ -145,6 +159,8 @@ class OnlineQuestionForm(forms.Form):
                     iin=data["iin"],
                     email=data["email"],
                     employer_name=data["employer_name"],
+                    is_union_member=data["is_union_member"],
+                    primary_organization_name=data["primary_organization_name"],
                     topic=data["topic"],
                     question=data["question"],
                     uploads=data["files"],

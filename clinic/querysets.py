@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Self
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -22,6 +22,10 @@ _PHONE_LIKE = re.compile(r"\+?[\d\s()\-]+")
 
 
 class PersonQuerySet(CenterScopedQuerySet):
+    def active(self) -> Self:
+        """Persons not merged into another: a merged record is a tombstone, out of every search and list."""
+        return self.filter(merged_into__isnull=True)
+
     def matching(self, *, iin: str = "", phone: str = "") -> Self:
         """Persons with this IIN or this phone: the look-up done before creating a person."""
         # Normalised as person_create stores them, so a number typed at the desk finds the person.
@@ -31,19 +35,21 @@ class PersonQuerySet(CenterScopedQuerySet):
             condition |= Q(iin=iin)
         if phone:
             condition |= Q(phone=phone)
-        return self.filter(condition) if condition else self.none()
+        return self.active().filter(condition) if condition else self.none()
 
     def search(self, text: str) -> Self:
-        """The reception desk's search: exact IIN, phone (typed any way; 5+ digits match a part of the
-        number) or a part of the name in any spelling (clinic.names). Nothing for an empty text."""
+        """The reception desk's search: an IIN or its first digits (4+) as they are typed, a phone
+        (typed any way; 5+ digits match a part of the number) or a part of the name in any spelling
+        (clinic.names). Nothing for an empty text. A misspelt name: `similar_names`."""
         text = " ".join((text or "").split())
         if not text:
             return self.none()
         key = name_key(text)
         condition = Q(name_key__contains=key) if key else Q(pk__in=[])
         iin = normalize_identifier(text)
-        if len(iin) == 12 and iin.isascii() and iin.isdigit():
-            condition |= Q(iin=iin)
+        if 4 <= len(iin) <= 12 and iin.isascii() and iin.isdigit():
+            # LIKE 'prefix%', served by the (center_id, iin varchar_pattern_ops) index on PostgreSQL.
+            condition |= Q(iin=iin) if len(iin) == 12 else Q(iin__startswith=iin)
         if _PHONE_LIKE.fullmatch(text):
             phone = normalize_phone(text)
             if phone.startswith("+7") and len(phone) == 12:
@@ -54,7 +60,58 @@ class PersonQuerySet(CenterScopedQuerySet):
                 digits = digits[1:] if digits[:1] in ("7", "8") else digits
                 if len(digits) >= 5:
                     condition |= Q(phone__contains=digits)
-        return self.filter(condition)
+        return self.active().filter(condition)
+
+    def similar_names(self, text: str) -> Self:
+        """Persons whose name is like the typed one though spelt differently ("Нурлн Сериков"), most
+        similar first. PostgreSQL: pg_trgm's word similarity on the spelling key (the GIN index serves
+        the %> operator). SQLite: the names with a word that begins like a typed word, unordered (the
+        caller orders them by clinic.names.name_similarity)."""
+        key = name_key(text)
+        if len(key.replace(" ", "")) < 3:
+            return self.none()
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            return (
+                self.active()
+                .filter(name_key__trigram_word_similar=key)
+                .annotate(similarity=TrigramWordSimilarity(key, "name_key"))
+                .order_by("-similarity", "full_name", "pk")
+            )
+        condition = Q()
+        for word in key.split():
+            if len(word) >= 3:
+                condition |= Q(name_key__startswith=word[:3]) | Q(name_key__contains=f" {word[:3]}")
+        return self.active().filter(condition) if condition else self.none()
+
+    def similar_full_names(self, full_name: str, *, threshold: float = 0.5) -> Self:
+        """Persons whose whole name is close to this one: the duplicate check before creating a person.
+        PostgreSQL: trigram similarity of the spelling keys (the % operator, through the GIN index).
+        SQLite: the same key, or a name sharing a whole word (the caller keeps the close ones)."""
+        key = name_key(full_name)
+        if not key:
+            return self.none()
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            return (
+                self.active()
+                .filter(name_key__trigram_similar=key)
+                .annotate(similarity=TrigramSimilarity("name_key", key))
+                .filter(similarity__gte=threshold)
+                .order_by("-similarity", "pk")
+            )
+        condition = Q(name_key=key)
+        for word in key.split():
+            if len(word) >= 3:
+                condition |= (
+                    Q(name_key=word)
+                    | Q(name_key__startswith=f"{word} ")
+                    | Q(name_key__endswith=f" {word}")
+                    | Q(name_key__contains=f" {word} ")
+                )
+        return self.active().filter(condition)
 
     def found_by(self, terms: SearchTerms, *, personal_data: bool) -> Self:
         """Persons whose name (any spelling) contains the text, or, for those who may look persons up
@@ -66,7 +123,7 @@ class PersonQuerySet(CenterScopedQuerySet):
                 condition |= Q(iin__startswith=terms.iin_prefix)
             for prefix in terms.phone_prefixes:
                 condition |= Q(phone__startswith=prefix)
-        return self.filter(condition)
+        return self.active().filter(condition)
 
 
 class VisitQuerySet(CenterScopedQuerySet):

@@ -69,3 +69,12 @@ def ensure_can_use_the_desk(user: User) -> None:
                 "records but does not register them."
             )
         )
+
+
+def ensure_can_merge_persons(user: User, center_id: int) -> None:
+    """Merging two records of one person: a manager (or administrator) of the persons' center
+    (organizations.roles grants the admin's `clinic.merge_person` to the same roles)."""
+    _ensure_not_read_only(user)
+    _ensure_in_scope(user, center_id)
+    if user.role not in MANAGING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only a manager merges the records of a person."))

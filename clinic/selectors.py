@@ -3,16 +3,22 @@
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import SequenceMatcher
 
 from auditlog.models import LogEntry
+from django.db import connection
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organizations.models import User
 
-from .models import Application, Document, Note, Person
+from .models import Application, Document, Note, Person, Topic, Visit
+from .names import name_key, name_similarity
 from .personal_data import searches_by_personal_data
+from .querysets import PersonQuerySet
 from .search_terms import search_terms
 
 
@@ -172,6 +178,152 @@ def search_querysets(user: User, text: str) -> dict:
     }
 
 
+# Persons: the desk's search, the duplicate check, a person's history
+
+
+SEARCH_LIMIT = 10
+
+
+def persons_found(persons: PersonQuerySet, text: str, *, limit: int = SEARCH_LIMIT) -> list[Person]:
+    """The desk's search over `persons` (already visible_to the user): IIN (or its first digits), phone,
+    a part of the name; when that finds fewer than `limit`, the names spelt alike ("Нурлн" for
+    "Нурлан"), most similar first. At most two queries, each index-backed and limited."""
+    found = list(persons.search(text)[:limit])
+    if len(found) >= limit:
+        return found
+    similar = persons.similar_names(text).exclude(pk__in=[person.pk for person in found])
+    if connection.vendor == "postgresql":
+        return found + list(similar[: limit - len(found)])
+    key = name_key(text)
+    candidates = [(name_similarity(key, person.name_key), person) for person in similar[:SIMILAR_CANDIDATES]]
+    close = sorted(
+        (pair for pair in candidates if pair[0] >= SQLITE_SIMILARITY),
+        key=lambda pair: (-pair[0], pair[1].full_name, pair[1].pk),
+    )
+    return found + [person for _ratio, person in close[: limit - len(found)]]
+
+
+SIMILAR_CANDIDATES = 200  # SQLite: the names sharing a word's beginning, ordered in Python
+SQLITE_SIMILARITY = 0.6
+DUPLICATES_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class PossibleDuplicates:
+    """Persons already registered in the center who may be the one about to be registered."""
+
+    same_phone: list[Person]
+    similar_name: list[Person]
+
+    def __bool__(self) -> bool:
+        return bool(self.same_phone or self.similar_name)
+
+    @property
+    def all(self) -> list[Person]:
+        seen = {person.pk: person for person in (*self.same_phone, *self.similar_name)}
+        return list(seen.values())
+
+
+def possible_duplicates(
+    *, center_id: int, full_name: str, phone: str, exclude_pk: int | None = None
+) -> PossibleDuplicates:
+    """The same phone, or a similar name (any spelling), among the center's persons: what the desk and
+    the API show before a person is created. Tombstones of merged persons are left out."""
+    persons = Person.objects.active().filter(center_id=center_id)
+    if exclude_pk is not None:
+        persons = persons.exclude(pk=exclude_pk)
+    same_phone = list(persons.filter(phone=phone).order_by("pk")[:DUPLICATES_SHOWN]) if phone else []
+    similar = persons.similar_full_names(full_name, threshold=DUPLICATE_SIMILARITY)
+    if connection.vendor == "postgresql":
+        # The % operator's threshold, for this transaction: the index then prunes the names that share
+        # a few common trigrams only, instead of handing thousands to the similarity filter.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(DUPLICATE_SIMILARITY)]
+            )
+        similar_name = list(similar[:DUPLICATES_SHOWN])
+    else:
+        key = name_key(full_name)
+        similar_name = [
+            person
+            for person in similar.order_by("pk")[:SIMILAR_CANDIDATES]
+            if person.name_key == key
+            or SequenceMatcher(None, key, person.name_key).ratio() >= SQLITE_DUPLICATE_SIMILARITY
+        ][:DUPLICATES_SHOWN]
+    return PossibleDuplicates(same_phone, similar_name)
+
+
+SQLITE_DUPLICATE_SIMILARITY = 0.75
+DUPLICATE_SIMILARITY = 0.5
+
+
+def describe_persons(persons: list[Person]) -> str:
+    """Persons named in a warning: "Нурлан Сериков (record 12), ..."."""
+    return ", ".join(
+        _("%(name)s (record %(id)s)") % {"name": person.full_name, "id": person.pk} for person in persons
+    )
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    """What the desk shows of a found person: how often they came, and their latest cases."""
+
+    visits: int = 0
+    cases: int = 0
+    latest_cases: list[Application] = field(default_factory=list)
+
+    @property
+    def open_cases(self) -> list[Application]:
+        return [case for case in self.latest_cases if case.is_open]
+
+
+LATEST_CASES = 3
+
+
+def history_summaries(persons: list[Person], user: User) -> dict[int, HistorySummary]:
+    """For each person, the visits and cases the user may see: counts and the latest cases. Three
+    queries whatever the number of persons."""
+    pks = [person.pk for person in persons]
+    if not pks:
+        return {}
+    visits = dict(
+        Visit.objects.visible_to(user)
+        .filter(person__in=pks)
+        .values_list("person")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    cases_count = dict(
+        Application.objects.visible_to(user)
+        .filter(person__in=pks)
+        .values_list("person")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    latest: dict[int, list[Application]] = {}
+    ranked = (
+        Application.objects.visible_to(user)
+        .filter(person__in=pks)
+        .select_related("topic", "outcome")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("person_id")],
+                order_by=[F("received_on").desc(), F("sequence").desc()],
+            )
+        )
+        .filter(rank__lte=LATEST_CASES)
+        .order_by("person_id", "rank")
+    )
+    for case in ranked:
+        latest.setdefault(case.person_id, []).append(case)
+    return {
+        pk: HistorySummary(visits.get(pk, 0), cases_count.get(pk, 0), latest.get(pk, []))
+        for pk in pks
+        if visits.get(pk) or cases_count.get(pk)
+    }
+
+
 @dataclass(frozen=True)
 class SearchGroup:
     """The first rows of one kind, and whether there are more than those."""
@@ -188,3 +340,115 @@ def site_search(user: User, text: str, limit: int = SEARCH_GROUP_LIMIT) -> list[
         rows = list(queryset[: limit + 1])
         groups.append(SearchGroup(kind, rows[:limit], len(rows) > limit))
     return groups
+
+
+@dataclass(frozen=True)
+class PersonHistory:
+    """A person's earlier visits and cases, newest first, as far as the user may see them."""
+
+    visits: list[Visit]
+    cases: list[Application]
+
+
+HISTORY_LIMIT = 100
+
+
+def person_history(
+    person: Person, user: User, *, exclude_case: Application | None = None, visits: bool = True
+) -> PersonHistory:
+    """The person's visits (with their topics and the case opened) and cases (topic, status, outcome),
+    newest first, each list up to HISTORY_LIMIT: three queries whatever their length (one for the
+    cases alone, `visits=False`)."""
+    earlier_visits = []
+    if visits:
+        earlier_visits = list(
+            Visit.objects.visible_to(user)
+            .filter(person=person)
+            .select_related("channel", "application")
+            .prefetch_related("topics")
+            .order_by("-visited_at", "-pk")[:HISTORY_LIMIT]
+        )
+    cases = (
+        Application.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("topic", "outcome", "service")
+        .order_by("-received_on", "-sequence")
+    )
+    if exclude_case is not None:
+        cases = cases.exclude(pk=exclude_case.pk)
+    return PersonHistory(earlier_visits, list(cases[:HISTORY_LIMIT]))
+
+
+def open_cases_on_topic(person: Person, topic: Topic | None) -> list[Application]:
+    """The person's open cases on this topic: a second one is opened only when the user confirms."""
+    if topic is None or person.pk is None:
+        return []
+    return list(Application.objects.filter(person=person, topic=topic).open().order_by("received_on"))
+
+
+# The federation's list of possible duplicates across centers
+
+
+@dataclass(frozen=True)
+class CrossCenterDuplicate:
+    """Two persons of different centers who may be one: the same IIN, or a like name and birth date."""
+
+    first: Person
+    second: Person
+    reason: str  # "same_iin" or "similar_name_and_birth_date"
+
+
+def cross_center_duplicates(user: User, *, limit: int = 50) -> list[CrossCenterDuplicate]:
+    """Persons registered in two centers, for federation staff: the same IIN, or the same name in any
+    spelling (the spelling key: "Нұрлан", "Нурлан", "Nurlan") with the same birth date (the IIN's first
+    six digits) but another IIN. Two grouped queries and one for the persons, whatever the number of
+    persons; the caller masks IIN and phone as it shows them."""
+    persons = Person.objects.visible_to(user).active().exclude(iin="")
+    same_iin = list(
+        persons.values("iin")
+        .annotate(centers=Count("center", distinct=True))
+        .filter(centers__gt=1)
+        .order_by("iin")
+        .values_list("iin", flat=True)[:limit]
+    )
+    alike = list(
+        persons.annotate(born=Substr("iin", 1, 6))
+        .values("born", "name_key")
+        .annotate(centers=Count("center", distinct=True), iins=Count("iin", distinct=True))
+        .filter(centers__gt=1, iins__gt=1)
+        .order_by("born", "name_key")
+        .values_list("born", "name_key")[:limit]
+    )
+    if not same_iin and not alike:
+        return []
+    condition = Q(iin__in=same_iin)
+    for born, key in alike:
+        condition |= Q(iin__startswith=born, name_key=key)
+    found = list(persons.filter(condition).select_related("center").order_by("pk"))
+    pairs = []
+    for reason, groups in (
+        ("same_iin", _grouped(found, lambda person: person.iin if person.iin in same_iin else None)),
+        ("similar_name_and_birth_date", _grouped(found, lambda person: (person.iin[:6], person.name_key))),
+    ):
+        for group in groups:
+            first = group[0]
+            second = next(
+                (
+                    other
+                    for other in group[1:]
+                    if other.center_id != first.center_id and (reason == "same_iin" or other.iin != first.iin)
+                ),
+                None,
+            )
+            if second is not None:
+                pairs.append(CrossCenterDuplicate(first, second, reason))
+    return pairs[:limit]
+
+
+def _grouped(persons: list[Person], key) -> list[list[Person]]:
+    groups: dict = {}
+    for person in persons:
+        value = key(person)
+        if value is not None:
+            groups.setdefault(value, []).append(person)
+    return [group for group in groups.values() if len(group) > 1]

@@ -19,6 +19,8 @@ urlpatterns = [
         name="online_attachment_download",
     ),
     path("search/", views.search, name="search"),
+    path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),

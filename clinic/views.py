@@ -28,7 +28,7 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
-from .actions import CASE_ACTIONS, sent_online
+from .actions import CASE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
     Application,
@@ -39,11 +39,21 @@ from .models import (
     Visit,
 )
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
-from .selectors import SEARCH_KINDS, case_timeline, search_querysets, site_search
+from .selectors import (
+    SEARCH_KINDS,
+    SEARCH_LIMIT,
+    HistorySummary,
+    case_timeline,
+    history_summaries,
+    person_history,
+    persons_found,
+    possible_duplicates,
+    search_querysets,
+    site_search,
+)
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
-SEARCH_LIMIT = 10
 SEARCH_PAGE_SIZE = 25
 
 
@@ -59,14 +69,17 @@ class PersonCard:
     iin: str
     phone: str
     email: str
+    history: HistorySummary | None = None  # the desk's "came before"
 
     @classmethod
-    def of(cls, person: Person, user: User) -> "PersonCard":
-        return cls(person, *cls._shown(person, user))
+    def of(cls, person: Person, user: User, history: HistorySummary | None = None) -> "PersonCard":
+        iin, phone, email = cls._shown(person, user)
+        return cls(person, iin, phone, email, history)
 
     @classmethod
     def sent(cls, submission: OnlineSubmission, user: User) -> "PersonCard":
-        return cls(None, *cls._shown(submission, user))
+        iin, phone, email = cls._shown(submission, user)
+        return cls(None, iin, phone, email)
 
     @staticmethod
     def _shown(record: Person | OnlineSubmission, user: User) -> list[str]:
@@ -88,7 +101,8 @@ def at_the_desk(view: Callable) -> Callable:
 def _search_results(user: User, query: str) -> dict:
     """The persons found for the desk's search box, and which choice to pre-select: a single exact
     IIN or phone match, or "new person" when nothing was found."""
-    persons = list(Person.objects.visible_to(user).search(query).select_related("employer")[:SEARCH_LIMIT])
+    persons = persons_found(Person.objects.visible_to(user).select_related("employer"), query)
+    histories = history_summaries(persons, user)
     checked = ""
     if not persons:
         checked = forms.WalkInForm.NEW_PERSON
@@ -98,7 +112,7 @@ def _search_results(user: User, query: str) -> dict:
         checked = str(persons[0].pk)
     return {
         "query": query,
-        "persons": [PersonCard.of(person, user) for person in persons],
+        "persons": [PersonCard.of(person, user, histories.get(person.pk)) for person in persons],
         "checked": checked,
         "limit": SEARCH_LIMIT,
     }
@@ -109,8 +123,10 @@ def _chosen_person(user: User, form: forms.WalkInForm) -> dict:
     chosen = form.data.get("person", "")
     persons, pk = [], parse_id(chosen)
     if pk is not None:
-        persons = list(Person.objects.visible_to(user).filter(pk=pk).select_related("employer"))
-    return {"query": "", "persons": [PersonCard.of(p, user) for p in persons], "checked": chosen}
+        persons = list(Person.objects.visible_to(user).active().filter(pk=pk).select_related("employer"))
+    histories = history_summaries(persons, user)
+    cards = [PersonCard.of(p, user, histories.get(p.pk)) for p in persons]
+    return {"query": "", "persons": cards, "checked": chosen}
 
 
 @staff_page
@@ -449,6 +465,7 @@ def _render_case(
             "person": PersonCard.of(case.person, request.user),
             "submission": submission,
             "timeline": case_timeline(case, with_audit_trail=True),
+            "other_cases": person_history(case.person, request.user, exclude_case=case, visits=False).cases,
             "actions": list(offered.values()),
             "deadline_state": deadline_state,
             "read_only": request.user.is_read_only,
@@ -494,3 +511,70 @@ def document_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespons
     """A case's document, as a download, to those who may see the case (another center's: 404)."""
     document = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     return stored_file_response(document.file, document.original_name)
+
+
+# Persons
+
+
+def _person_or_404(request: AuthenticatedHttpRequest, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.visible_to(request.user).select_related(
+            "center", "employer", "primary_organization", "merged_into"
+        ),
+        pk=pk,
+    )
+
+
+def _render_person(
+    request: AuthenticatedHttpRequest, person: Person, offered: dict[str, OfferedAction], status: int = 200
+) -> HttpResponse:
+    log_full_record_access(person=person, user=request.user)  # the page shows the person unmasked
+    duplicates = []
+    if "merge" in offered:
+        duplicates = possible_duplicates(
+            center_id=person.center_id, full_name=person.full_name, phone=person.phone, exclude_pk=person.pk
+        ).all
+    return render(
+        request,
+        "clinic/person_detail.html",
+        {
+            "card": PersonCard.of(person, request.user),
+            "person": person,
+            "history": person_history(person, request.user),
+            "actions": list(offered.values()),
+            "duplicates": [PersonCard.of(duplicate, request.user) for duplicate in duplicates],
+        },
+        status=status,
+    )
+
+
+@staff_page
+@require_GET
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A person: details as the masking rule allows, earlier visits and cases, the actions allowed."""
+    person = _person_or_404(request, pk)
+    return _render_person(request, person, offered_actions(PERSON_ACTIONS, request.user, person))
+
+
+@staff_page
+@require_POST
+def person_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action of the person page (merging a duplicate into the record)."""
+    person = _person_or_404(request, pk)
+    spec = PERSON_ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    spec.rule(request.user, person)  # PermissionDenied, saying why
+    offered = offered_actions(PERSON_ACTIONS, request.user, person)
+    if action not in offered:
+        messages.warning(
+            request,
+            _("“%s” is not possible for the record as it is now; the page shows what is.") % spec.title,
+        )
+        return redirect("clinic:person_detail", pk=person.pk)
+    form = spec.form_class(request.POST, target=person, auto_id=offered[action].form.auto_id)
+    if form.perform(by=request.user) is not None:
+        messages.success(request, str(spec.done or spec.title))
+        return redirect("clinic:person_detail", pk=person.pk)
+    offered[action].form = form
+    return _render_person(request, person, offered, status=422)

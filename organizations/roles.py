@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from .models import RepresentativeOffice, Role, TerritorialCenter, User
 
 VIEW, ADD, CHANGE, DELETE = "view", "add", "change", "delete"
+MERGE = "merge"  # clinic.merge_person: two records of one person merged (clinic.rules)
 READ = (VIEW,)
 WRITE = (VIEW, ADD, CHANGE)
 ALL = (VIEW, ADD, CHANGE, DELETE)
@@ -101,6 +102,11 @@ def roles_sync() -> None:
             for model, actions in grants.items()
             for action in actions
         )
+
+
+# Merging two records of one person: the center's managers and the administrators.
+ROLE_PERMISSIONS[Role.MANAGER]["clinic.person"] = (*WRITE, MERGE)
+ROLE_PERMISSIONS[Role.ADMINISTRATOR]["clinic.person"] = (*ALL, MERGE)
 
 
 # Organization statistics. Managers enter their center's return; federation analysts read (they

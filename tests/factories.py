@@ -175,5 +175,6 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             kind=kwargs.pop("kind", None) or kind(),
             topic=kwargs.pop("topic", None) or topic(),
             channel=kwargs.pop("channel", None) or channel(),
+            confirm_second_case=kwargs.pop("confirm_second_case", True),
             **kwargs,
         )

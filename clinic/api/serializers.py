@@ -36,6 +36,10 @@ TEXT_MAX = 10_000  # free text: long enough for any letter, short enough to refu
 INT_MAX = 2**31 - 1  # PostgreSQL integer
 EARLIEST_VISIT = datetime(2000, 1, 1, tzinfo=UTC)
 CODE = re.compile(r"[-a-zA-Z0-9_]{1,32}")
+SECOND_CASE_HELP = (
+    "While the person has an open case on the same topic, a new one is refused with 400, the open case "
+    "named under `confirm_second_case`; true opens the second case anyway."
+)
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
@@ -140,11 +144,15 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "is_union_member",
             "primary_organization",
             "employer",
+            "merged_into",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "merged_into": {"help_text": "Set on a merged record: the person it was merged into."}
+        }
 
 
 class PersonUpdateSerializer(serializers.Serializer):
@@ -163,6 +171,67 @@ class PersonCreateSerializer(PersonUpdateSerializer):
         required=False,
         help_text="Federation staff only: center staff always register in their own center.",
     )
+    confirm_not_duplicate = serializers.BooleanField(
+        default=False,
+        help_text=(
+            "A person with the same phone or a similar name (any spelling) is refused with 400, the "
+            "candidates named under `phone` and `full_name`; true registers the person anyway. The same "
+            "IIN is always refused."
+        ),
+    )
+
+
+class PersonMergeSerializer(serializers.Serializer):
+    duplicate = _visible(
+        Person, help_text="The duplicate record, merged into this one (a person of its center)."
+    )
+    duplicate_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The duplicate's version as read; refused (412) when stale."
+    )
+
+
+class CaseHistorySerializer(serializers.ModelSerializer):
+    topic = serializers.CharField(source="topic.name", read_only=True)
+    outcome = serializers.CharField(source="outcome.name", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = Application
+        fields = ["id", "registration_number", "received_on", "topic", "status", "outcome", "decided_on"]
+        read_only_fields = fields
+
+
+class VisitHistorySerializer(serializers.ModelSerializer):
+    application = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = ["id", "visited_at", "channel", "topics", "result", "application"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_application(self, visit: Visit) -> int | None:
+        application = getattr(visit, "application", None)
+        return application.pk if application else None
+
+
+class PersonHistorySerializer(serializers.Serializer):
+    visits = VisitHistorySerializer(many=True, read_only=True)
+    cases = CaseHistorySerializer(many=True, read_only=True)
+
+
+class DuplicatePersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
+    center = serializers.CharField(source="center.code", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "center", "full_name", "iin", "phone"]
+        read_only_fields = fields
+
+
+class CrossCenterDuplicateSerializer(serializers.Serializer):
+    first = DuplicatePersonSerializer(read_only=True)
+    second = DuplicatePersonSerializer(read_only=True)
+    reason = serializers.ChoiceField(choices=["same_iin", "similar_name_and_birth_date"], read_only=True)
 
 
 class PersonLookupSerializer(serializers.Serializer):
@@ -253,6 +322,7 @@ class VisitOpenCaseSerializer(serializers.Serializer):
     topic = _reference(Topic, required=False, help_text="The visit's first topic if left out.")
     summary = _text(required=False)
     lawyer = _staff(allow_null=True, required=False)
+    confirm_second_case = serializers.BooleanField(default=False, help_text=SECOND_CASE_HELP)
 
 
 # Applications
@@ -309,6 +379,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     employer = _visible(Employer, allow_null=True, required=False)
     office = _visible(RepresentativeOffice, allow_null=True, required=False)
     lawyer = _staff(allow_null=True, required=False)
+    confirm_second_case = serializers.BooleanField(default=False, help_text=SECOND_CASE_HELP)
 
 
 class ApplicationUpdateSerializer(serializers.Serializer):

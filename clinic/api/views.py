@@ -49,7 +49,13 @@ from core.api.schema import ERRORS, VALIDATION_ERROR
 from organizations.identifiers import normalize_identifier
 from organizations.models import User
 
-from ..selectors import SEARCH_GROUP_LIMIT, case_timeline, search_querysets
+from ..selectors import (
+    SEARCH_GROUP_LIMIT,
+    case_timeline,
+    cross_center_duplicates,
+    person_history,
+    search_querysets,
+)
 from . import serializers as s
 
 LOOKUP_LIMIT = 20
@@ -90,10 +96,12 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
 
     serializer_class = s.PersonSerializer
     filterset_class = PersonFilter
-    conditional_actions = frozenset({"partial_update"})
+    conditional_actions = frozenset({"partial_update", "merge"})
 
     def get_queryset(self):
-        return Person.objects.visible_to(self.request.user).order_by("full_name", "pk")
+        persons = Person.objects.visible_to(self.request.user).order_by("full_name", "pk")
+        # A merged record (a tombstone) is read by its id, and listed nowhere.
+        return persons if self.action in ("retrieve", "history") else persons.active()
 
     def retrieve(self, request, *args, **kwargs) -> Response:
         person = self.get_object()
@@ -137,6 +145,51 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
             phone=normalize_phone(query.validated_data.get("phone", "")),
         )
         return Response(self.get_serializer(persons[:LOOKUP_LIMIT], many=True).data)
+
+    @extend_schema(
+        summary="Merge a duplicate into an applicant's record",
+        request=s.PersonMergeSerializer,
+        responses={200: s.PersonSerializer, 400: VALIDATION_ERROR},
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        """A manager of the center: the duplicate's visits and cases move to this record, which takes the
+        details it lacks; the duplicate stays, marked `merged_into` this record, and leaves every list."""
+        person = self.get_object()
+        rules.ensure_can_merge_persons(request.user, person.center_id)  # the role before the body: 403
+        version = self.if_match(person)
+        data = self.validated(s.PersonMergeSerializer)
+        person = services.persons_merge(
+            survivor=person,
+            duplicate=data["duplicate"],
+            by=request.user,
+            expected_version=version,
+            duplicate_version=data.get("duplicate_version"),
+        )
+        return self.respond(person)
+
+    @extend_schema(summary="An applicant's visits and cases", responses={200: s.PersonHistorySerializer})
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def history(self, request, pk=None):
+        """The visits and cases of the person the user may see, newest first (up to 100 of each)."""
+        person = self.get_object()
+        history = person_history(person, request.user)
+        return Response(s.PersonHistorySerializer(history, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Possible duplicates across centers",
+        responses={200: s.CrossCenterDuplicateSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def duplicates(self, request):
+        """For federation staff: persons registered in two centers, with the same IIN, or a very similar
+        name and the same birth date (the IIN's first six digits); IIN and phone masked by the rule."""
+        if not request.user.sees_all_centers:
+            raise PermissionDenied(_("The list of duplicates across centers is the federation's."))
+        pairs = cross_center_duplicates(request.user)
+        return Response(
+            s.CrossCenterDuplicateSerializer(pairs, many=True, context=self.get_serializer_context()).data
+        )
 
 
 # Visits

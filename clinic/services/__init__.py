@@ -27,7 +27,7 @@ from .disputes import (
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .online import application_publish_answer, online_submission_create
-from .persons import PERSON_EDITABLE, person_create, person_update
+from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "online_submission_create",
     "person_create",
     "person_update",
+    "persons_merge",
     "prevented_dispute_record",
     "visit_answer_on_spot",
     "visit_open_case",

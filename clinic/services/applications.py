@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.audit import acting_as
@@ -32,6 +33,7 @@ from ..models import (
     Topic,
     Visit,
 )
+from ..selectors import open_cases_on_topic
 
 
 def due_date(kind: ApplicationKind, received_on: date) -> date:
@@ -77,11 +79,17 @@ def application_register(
     office: RepresentativeOffice | None = None,
     lawyer: User | None = None,
     visit: Visit | None = None,
+    confirm_second_case: bool = False,
 ) -> Application:
-    """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days."""
+    """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days. A
+    second open case of the person on the same topic only when `confirm_second_case`."""
     center = person.center
     rules.ensure_can_register(by, center)
     _ensure_lawyer_of(center.pk, lawyer)
+    if person.merged_into_id is not None:
+        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
+    if not confirm_second_case:
+        ensure_no_open_case_on_topic(person, topic)
     received_on = received_on or timezone.localdate()
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
@@ -115,6 +123,33 @@ def application_register(
         application.save()
         StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
     return application
+
+
+def ensure_no_open_case_on_topic(person: Person, topic: Topic | None) -> None:
+    """Refuse a second case while the person has an open one on the same topic, naming it: the user
+    confirms (`confirm_second_case`) when a second case is meant."""
+    open_cases = open_cases_on_topic(person, topic)
+    if open_cases:
+        raise ValidationError(
+            {
+                "confirm_second_case": _(
+                    "%(person)s already has an open case on this topic: %(cases)s. Work on that case, or "
+                    "confirm that a second case is to be opened."
+                )
+                % {
+                    "person": person.full_name,
+                    "cases": ", ".join(
+                        _("%(number)s of %(date)s")
+                        % {
+                            "number": case.registration_number,
+                            "date": date_format(case.received_on, "SHORT_DATE_FORMAT"),
+                        }
+                        for case in open_cases
+                    ),
+                }
+            },
+            code="second_case",
+        )
 
 
 def _move(application: Application, to_status: Status, by: User, reason: str = "") -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from core.audit import acting_as
 from core.versioning import locked, save_changes
 from organizations.identifiers import normalize_identifier
-from organizations.models import Employer, RepresentativeOffice, TerritorialCenter, User
+from organizations.models import Employer, PrimaryOrganization, RepresentativeOffice, TerritorialCenter, User
 
 from .. import online, rules, throttle
 from ..models import Application, Channel, OnlineAttachment, OnlineSubmission, Person, Topic, Visit
@@ -28,20 +28,37 @@ from .visits import _visit_save
 
 
 def _online_person(
-    *, center: TerritorialCenter, full_name: str, iin: str, phone: str, email: str, employer: Employer | None
+    *,
+    center: TerritorialCenter,
+    full_name: str,
+    iin: str,
+    phone: str,
+    email: str,
+    employer: Employer | None,
+    is_union_member: bool = False,
+    primary_organization: PrimaryOrganization | None = None,
 ) -> Person:
     """The sender as a person of the center, found as the desk finds people (by IIN, then by phone)
     or new. A found person's record is not changed: an anonymous form proves nothing about who
     typed it; what was typed stays on the submission for the reception to compare."""
     typed = _person_new(
-        center=center, full_name=full_name, iin=iin, phone=phone, email=email, employer=employer, public=True
+        center=center,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
+        employer=employer,
+        is_union_member=is_union_member,
+        primary_organization=primary_organization,
+        public=True,
     )
+    persons = Person.objects.active()  # never a merged record's tombstone
     if typed.iin:
-        same_iin = Person.objects.filter(center=center, iin=typed.iin).first()
+        same_iin = persons.filter(center=center, iin=typed.iin).first()
         if same_iin is not None:
             return same_iin
     # A phone is shared in families: the same phone is the same person only with the same name.
-    for candidate in Person.objects.filter(center=center, phone=typed.phone).exclude(phone="").order_by("pk"):
+    for candidate in persons.filter(center=center, phone=typed.phone).exclude(phone="").order_by("pk"):
         if candidate.full_name.casefold() == typed.full_name.casefold() and candidate.iin in ("", typed.iin):
             return candidate
     try:
@@ -63,6 +80,12 @@ def _online_employer(center: TerritorialCenter, text: str) -> Employer | None:
     if len(digits) == 12 and digits.isdigit():
         return employers.filter(bin=digits).first()
     found = list(employers.filter(name__iexact=text)[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _online_primary_organization(center: TerritorialCenter, name: str) -> PrimaryOrganization | None:
+    """The primary organization the sender named, if the center has exactly one by that name."""
+    found = list(PrimaryOrganization.objects.filter(center=center, name__iexact=name)[:2]) if name else []
     return found[0] if len(found) == 1 else None
 
 
@@ -96,6 +119,8 @@ def online_submission_create(
     employer_name: str = "",
     office: RepresentativeOffice | None = None,
     uploads: Iterable[UploadedFile] = (),
+    is_union_member: bool | None = None,
+    primary_organization_name: str = "",
 ) -> tuple[OnlineSubmission, str]:
     """Receive a question sent through the public page: the person (found or new), a pending visit
     with the channel "online" in the center's reception queue, the consent and the documents, all or
@@ -127,8 +152,18 @@ def online_submission_create(
             code="throttled",
         ) from error
     employer = _online_employer(center, employer_name)
+    primary_organization_name = " ".join(primary_organization_name.split())[:255]
     person = _online_person(
-        center=center, full_name=full_name, iin=iin, phone=phone, email=email, employer=employer
+        center=center,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
+        employer=employer,
+        is_union_member=bool(is_union_member),
+        primary_organization=_online_primary_organization(center, primary_organization_name)
+        if is_union_member
+        else None,
     )
     visit = _visit_save(
         Visit(
@@ -154,6 +189,8 @@ def online_submission_create(
         iin=normalize_identifier(iin or ""),
         email=(email or "").strip().lower(),
         employer_name=" ".join(employer_name.split())[:255],
+        is_union_member=is_union_member,
+        primary_organization_name=primary_organization_name if is_union_member else "",
         due_on=online_due_date(timezone.localdate(now)),
         consent_version=online.CONSENT_VERSION,
         consented_at=now,

@@ -10,7 +10,8 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
 
 from .. import rules
-from ..models import Person
+from ..models import Application, Person, Visit
+from ..selectors import describe_persons, possible_duplicates
 from ..validators import normalize_phone
 from .common import center_of
 
@@ -30,7 +31,12 @@ def _normalized_person_fields(fields: dict) -> dict:
 def _ensure_iin_free(person: Person) -> None:
     if not person.iin:
         return
-    existing = Person.objects.filter(center_id=person.center_id, iin=person.iin).exclude(pk=person.pk).first()
+    existing = (
+        Person.objects.active()
+        .filter(center_id=person.center_id, iin=person.iin)
+        .exclude(pk=person.pk)
+        .first()
+    )
     if existing:
         raise ValidationError(
             {
@@ -52,6 +58,7 @@ def _person_new(
     primary_organization: PrimaryOrganization | None = None,
     employer: Employer | None = None,
     public: bool = False,
+    confirm_not_duplicate: bool = False,
 ) -> Person:
     """A new, validated, unsaved person: the checks of every way a person is registered.
 
@@ -69,7 +76,28 @@ def _person_new(
         return person
     _ensure_iin_free(person)
     person.full_clean()
+    if not confirm_not_duplicate:
+        _ensure_not_duplicate(person)
     return person
+
+
+def _ensure_not_duplicate(person: Person) -> None:
+    """The same phone or a similar name already registered: refused until the user confirms that the
+    person is not one of them (a duplicate is merged, never silently created)."""
+    found = possible_duplicates(center_id=person.center_id, full_name=person.full_name, phone=person.phone)
+    errors = {}
+    if found.same_phone:
+        errors["phone"] = _(
+            "This phone is already registered: %(persons)s. Choose the person from the search results, "
+            "or confirm that this is another person."
+        ) % {"persons": describe_persons(found.same_phone)}
+    if found.similar_name:
+        errors["full_name"] = _(
+            "A person with a similar name is already registered: %(persons)s. Choose the person from the "
+            "search results, or confirm that this is another person."
+        ) % {"persons": describe_persons(found.similar_name)}
+    if errors:
+        raise ValidationError(errors, code="possible_duplicate")
 
 
 @transaction.atomic
@@ -84,8 +112,10 @@ def person_create(
     is_union_member: bool = False,
     primary_organization: PrimaryOrganization | None = None,
     employer: Employer | None = None,
+    confirm_not_duplicate: bool = False,
 ) -> Person:
-    """Register an applicant; a second person with the same IIN in the center is refused."""
+    """Register an applicant; a second person with the same IIN in the center is refused, one with the
+    same phone or a similar name only when `confirm_not_duplicate` says it is another person."""
     center = center_of(by, center)
     rules.ensure_can_register(by, center)
     person = _person_new(
@@ -97,6 +127,7 @@ def person_create(
         is_union_member=is_union_member,
         primary_organization=primary_organization,
         employer=employer,
+        confirm_not_duplicate=confirm_not_duplicate,
     )
     with acting_as(by):
         person.save()
@@ -119,7 +150,67 @@ def person_update(*, person: Person, by: User, expected_version: int | None = No
     """Change a person's details; the same checks as on creation."""
     rules.ensure_can_register(by, person.center)
     person = locked(person, expected_version)
+    if person.merged_into_id is not None:
+        raise ValidationError(_("This record was merged into another person's: change that one."))
     assign_changes(person, _normalized_person_fields(changes), editable=PERSON_EDITABLE)
     _ensure_iin_free(person)
     with acting_as(by):
         return save_changes(person, changes)
+
+
+# What the survivor of a merge takes from the duplicate when it has none of its own.
+MERGE_FILLED = ("iin", "phone", "email", "employer", "primary_organization")
+
+
+@transaction.atomic
+def persons_merge(
+    *,
+    survivor: Person,
+    duplicate: Person,
+    by: User,
+    expected_version: int | None = None,
+    duplicate_version: int | None = None,
+) -> Person:
+    """Merge two records of one person: the duplicate's visits and cases (and with them their online
+    submissions and labor disputes) move to the survivor, which keeps its own details and takes the
+    missing ones from the duplicate; the duplicate stays as a tombstone pointing at the survivor, its
+    IIN cleared. A manager of the persons' center; every change audited."""
+    rules.ensure_can_merge_persons(by, survivor.center_id)
+    if duplicate.center_id != survivor.center_id:
+        # Worded like "not found": another center's person must not be confirmed to exist.
+        raise ValidationError({"duplicate": _("No such person in this center.")})
+    if duplicate.pk == survivor.pk:
+        raise ValidationError({"duplicate": _("Choose another person: a record is not merged into itself.")})
+    # Both rows locked, always in the same order, so two merges of the pair cannot deadlock.
+    first, second = sorted((survivor, duplicate), key=lambda person: person.pk)
+    versions = {survivor.pk: expected_version, duplicate.pk: duplicate_version}
+    locked_rows = {person.pk: locked(person, versions[person.pk]) for person in (first, second)}
+    survivor, duplicate = locked_rows[survivor.pk], locked_rows[duplicate.pk]
+    if survivor.merged_into_id is not None:
+        raise ValidationError(_("This record was merged into another person's: merge into that one."))
+    if duplicate.merged_into_id is not None:
+        raise ValidationError({"duplicate": _("This record has already been merged into another.")})
+    filled = [field for field in MERGE_FILLED if not getattr(survivor, field) and getattr(duplicate, field)]
+    taken = {field: getattr(duplicate, field) for field in filled}
+    if duplicate.is_union_member and not survivor.is_union_member:
+        taken["is_union_member"] = True
+    with acting_as(by):
+        for visit in Visit.objects.select_for_update().filter(person=duplicate).order_by("pk"):
+            _move_to(visit, survivor)
+        for case in Application.objects.select_for_update().filter(person=duplicate).order_by("pk"):
+            _move_to(case, survivor)
+        for tombstone in Person.objects.select_for_update().filter(merged_into=duplicate).order_by("pk"):
+            tombstone.merged_into = survivor
+            tombstone.save(update_fields=["merged_into", "updated_at"])
+        # The IIN leaves the tombstone before the survivor takes it: one person per IIN in a center.
+        duplicate.merged_into, duplicate.iin = survivor, ""
+        save_changes(duplicate, ["merged_into", "iin"])
+        for field, value in taken.items():
+            setattr(survivor, field, value)
+        return save_changes(survivor, list(taken))
+
+
+def _move_to(record: Visit | Application, person: Person) -> None:
+    record.person = person
+    record.version += 1
+    record.save(update_fields=["person", "version", "updated_at"])

@@ -48,6 +48,8 @@ def visit_register(
 ) -> Visit:
     """Record who came, when, through which channel and about what."""
     rules.ensure_can_register(by, person.center)
+    if person.merged_into_id is not None:
+        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
     visit = Visit(
         center_id=person.center_id,
         office=office or by.office,
@@ -113,6 +115,7 @@ def visit_open_case(
     summary: str = "",
     lawyer: User | None = None,
     expected_version: int | None = None,
+    confirm_second_case: bool = False,
 ) -> Application:
     """Turn the visit into a case for a lawyer; the visit and the case are saved together or not at all."""
     rules.ensure_can_register(by, visit.center)
@@ -131,6 +134,7 @@ def visit_open_case(
         office=visit.office,
         lawyer=lawyer,
         visit=visit,
+        confirm_second_case=confirm_second_case,
     )
     visit.result = Visit.Result.CASE_OPENED
     visit.action_taken = visit.action_taken or _("Case %s opened.") % application.registration_number

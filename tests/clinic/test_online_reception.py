@@ -34,7 +34,13 @@ from organizations.models import Role
 from reports.periods import Period, PeriodKind
 from reports.queries import application_breakdown
 from tests import factories
-from tests.factories import CenterFactory, OfficeFactory, PersonFactory, StaffFactory
+from tests.factories import (
+    CenterFactory,
+    OfficeFactory,
+    PersonFactory,
+    PrimaryOrganizationFactory,
+    StaffFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -680,3 +686,28 @@ def test_the_service_refuses_without_consent_and_saves_nothing(center, reference
 
     assert "consent" in refused.value.message_dict
     assert nothing_saved()
+
+
+def test_union_membership_is_asked_online_and_kept(citizen, center):
+    organization = PrimaryOrganizationFactory(center=center, name="Teachers' union of School 5")
+
+    assert 'name="is_union_member"' in citizen.get("/online/").content.decode()
+    response = send(
+        citizen, center, is_union_member="yes", primary_organization_name="teachers' union of school 5"
+    )
+
+    assert response.status_code == 302
+    submission = OnlineSubmission.objects.get()
+    assert submission.is_union_member is True
+    assert submission.primary_organization_name == "teachers' union of school 5"
+    person = submission.visit.person
+    assert person.is_union_member
+    assert person.primary_organization == organization
+
+
+def test_union_membership_may_be_left_unsaid(citizen, center):
+    assert send(citizen, center).status_code == 302
+
+    submission = OnlineSubmission.objects.get()
+    assert submission.is_union_member is None
+    assert not submission.visit.person.is_union_member

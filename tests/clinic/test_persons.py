@@ -143,9 +143,13 @@ def test_the_same_iin_in_another_center_is_allowed(reception, other_center):
 
 
 @pytest.mark.django_db
-def test_persons_without_iin_are_not_duplicates(reception):
+def test_persons_without_iin_are_not_duplicates_once_confirmed(reception):
     services.person_create(by=reception, full_name="Aigerim Seitkali")
-    services.person_create(by=reception, full_name="Aigerim Seitkali")
+    with pytest.raises(ValidationError) as refused:
+        services.person_create(by=reception, full_name="Aigerim Seitkali")
+    assert "Aigerim Seitkali" in refused.value.message_dict["full_name"][0]
+
+    services.person_create(by=reception, full_name="Aigerim Seitkali", confirm_not_duplicate=True)
 
     assert Person.objects.filter(iin="").count() == 2
 

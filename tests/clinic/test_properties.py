@@ -98,7 +98,7 @@ PROFILE = settings.get_profile(os.environ.get("CLINIC_PROPERTIES_PROFILE", "clin
 # What the API and the web pages answer with a 4xx: 400, 403, 412.
 REFUSALS = (ValidationError, PermissionDenied, VersionConflict)
 OPEN = (Status.REGISTERED, Status.IN_PROGRESS, Status.ON_HOLD)
-NOT_AUDITED = {"updated_at", "version"}  # clinic.audit.NOT_AUDITED
+NOT_AUDITED = {"updated_at", "version", "name_key"}  # clinic.audit.NOT_AUDITED; name_key: from full_name
 ASCII_PHONE = re.compile(r"\+7[0-9]{10}")
 ASCII_IIN = re.compile(r"[0-9]{12}")
 

@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clinic import services
-from clinic.actions import CASE_ACTIONS
+from clinic.actions import CASE_ACTIONS, PERSON_ACTIONS
 from clinic.models import (
     Application,
     Channel,
@@ -65,6 +65,8 @@ SKIPPED_PREFIXES = ("api/schema/", "api/docs/", "admin/jsi18n/", "i18n/", "stati
 ROUTE_MODELS = {
     "clinic:case_detail": Application,
     "clinic:case_action": Application,
+    "clinic:person_detail": Person,
+    "clinic:person_action": Person,
     "clinic:document_download": Document,
     "clinic:online_visit": Visit,
     "clinic:online_visit_answer": Visit,
@@ -323,6 +325,8 @@ def _extra_values(route: Route, param: str) -> list[str]:
         return list(getattr(admin.site._registry.get(model), "record_actions", {}) or ["x"])
     if param == "action" and route.name.startswith("statistics:"):
         return list(RETURN_ACTIONS)
+    if param == "action" and route.name == "clinic:person_action":
+        return list(PERSON_ACTIONS)
     if param == "action":
         return list(CASE_ACTIONS)
     if param in ("kind", "file_format"):

@@ -19,7 +19,6 @@ from tests.factories import (
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")]
 
 
-
 def login(client, user):
     client.force_login(user)
     return client
@@ -272,3 +271,45 @@ def test_a_lawyer_moves_a_dispute_from_its_admin_page_reception_may_not(client, 
     assert response.status_code == 302
     dispute.refresh_from_db()
     assert dispute.stage == LaborDispute.Stage.COURT
+
+
+def test_a_manager_merges_a_duplicate_from_the_persons_admin_page(client, center, manager, reception):
+    survivor = PersonFactory(center=center, phone="")
+    duplicate = PersonFactory(center=center, phone="+77015550000")
+    case = ApplicationFactory(center=center, person=duplicate, registered_by=reception)
+    client = login(client, manager)
+
+    change_page = client.get(f"/admin/clinic/person/{survivor.pk}/change/")
+    response = client.post(
+        f"/admin/clinic/person/{survivor.pk}/action/merge/",
+        {"duplicate": duplicate.pk, "version": survivor.version},
+    )
+
+    assert "/action/merge/" in change_page.text
+    assert response.status_code == 302
+    assert Application.objects.get(pk=case.pk).person == survivor
+    assert Person.objects.get(pk=duplicate.pk).merged_into == survivor
+    assert LogEntry.objects.get_for_object(duplicate).latest("pk").actor == manager
+
+
+def test_reception_is_not_offered_the_merge_in_the_admin(client, center, reception):
+    survivor, duplicate = PersonFactory(center=center), PersonFactory(center=center)
+    client = login(client, reception)
+
+    assert "/action/merge/" not in client.get(f"/admin/clinic/person/{survivor.pk}/change/").text
+    response = client.post(f"/admin/clinic/person/{survivor.pk}/action/merge/", {"duplicate": duplicate.pk})
+    assert response.status_code == 403
+
+
+def test_a_possible_duplicate_is_confirmed_in_the_admin(client, center, reception):
+    PersonFactory(center=center, full_name="Нұрлан Серікұлы", phone="")
+    client = login(client, reception)
+    data = {"full_name": "Нурлан Серикулы", "iin": "", "phone": "", "email": ""}
+
+    refused = client.post("/admin/clinic/person/add/", data)
+    confirmed = client.post("/admin/clinic/person/add/", {**data, "confirm_not_duplicate": "on"})
+
+    assert refused.status_code == 200
+    assert "Нұрлан Серікұлы" in str(refused.context["adminform"].form.errors["full_name"])
+    assert confirmed.status_code == 302
+    assert Person.objects.count() == 2

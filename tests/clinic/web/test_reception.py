@@ -95,7 +95,7 @@ def test_the_search_finds_part_of_a_phone_number_while_it_is_typed(client_for, c
     assert response.context["checked"] == ""  # a partial match is not chosen for the user
 
 
-def test_the_search_finds_an_exact_iin_and_a_part_of_a_name(client_for, center, reception, ref):
+def test_the_search_finds_an_iin_its_first_digits_and_a_part_of_a_name(client_for, center, reception, ref):
     iin = make_iin(date(1990, 1, 2), female=True, serial=77)
     by_iin = PersonFactory(center=center, iin=iin, full_name="Dana Omarova")
     by_name = PersonFactory(center=center, full_name="Yerlan Tokayev")
@@ -105,7 +105,10 @@ def test_the_search_finds_an_exact_iin_and_a_part_of_a_name(client_for, center, 
     assert [c.person for c in client.get("/reception/persons/", {"q": "tokay"}).context["persons"]] == [
         by_name
     ]
-    assert client.get("/reception/persons/", {"q": iin[:6]}).context["persons"] == []  # IIN: exact only
+    # An IIN is found by its first digits as they are typed.
+    assert [c.person for c in client.get("/reception/persons/", {"q": iin[:6]}).context["persons"]] == [
+        by_iin
+    ]
 
 
 def test_the_search_never_shows_another_centers_person(client_for, center, other_center, reception, ref):
