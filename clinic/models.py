@@ -165,6 +165,7 @@ class Person(Versioned):
         related_name="merged_records",
         editable=False,
         verbose_name=_("merged into"),
+        db_index=False,  # the few merged records only: see Meta.indexes
     )
 
     objects = PersonQuerySet.as_manager()
@@ -179,7 +180,15 @@ class Person(Versioned):
                 fields=["center", "iin"], condition=~Q(iin=""), name="one_person_per_iin_in_center"
             )
         ]
-        indexes = [models.Index(fields=["center", "phone"]), models.Index(fields=["center", "full_name"])]
+        indexes = [
+            models.Index(fields=["center", "phone"]),
+            models.Index(fields=["center", "full_name"]),
+            # Merged records are few: an index of all 800,000 NULLs would only tempt the planner into
+            # reading it for "not merged" (PersonQuerySet.active).
+            models.Index(
+                fields=["merged_into"], condition=Q(merged_into__isnull=False), name="person_merged_into"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

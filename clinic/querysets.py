@@ -7,7 +7,7 @@ from typing import Self
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection, connections
 from django.db.models import Case, CharField, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.utils import timezone
 
 from organizations.identifiers import normalize_identifier
@@ -61,6 +61,16 @@ class PersonQuerySet(CenterScopedQuerySet):
                 if len(digits) >= 5:
                     condition |= Q(phone__contains=digits)
         return self.active().filter(condition)
+
+    def name_starting(self, key: str) -> Self:
+        """Persons whose name (its clinic.names key) starts with `key`, in the key's order: what the
+        desk's search shows first as a name is typed. On PostgreSQL in the key's byte order, which the
+        (center_id, name_key COLLATE "C") index gives ready sorted: ten rows read, whatever the number
+        of "Иванов"s."""
+        starting = self.active().filter(name_key__startswith=key)
+        if connections[self.db].vendor == "postgresql":
+            return starting.order_by(Collate("name_key", "C"), "pk")
+        return starting.order_by("name_key", "pk")
 
     def similar_names(self, text: str) -> Self:
         """Persons whose name is like the typed one though spelt differently ("Нурлн Сериков"), most

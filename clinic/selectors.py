@@ -188,13 +188,17 @@ def persons_found(persons: PersonQuerySet, text: str, *, limit: int = SEARCH_LIM
     """The desk's search over `persons` (already visible_to the user): IIN (or its first digits), phone,
     a part of the name; when that finds fewer than `limit`, the names spelt alike ("Нурлн" for
     "Нурлан"), most similar first. At most two queries, each index-backed and limited."""
-    found = list(persons.search(text)[:limit])
+    key = name_key(text)
+    # Names that start as typed first, from their ordered index; then the other matches (IIN, phone,
+    # a part of a name), only when those are fewer than the limit.
+    found = list(persons.name_starting(key)[:limit]) if key else []
+    if len(found) < limit:
+        found += persons.search(text).exclude(pk__in=[person.pk for person in found])[: limit - len(found)]
     if len(found) >= limit:
         return found
     similar = persons.similar_names(text).exclude(pk__in=[person.pk for person in found])
     if connection.vendor == "postgresql":
         return found + list(similar[: limit - len(found)])
-    key = name_key(text)
     candidates = [(name_similarity(key, person.name_key), person) for person in similar[:SIMILAR_CANDIDATES]]
     close = sorted(
         (pair for pair in candidates if pair[0] >= SQLITE_SIMILARITY),
