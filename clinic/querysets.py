@@ -17,6 +17,8 @@ from .names import name_key
 from .search_terms import SearchTerms, search_terms
 from .validators import normalize_phone
 
+# The start of a registration number: the center's code and a dash (clinic.services.applications).
+_NUMBER_START = re.compile(r"^[A-Z]{2,4}-")
 # Digits with the separators people type in a phone number: "8 701 234-56-78", "+7 (701) 234".
 _PHONE_LIKE = re.compile(r"\+?[\d\s()\-]+")
 
@@ -207,8 +209,15 @@ class ApplicationQuerySet(CenterScopedQuerySet):
         if terms.bin:
             employer |= Q(bin=terms.bin)
         employers = employers.alias(name_lower=Lower("name")).filter(employer)
+        # A number typed from its start (the center's code first: "ALA-2021-000") is a prefix, read from
+        # the number's pattern-order index; a part of one ("2021-00012") goes through its trigrams.
+        number = (
+            Q(registration_number__startswith=terms.number)
+            if _NUMBER_START.match(terms.number)
+            else Q(registration_number__contains=terms.number)
+        )
         matches = (
-            cases.filter(registration_number__contains=terms.number)
+            cases.filter(number)
             .values("pk")
             .union(
                 cases.filter(person__in=persons.values("pk")).values("pk"),
