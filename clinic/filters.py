@@ -24,6 +24,7 @@ from .models import (
     Topic,
     Visit,
 )
+from .names import name_key
 from .personal_data import searches_by_personal_data
 from .querysets import ApplicationQuerySet, LaborDisputeQuerySet
 from .validators import normalize_phone
@@ -147,7 +148,9 @@ class PersonFilter(filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        condition = Q(full_name__icontains=value)
+        # The name in any spelling (clinic.names): "Нұрлан", "нурлан" and "Nurlan" find the same person.
+        key = name_key(value)
+        condition = Q(name_key__contains=key) if key else Q(pk__in=[])
         if not searches_by_personal_data(getattr(self.request, "user", None)):
             return queryset.filter(condition)  # a match by IIN or phone would tell whose number it is
         if iin := _iin(value):

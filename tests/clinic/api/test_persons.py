@@ -195,3 +195,13 @@ def test_search_by_name_or_exact_iin(client_for, reception, center):
     assert [p["id"] for p in client.get("/api/v1/persons/", {"q": "serik"}).json()["results"]] == [aigerim.pk]
     assert [p["id"] for p in client.get("/api/v1/persons/", {"q": IIN}).json()["results"]] == [aigerim.pk]
     assert client.get("/api/v1/persons/", {"q": IIN[:8]}).json()["count"] == 0  # IIN: exact only
+
+
+@pytest.mark.parametrize("typed", ["Серікова", "серикова", "SERIKOVA", "Serikova"])
+def test_the_list_finds_a_name_in_any_spelling(client_for, reception, center, typed):
+    aigerim = PersonFactory(center=center, full_name="Серікова Айгерім")
+    PersonFactory(center=center, full_name="Нурланов Болат")
+
+    found = client_for(reception).get("/api/v1/persons/", {"q": typed}).json()["results"]
+
+    assert [person["id"] for person in found] == [aigerim.pk]
