@@ -78,3 +78,9 @@ def ensure_can_merge_persons(user: User, center_id: int) -> None:
     _ensure_in_scope(user, center_id)
     if user.role not in MANAGING_ROLES and not user.is_superuser:
         raise PermissionDenied(_("Only a manager merges the records of a person."))
+
+
+def ensure_can_list_cross_center_duplicates(user: User) -> None:
+    """The persons registered in two centers are the federation's to find (page and API)."""
+    if not user.sees_all_centers:
+        raise PermissionDenied(_("The list of duplicates across centers is the federation's."))

@@ -19,6 +19,7 @@ urlpatterns = [
         name="online_attachment_download",
     ),
     path("search/", views.search, name="search"),
+    path("persons/duplicates/", views.person_duplicates, name="person_duplicates"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),

@@ -44,6 +44,7 @@ from .selectors import (
     SEARCH_LIMIT,
     HistorySummary,
     case_timeline,
+    cross_center_duplicates,
     history_summaries,
     person_history,
     persons_found,
@@ -546,6 +547,23 @@ def _render_person(
         },
         status=status,
     )
+
+
+@staff_page
+@require_GET
+def person_duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Federation staff: persons registered in two centers (the same IIN, or the same name in any
+    spelling and the same birth date), IIN and phone masked as the rule says."""
+    rules.ensure_can_list_cross_center_duplicates(request.user)
+    pairs = [
+        {
+            "first": PersonCard.of(pair.first, request.user),
+            "second": PersonCard.of(pair.second, request.user),
+            "same_iin": pair.reason == "same_iin",
+        }
+        for pair in cross_center_duplicates(request.user)
+    ]
+    return render(request, "clinic/person_duplicates.html", {"pairs": pairs})
 
 
 @staff_page

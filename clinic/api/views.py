@@ -184,8 +184,7 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     def duplicates(self, request):
         """For federation staff: persons registered in two centers, with the same IIN, or a very similar
         name and the same birth date (the IIN's first six digits); IIN and phone masked by the rule."""
-        if not request.user.sees_all_centers:
-            raise PermissionDenied(_("The list of duplicates across centers is the federation's."))
+        rules.ensure_can_list_cross_center_duplicates(request.user)
         pairs = cross_center_duplicates(request.user)
         return Response(
             s.CrossCenterDuplicateSerializer(pairs, many=True, context=self.get_serializer_context()).data

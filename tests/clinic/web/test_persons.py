@@ -272,3 +272,55 @@ def test_the_case_page_lists_the_applicants_other_cases(client_for, center, rece
     assert response.context["other_cases"] == [other]
     assert other.registration_number in response.text
     assert StaffFactory(role=Role.LAWYER, center=center)  # another lawyer reads it the same way
+
+
+# The federation's page of persons registered in two centers
+
+
+def test_the_federation_sees_persons_registered_in_two_centers_masked(
+    client_for, analyst, center, other_center
+):
+    iin = make_iin(date(1985, 5, 5), female=True, serial=41)
+    first = PersonFactory(center=center, iin=iin, phone="+77015550000", full_name="Омарова Дана")
+    second = PersonFactory(center=other_center, iin=iin, phone="+77015550001", full_name="Omarova Dana")
+    PersonFactory(center=center, full_name="Сериков Нурлан")  # in one center only
+
+    page = client_for(analyst).get("/persons/duplicates/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert page.status_code == 200
+    [pair] = page.context["pairs"]
+    assert {pair["first"].person, pair["second"].person} == {first, second}
+    assert "Один ИИН" in page.text
+    assert f"/persons/{first.pk}/" in page.text
+    assert f"/persons/{second.pk}/" in page.text
+    assert iin not in page.text
+    assert "+7701555000" not in page.text
+    assert "Сериков" not in page.text
+
+
+def test_the_federation_page_links_to_the_duplicates(client_for, analyst):
+    assert "/persons/duplicates/" in client_for(analyst).get("/federation/").text
+
+
+@pytest.mark.parametrize("role", [Role.RECEPTION, Role.LAWYER, Role.MANAGER])
+def test_center_staff_are_refused_the_list_across_centers(client_for, center, role):
+    user = StaffFactory(role=role, center=center)
+
+    assert client_for(user).get("/persons/duplicates/").status_code == 403
+
+
+def test_the_list_across_centers_costs_the_same_for_1_pair_and_for_6(
+    client_for, analyst, center, other_center
+):
+    client = client_for(analyst)
+
+    def queries_for(count: int) -> int:
+        for serial in range(count):
+            iin = make_iin(date(1970 + count, 1, 1), female=False, serial=serial)
+            PersonFactory(center=center, iin=iin)
+            PersonFactory(center=other_center, iin=iin)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/persons/duplicates/").status_code == 200
+        return len(queries)
+
+    assert queries_for(1) == queries_for(6)
