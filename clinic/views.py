@@ -13,8 +13,9 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import OfferedAction, offered_actions
 from core.api.common import BoundedCountPaginator, InvalidCursor, Keyset, KeysetPage
 from core.inputs import parse_id
-from core.views import staff_page
+from core.views import record_action_taken, staff_page
 from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
@@ -488,22 +489,15 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action of the case page; back to the case with a message, or the page with the errors."""
     case = _case_or_404(request, pk)
-    spec = CASE_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    spec.rule(request.user, case)  # PermissionDenied, saying why
-    offered = offered_actions(CASE_ACTIONS, request.user, case)
-    if action not in offered:
-        messages.warning(
-            request, _("“%s” is not possible for the case as it is now; the page shows what is.") % spec.title
-        )
-        return redirect("clinic:case_detail", pk=case.pk)
-    form = spec.form_class(request.POST, request.FILES, target=case, auto_id=offered[action].form.auto_id)
-    if form.perform(by=request.user) is not None:
-        messages.success(request, str(spec.done or spec.title))
-        return redirect("clinic:case_detail", pk=case.pk)
-    offered[action].form = form
-    return _render_case(request, case, offered, status=422)
+    return record_action_taken(
+        request,
+        CASE_ACTIONS,
+        case,
+        action,
+        not_possible=_("“%s” is not possible for the case as it is now; the page shows what is."),
+        back_to=reverse("clinic:case_detail", args=[case.pk]),
+        page=lambda offered: _render_case(request, case, offered, status=422),
+    )
 
 
 @staff_page
@@ -579,20 +573,12 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def person_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action of the person page (merging a duplicate into the record)."""
     person = _person_or_404(request, pk)
-    spec = PERSON_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    spec.rule(request.user, person)  # PermissionDenied, saying why
-    offered = offered_actions(PERSON_ACTIONS, request.user, person)
-    if action not in offered:
-        messages.warning(
-            request,
-            _("“%s” is not possible for the record as it is now; the page shows what is.") % spec.title,
-        )
-        return redirect("clinic:person_detail", pk=person.pk)
-    form = spec.form_class(request.POST, target=person, auto_id=offered[action].form.auto_id)
-    if form.perform(by=request.user) is not None:
-        messages.success(request, str(spec.done or spec.title))
-        return redirect("clinic:person_detail", pk=person.pk)
-    offered[action].form = form
-    return _render_person(request, person, offered, status=422)
+    return record_action_taken(
+        request,
+        PERSON_ACTIONS,
+        person,
+        action,
+        not_possible=_("“%s” is not possible for the record as it is now; the page shows what is."),
+        back_to=reverse("clinic:person_detail", args=[person.pk]),
+        page=lambda offered: _render_person(request, person, offered, status=422),
+    )

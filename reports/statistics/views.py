@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import allowed, offered_actions
 from core.inputs import local_path
 from core.templatetags.figures import number
-from core.views import staff_page
+from core.views import record_action_taken, staff_page
 from organizations.http import AuthenticatedHttpRequest
 from organizations.models import User
 
@@ -178,23 +178,15 @@ def statistical_return_detail(request: AuthenticatedHttpRequest, pk: int) -> Htt
 def statistical_return_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, approve or return to draft; back to the return with a message, or its page with the errors."""
     statistical_return = _return_or_404(request, pk)
-    spec = RETURN_ACTIONS.get(action)
-    if spec is None:
-        raise Http404
-    spec.rule(request.user, statistical_return)  # 403 with the rule's reason
-    offered = offered_actions(RETURN_ACTIONS, request.user, statistical_return)
-    if action not in offered:
-        messages.warning(
-            request,
-            _("“%s” is not possible for the return as it is now; the page shows what is.") % spec.title,
-        )
-        return redirect("statistics:return_detail", pk=statistical_return.pk)
-    form = spec.form_class(request.POST, target=statistical_return, auto_id=f"{action}-%s")
-    if form.perform(by=request.user) is not None:
-        messages.success(request, str(spec.done or spec.title))
-        return redirect("statistics:return_detail", pk=statistical_return.pk)
-    offered[action].form = form
-    return _render_return(request, statistical_return, offered=offered, status=422)
+    return record_action_taken(
+        request,
+        RETURN_ACTIONS,
+        statistical_return,
+        action,
+        not_possible=_("“%s” is not possible for the return as it is now; the page shows what is."),
+        back_to=reverse("statistics:return_detail", args=[statistical_return.pk]),
+        page=lambda offered: _render_return(request, statistical_return, offered=offered, status=422),
+    )
 
 
 # The federation's annual statistical report
