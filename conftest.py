@@ -1,13 +1,26 @@
 """Fixtures shared by the whole suite."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from organizations.models import Role
+from tests import factories
 from tests.celery_worker import redis_worker  # noqa: F401  (a fixture: a real worker on Redis)
 from tests.factories import CenterFactory, StaffFactory
 from tests.module_rows import rows_for_the_module
+
+
+@pytest.fixture(autouse=True)
+def fresh_test_state():
+    """Each test starts in the default language, whatever the test before it (a page in Russian, say)
+    left active in the worker's thread, and with no reference rows remembered by the factories."""
+    translation.activate(settings.LANGUAGE_CODE)
+    factories.reference_rows.clear()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="module")

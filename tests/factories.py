@@ -97,9 +97,23 @@ class StaffFactory(factory.django.DjangoModelFactory):
             staff_sync_groups(user=self)
 
 
+# The reference rows a test has used, by model and code: a factory asks for them on every row it builds.
+# Emptied before each test (the root conftest), since a test's rows are rolled back after it.
+reference_rows: dict[tuple[type, str], object] = {}
+
+
 def _reference(model, code: str, **extra):
-    defaults = {"name_en": code.replace("_", " ").capitalize(), "name_ru": code, "name_kk": code, **extra}
-    return model.objects.get_or_create(code=code, defaults=defaults)[0]
+    key = (model, code)
+    if key not in reference_rows:
+        defaults = {"name_en": code.replace("_", " ").capitalize(), "name_ru": code, "name_kk": code, **extra}
+        reference_rows[key] = model.objects.get_or_create(code=code, defaults=defaults)[0]
+    return reference_rows[key]
+
+
+def center_reception(center) -> User:
+    """A reception worker of the center: the one a test already has, or a new one."""
+    existing = User.objects.filter(role=Role.RECEPTION, center=center, is_active=True).order_by("pk").first()
+    return existing or StaffFactory(role=Role.RECEPTION, center=center)
 
 
 def service(code: str = Service.LEGAL_CLINIC) -> Service:
@@ -140,7 +154,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
         model = Visit
 
     person = factory.SubFactory(PersonFactory)
-    registered_by = factory.LazyAttribute(lambda o: StaffFactory(role=Role.RECEPTION, center=o.person.center))
+    registered_by = factory.LazyAttribute(lambda o: center_reception(o.person.center))
     question = "Wages have not been paid for three months."
 
     @classmethod
@@ -162,7 +176,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     center = factory.SubFactory(CenterFactory)
     person = factory.LazyAttribute(lambda o: PersonFactory(center=o.center))
-    registered_by = factory.LazyAttribute(lambda o: StaffFactory(role=Role.RECEPTION, center=o.center))
+    registered_by = factory.LazyAttribute(lambda o: center_reception(o.center))
     lawyer = None
     received_on = factory.LazyFunction(timezone.localdate)
 
