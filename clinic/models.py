@@ -167,6 +167,8 @@ class Person(Versioned):
         verbose_name=_("merged into"),
         db_index=False,  # the few merged records only: see Meta.indexes
     )
+    # Set when the retention rules anonymised this record (clinic.services.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -245,6 +247,8 @@ class Visit(Versioned):
         verbose_name=_("registered by"),
         help_text=_("Empty for a question sent online by the applicant."),
     )
+    # Set when the retention rules anonymised this record (clinic.services.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = VisitQuerySet.as_manager()
 
@@ -256,6 +260,12 @@ class Visit(Versioned):
             models.Index(fields=["center", "visited_at"]),
             # The federation's reports: the visits of a period and who came, from the index alone.
             models.Index(fields=["visited_at", "person"], name="visit_visited_at"),
+            # The retention rule of consultations: those answered on the spot, not yet anonymised.
+            models.Index(
+                fields=["visited_at"],
+                condition=Q(result="consultation", anonymised_at__isnull=True),
+                name="visit_retention",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -342,6 +352,8 @@ class Application(Versioned):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("registered by")
     )
+    # Set when the retention rules anonymised this record (clinic.services.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -406,7 +418,14 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                    "service",
+                    "topic",
+                    "kind",
+                    "channel",
+                    "due_on",
+                    "decided_on",
+                    "outcome",
+                    "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -442,6 +461,12 @@ class StatusChange(models.Model):
         ordering = ["changed_at", "pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+        indexes = [
+            # The retention rule of closed cases: when each case was closed.
+            models.Index(
+                fields=["changed_at", "application"], condition=Q(to_status="closed"), name="status_closed_at"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
@@ -550,6 +575,8 @@ class OnlineSubmission(models.Model):
     consent_version = models.CharField(_("consent text version"), max_length=16)
     consented_at = models.DateTimeField(_("consent given at"))
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
+    # Set when the retention rules anonymised this record (clinic.services.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
     objects = CenterScopedQuerySet.as_manager()
 
@@ -557,7 +584,13 @@ class OnlineSubmission(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("online submission")
         verbose_name_plural = _("online submissions")
-        indexes = [models.Index(fields=["center", "created_at"])]
+        indexes = [
+            models.Index(fields=["center", "created_at"]),
+            # The retention rule of online questions: those not yet anonymised, oldest first.
+            models.Index(
+                fields=["created_at"], condition=Q(anonymised_at__isnull=True), name="online_retention"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} — {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
@@ -732,3 +765,55 @@ class PreventedDispute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer.name} — {self.prevented_on}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention rules (clinic.services.retention): when, and by which task or command.
+    Its destruction records say what went, under which rule."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True, editable=False)
+    started_by = models.CharField(
+        _("started by"),
+        max_length=255,
+        editable=False,
+        help_text=_("The Celery task (with its id) or the command."),
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M} — {self.started_by}"
+
+
+class DestructionRecord(models.Model):
+    """How many records of one kind a run anonymised under one rule: kept for good, read by the federation.
+    It names no person: only the kind, the rule, its cut-off date and the count."""
+
+    class Kind(models.TextChoices):
+        CASES = "cases", _("Cases (their texts, notes and documents)")
+        CONSULTATIONS = "consultations", _("Consultations answered on the spot")
+        ONLINE_QUESTIONS = "online_questions", _("Online questions that never became a case")
+        PERSONS = "persons", _("Persons")
+        DOCUMENTS = "documents", _("Documents (files destroyed)")
+
+    run = models.ForeignKey(RetentionRun, models.PROTECT, related_name="records", verbose_name=_("run"))
+    rule = models.CharField(_("rule"), max_length=32)
+    kind = models.CharField(_("kind of record"), max_length=32, choices=Kind.choices)
+    kept_for = models.CharField(_("retention period"), max_length=64)
+    cutoff = models.DateField(_("records older than"))
+    count = models.PositiveIntegerField(_("records anonymised"), default=0)
+
+    class Meta:
+        ordering = ["run", "pk"]
+        verbose_name = _("destruction record")
+        verbose_name_plural = _("destruction records")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "rule", "kind"], name="one_record_per_run_rule_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.count}"

@@ -277,6 +277,13 @@ PERIODIC_TASKS: list[dict[str, Any]] = [
         "description": "Daily at 08:00: reminds lawyers of cases coming due.",
     },
     {
+        "name": "Anonymise the personal data kept longer than the law allows",
+        "task": "clinic.tasks.apply_retention",
+        "crontab": {"minute": "30", "hour": "2"},
+        "description": "Daily at 02:30: anonymises what the retention periods (RETENTION_YEARS) say is due "
+        "and writes a destruction record of each rule's count.",
+    },
+    {
         "name": "Send again the report builds that wait for the queue",
         "task": "reports.tasks.resend_queued_reports",
         "crontab": {"minute": "*/5", "hour": "*"},
@@ -289,6 +296,17 @@ PERIODIC_TASKS: list[dict[str, Any]] = [
 # REPORTS_LIVE_FIGURES_SECONDS (0: computed on every view).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REPORTS_LIVE_FIGURES_SECONDS = env.int("REPORTS_LIVE_FIGURES_SECONDS", default=60)
+
+# Personal data is kept only as long as its purpose needs (Law No. 94-V, art. 12), then anonymised by
+# the nightly retention task (clinic.retention, clinic.services.retention): years after a case was
+# closed, a consultation given on the spot, or an online question that never became a case was sent.
+# A person goes when none of their records is kept; anything of a person with an open case or an
+# unresolved labor dispute is held.
+RETENTION_YEARS = {
+    "closed_cases": env.int("RETENTION_CLOSED_CASES_YEARS", default=5),
+    "consultations": env.int("RETENTION_CONSULTATIONS_YEARS", default=3),
+    "online_questions": env.int("RETENTION_ONLINE_QUESTIONS_YEARS", default=1),
+}
 
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
