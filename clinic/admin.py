@@ -8,6 +8,7 @@ from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin
+from django.db.models import Sum
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -26,6 +27,7 @@ from .models import (
     ApplicationKind,
     Channel,
     DeadlineExtension,
+    DestructionRecord,
     Document,
     LaborDispute,
     Note,
@@ -34,6 +36,7 @@ from .models import (
     Outcome,
     Person,
     PreventedDispute,
+    RetentionRun,
     Service,
     StatusChange,
     Topic,
@@ -468,6 +471,50 @@ class PreventedDisputeAdmin(ServiceBackedAdmin):
         if obj is not None:
             return super().perform(request, obj, data)
         return services.prevented_dispute_record(by=request.user, **data)
+
+
+class DestructionRecordInline(admin.TabularInline):
+    model = DestructionRecord
+    fields = ("rule", "kind", "kept_for", "cutoff", "count")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RetentionRun)
+class RetentionRunAdmin(admin.ModelAdmin):
+    """What each retention run destroyed: read-only, kept for good, for federation-level staff
+    (clinic.rules.ensure_can_read_destruction_records; the page /retention/ exports it)."""
+
+    list_display = ("started_at", "finished_at", "started_by", "anonymised")
+    fields = ("started_at", "finished_at", "started_by")
+    readonly_fields = fields
+    inlines = [DestructionRecordInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(anonymised=Sum("records__count"))
+
+    @admin.display(description=_("records anonymised"), ordering="anonymised")
+    def anonymised(self, run: RetentionRun) -> int:
+        return getattr(run, "anonymised", 0) or 0
+
+    def has_module_permission(self, request):
+        return _federation_level(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _federation_level(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 CHANGES_SHOWN = 75  # characters of the changed fields' names in the audit log's list, as django-auditlog

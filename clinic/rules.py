@@ -84,3 +84,9 @@ def ensure_can_list_cross_center_duplicates(user: User) -> None:
     """The persons registered in two centers are the federation's to find (page and API)."""
     if not user.sees_all_centers:
         raise PermissionDenied(_("The list of duplicates across centers is the federation's."))
+
+
+def ensure_can_read_destruction_records(user: User) -> None:
+    """What the retention runs destroyed is the federation's to read and export (page, API, admin)."""
+    if not user.sees_all_centers:
+        raise PermissionDenied(_("The record of destroyed personal data is the federation's."))

@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 
 from auditlog.models import LogEntry
 from django.db import connection
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import User
 
-from .models import Application, Document, Note, Person, Topic, Visit
+from .models import Application, DestructionRecord, Document, Note, Person, Topic, Visit
 from .names import name_key, name_similarity
 from .personal_data import searches_by_personal_data
 from .querysets import PersonQuerySet
@@ -456,3 +456,8 @@ def _grouped(persons: list[Person], key) -> list[list[Person]]:
         if value is not None:
             groups.setdefault(value, []).append(person)
     return [group for group in groups.values() if len(group) > 1]
+
+
+def destruction_records() -> QuerySet[DestructionRecord]:
+    """Every destruction record with its run, newest run first: what the retention rules destroyed."""
+    return DestructionRecord.objects.select_related("run").order_by("-run__started_at", "-run_id", "pk")

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("search/", views.search, name="search"),
     path("persons/duplicates/", views.person_duplicates, name="person_duplicates"),
+    path("retention/", views.destruction_records_page, name="destruction_records"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),

@@ -13,6 +13,7 @@ from typing import cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.actions import OfferedAction, offered_actions
 from core.api.common import BoundedCountPaginator, InvalidCursor, Keyset, KeysetPage
 from core.inputs import parse_id
+from core.spreadsheets import csv_content
 from core.views import record_action_taken, staff_page
 from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
@@ -46,6 +48,7 @@ from .selectors import (
     HistorySummary,
     case_timeline,
     cross_center_duplicates,
+    destruction_records,
     history_summaries,
     person_history,
     persons_found,
@@ -582,3 +585,46 @@ def person_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
         back_to=reverse("clinic:person_detail", args=[person.pk]),
         page=lambda offered: _render_person(request, person, offered, status=422),
     )
+
+
+@staff_page
+@require_GET
+def destruction_records_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The federation: what each retention run anonymised, by rule; `?download=csv` gives all of it."""
+    rules.ensure_can_read_destruction_records(request.user)
+    records = destruction_records()
+    if request.GET.get("download") == "csv":
+        response = HttpResponse(destruction_records_csv(records), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="destruction-records.csv"'
+        return response
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(request, "clinic/destruction_records.html", {"page": page})
+
+
+def destruction_records_csv(records) -> bytes:
+    header = [
+        _("Run started"),
+        _("Run finished"),
+        _("Started by"),
+        _("Rule"),
+        _("Kind of record"),
+        _("Retention period"),
+        _("Records older than"),
+        _("Records anonymised"),
+    ]
+    rows = (
+        [
+            timezone.localtime(record.run.started_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(record.run.finished_at).strftime("%Y-%m-%d %H:%M")
+            if record.run.finished_at
+            else "",
+            record.run.started_by,
+            record.rule,
+            record.get_kind_display(),
+            record.kept_for,
+            record.cutoff.isoformat(),
+            record.count,
+        ]
+        for record in records.iterator()
+    )
+    return csv_content(header, rows)

@@ -16,6 +16,7 @@ from clinic.models import (
     Application,
     ApplicationKind,
     Channel,
+    DestructionRecord,
     Document,
     LaborDispute,
     Note,
@@ -673,3 +674,27 @@ class SearchResultsSerializer(serializers.Serializer):
     persons = SearchPersonsGroupSerializer()
     cases = SearchCasesGroupSerializer()
     notes = SearchNotesGroupSerializer()
+
+
+class DestructionRecordSerializer(serializers.ModelSerializer):
+    """How many records of one kind a retention run anonymised under one rule; names no person."""
+
+    run_started_at = serializers.DateTimeField(source="run.started_at", read_only=True)
+    run_finished_at = serializers.DateTimeField(source="run.finished_at", read_only=True, allow_null=True)
+    started_by = serializers.CharField(source="run.started_by", read_only=True)
+
+    class Meta:
+        model = DestructionRecord
+        fields = [
+            "id",
+            "run",
+            "run_started_at",
+            "run_finished_at",
+            "started_by",
+            "rule",
+            "kind",
+            "kept_for",
+            "cutoff",
+            "count",
+        ]
+        read_only_fields = fields

@@ -53,6 +53,7 @@ from ..selectors import (
     SEARCH_GROUP_LIMIT,
     case_timeline,
     cross_center_duplicates,
+    destruction_records,
     person_history,
     search_querysets,
 )
@@ -707,3 +708,24 @@ class SearchViewSet(ClinicViewSet):
     def notes(self, request):
         page = self.paginate_queryset(self._found("notes"))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+# Retention
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the destruction records of the retention runs"),
+    retrieve=extend_schema(summary="Read a destruction record"),
+)
+class DestructionRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """For federation staff: what each retention run anonymised, by rule and kind of record, newest
+    first. Others get 403."""
+
+    serializer_class = s.DestructionRecordSerializer
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        rules.ensure_can_read_destruction_records(request.user)
+
+    def get_queryset(self):
+        return destruction_records()

@@ -13,6 +13,7 @@ values (who did what, and when, stays).
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
@@ -139,6 +140,8 @@ def _anonymise_persons(ids: list[int], now: datetime) -> int:
     return 0
 
 
+# The rules whose records carry files (documents, online attachments): their runs count them too.
+DESTROYS_FILES = {"closed_cases", "online_questions"}
 ANONYMISE: dict[str, Callable[[list[int], datetime], int]] = {
     "closed_cases": _anonymise_cases,
     "consultations": _anonymise_consultations,
@@ -150,7 +153,7 @@ def _in_batches(
     due: Callable[[], QuerySet],
     anonymise: Callable[[list[int], datetime], int],
     counted: DestructionRecord,
-    documents: Callable[[], DestructionRecord],
+    files: DestructionRecord | None = None,
 ) -> None:
     """Anonymise what `due` selects, BATCH at a time, each batch counted in its own transaction.
     skip_locked: a record another run is anonymising at this moment is left to that run."""
@@ -163,8 +166,16 @@ def _in_batches(
                 return
             destroyed_files = anonymise(ids, timezone.now())
             DestructionRecord.objects.filter(pk=counted.pk).update(count=F("count") + len(ids))
-            if destroyed_files:
-                DestructionRecord.objects.filter(pk=documents().pk).update(count=F("count") + destroyed_files)
+            if files is not None and destroyed_files:
+                DestructionRecord.objects.filter(pk=files.pk).update(count=F("count") + destroyed_files)
+
+
+def _record(
+    run: RetentionRun, rule: retention.Rule, kind: str, today: date, code: str = ""
+) -> DestructionRecord:
+    return DestructionRecord.objects.create(
+        run=run, rule=code or rule.code, kind=kind, kept_for=rule.kept_for, cutoff=rule.cutoff(today)
+    )
 
 
 def retention_run(*, started_by: str, today: date | None = None) -> RetentionRun:
@@ -173,32 +184,14 @@ def retention_run(*, started_by: str, today: date | None = None) -> RetentionRun
     today = today or timezone.localdate()
     run = RetentionRun.objects.create(started_by=started_by)
     for rule in retention.rules():
-        counted = DestructionRecord.objects.create(
-            run=run, rule=rule.code, kind=rule.kind, kept_for=rule.kept_for, cutoff=rule.cutoff(today)
-        )
-        documents_record: list[DestructionRecord] = []
-
-        def documents(rule: retention.Rule = rule, found: list[DestructionRecord] = documents_record):
-            if not found:
-                found.append(
-                    DestructionRecord.objects.create(
-                        run=run,
-                        rule=rule.code,
-                        kind=Kind.DOCUMENTS,
-                        kept_for=rule.kept_for,
-                        cutoff=rule.cutoff(today),
-                    )
-                )
-            return found[0]
-
-        due = retention.DUE[rule.code]
-        _in_batches(lambda due=due, rule=rule: due(today, rule), ANONYMISE[rule.code], counted, documents)
+        counted = _record(run, rule, rule.kind, today)
+        files = _record(run, rule, Kind.DOCUMENTS, today) if rule.code in DESTROYS_FILES else None
+        _in_batches(partial(retention.DUE[rule.code], today, rule), ANONYMISE[rule.code], counted, files)
+    # A person goes after their records, under the shortest period. Batches go on until none is left:
+    # a record merged into a person goes once that person has gone.
     shortest = min(retention.rules(), key=lambda rule: rule.years)
-    persons = DestructionRecord.objects.create(
-        run=run, rule="persons", kind=Kind.PERSONS, kept_for=shortest.kept_for, cutoff=shortest.cutoff(today)
-    )
-    # Again until none is left: a record merged into a person goes once that person has gone.
-    _in_batches(lambda: retention.persons_due(today), _anonymise_persons, persons, lambda: persons)
+    persons = _record(run, shortest, Kind.PERSONS, today, code="persons")
+    _in_batches(partial(retention.persons_due, today), _anonymise_persons, persons)
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     return run

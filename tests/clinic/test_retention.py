@@ -48,11 +48,6 @@ LATER = TODAY + timedelta(days=6 * 366)
 THIS_YEAR = Period(PeriodKind.YEAR, TODAY.replace(month=1, day=1))
 
 
-@pytest.fixture
-def manager(center):
-    return StaffFactory(role=Role.MANAGER, center=center)
-
-
 def closed_case(center, manager, *, person=None, summary="Уволен без приказа", with_document=True):
     """A case received today, decided with money recovered, closed, with a note and a document."""
     case = ApplicationFactory(center=center, person=person or PersonFactory(center=center), summary=summary)
@@ -167,7 +162,8 @@ def test_a_second_run_destroys_nothing_more(center, manager):
 
     second = retention_run(started_by="test", today=LATER)
 
-    assert [record.count for record in second.records.all()] == [0, 0, 0, 0]
+    assert second.records.count() == 6
+    assert [record.count for record in second.records.all()] == [0] * 6
 
 
 def test_a_person_with_an_open_case_is_held_with_all_their_records(center, manager):
@@ -266,3 +262,73 @@ def test_the_beat_task_runs_the_rules_and_names_itself(center, manager, monkeypa
     run = RetentionRun.objects.get(pk=run_id)
     assert run.started_by.startswith("clinic.tasks.apply_retention ")
     assert run.records.get(rule="closed_cases", kind=DestructionRecord.Kind.CASES).count == 1
+
+
+# What the federation reads and exports
+
+
+@pytest.fixture
+def a_run(center, manager):
+    closed_case(center, manager, with_document=False)
+    consultation(center, manager)
+    return retention_run(started_by="clinic.tasks.apply_retention 5f1c", today=LATER)
+
+
+def test_the_federation_reads_the_destruction_records_on_a_page_in_russian(client, analyst, a_run):
+    client.force_login(analyst)
+
+    page = client.get("/retention/", HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Уничтоженные персональные данные" in text
+    assert "Консультации, данные на месте" in text
+    assert "clinic.tasks.apply_retention 5f1c" in text
+
+
+def test_the_federation_exports_them_as_csv(client, analyst, a_run):
+    client.force_login(analyst)
+
+    download = client.get("/retention/", {"download": "csv"}, HTTP_ACCEPT_LANGUAGE="ru")
+
+    assert download["Content-Type"].startswith("text/csv")
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(";")[-1] == "Обезличено записей"
+    rows = [line.split(";") for line in lines[1:]]
+    assert len(rows) == a_run.records.count()
+    consultations = next(row for row in rows if row[3] == "consultations")
+    assert consultations[-1] == "1"
+
+
+def test_the_api_lists_them_for_the_federation(api_client, analyst, a_run):
+    api_client.force_authenticate(analyst)
+
+    answer = api_client.get("/api/v1/destruction-records/")
+
+    assert answer.status_code == 200
+    rows = answer.json()["results"]
+    assert {(row["rule"], row["kind"], row["count"]) for row in rows} >= {
+        ("closed_cases", "cases", 1),
+        ("consultations", "consultations", 1),
+        ("persons", "persons", 2),
+    }
+    assert all(row["started_by"] == "clinic.tasks.apply_retention 5f1c" for row in rows)
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.LAWYER, Role.RECEPTION])
+def test_center_staff_may_not_read_them(client, api_client, center, role, a_run):
+    user = StaffFactory(role=role, center=center)
+    client.force_login(user)
+    api_client.force_authenticate(user)
+
+    assert client.get("/retention/").status_code == 403
+    assert api_client.get("/api/v1/destruction-records/").status_code == 403
+    assert client.get(f"/admin/clinic/retentionrun/{a_run.pk}/change/").status_code in (302, 403)
+
+
+def test_the_admin_shows_a_run_with_its_records_read_only(admin_client, a_run):
+    page = admin_client.get(f"/admin/clinic/retentionrun/{a_run.pk}/change/")
+
+    assert page.status_code == 200
+    assert "clinic.tasks.apply_retention 5f1c" in page.content.decode()
+    assert admin_client.post(f"/admin/clinic/retentionrun/{a_run.pk}/delete/").status_code == 403
