@@ -116,12 +116,45 @@ def _merge(user: User, person: Person) -> None:
     rules.ensure_can_merge_persons(user, person.center_id)
 
 
+def _correct(user: User, person: Person) -> None:
+    rules.ensure_can_register(user, person.center)
+
+
+def _on_request(user: User, person: Person) -> None:
+    rules.ensure_can_manage(user, person.center_id)
+
+
+def _kept(person: Person) -> bool:
+    return person.merged_into_id is None and person.anonymised_at is None
+
+
 PERSON_ACTIONS: dict[str, RecordAction] = {
+    "correct": RecordAction(
+        forms.CorrectPersonForm,
+        gettext_lazy("Correct the details"),
+        _correct,
+        done=gettext_lazy("Details corrected."),
+        available=_kept,
+        initial=lambda person: {
+            "full_name": person.full_name,
+            "iin": person.iin,
+            "phone": person.phone,
+            "email": person.email,
+        },
+    ),
     "merge": RecordAction(
         forms.MergePersonForm,
         gettext_lazy("Merge a duplicate into this record"),
         _merge,
         done=gettext_lazy("Records merged: the duplicate's visits and cases are now this person's."),
-        available=lambda person: person.merged_into_id is None,
+        available=_kept,
+    ),
+    "anonymise": RecordAction(
+        forms.AnonymisePersonForm,
+        gettext_lazy("Anonymise at the person's request"),
+        _on_request,
+        done=gettext_lazy("The person's data was anonymised; the destruction is on record."),
+        available=_kept,
+        secondary=True,
     ),
 }

@@ -475,7 +475,7 @@ class PreventedDisputeAdmin(ServiceBackedAdmin):
 
 class DestructionRecordInline(admin.TabularInline):
     model = DestructionRecord
-    fields = ("rule", "kind", "kept_for", "cutoff", "count")
+    fields = ("rule", "kind", "years", "cutoff", "count")
     readonly_fields = fields
     extra = 0
     can_delete = False

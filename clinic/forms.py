@@ -214,6 +214,38 @@ class MergePersonForm(VersionedActionForm):
         )
 
 
+class CorrectPersonForm(VersionedActionForm):
+    """The person's details corrected (at their request, or a typing error): persons.person_update,
+    audited with the old and new values like any change."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=255)
+    iin = forms.CharField(label=_("IIN"), max_length=12, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def apply(self, *, target: Person, by, expected_version, **changes):  # type: ignore[override]
+        return services.person_update(person=target, by=by, expected_version=expected_version, **changes)
+
+
+class AnonymisePersonForm(VersionedActionForm):
+    """The person asked that their data be destroyed: services.person_anonymise_on_request."""
+
+    reason = forms.CharField(
+        label=_("The person's request"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        help_text=_("How and when they asked, e.g. their written request of 12.03.2026."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that the name, IIN, contacts, texts and documents are destroyed for good"),
+    )
+
+    def apply(self, *, target: Person, by, expected_version, reason, confirm):  # type: ignore[override]
+        return services.person_anonymise_on_request(
+            person=target, by=by, reason=reason, expected_version=expected_version
+        )
+
+
 # The web pages' own forms
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.identifiers import validate_iin
@@ -796,6 +797,7 @@ class DestructionRecord(models.Model):
     class Kind(models.TextChoices):
         CASES = "cases", _("Cases (their texts, notes and documents)")
         CONSULTATIONS = "consultations", _("Consultations answered on the spot")
+        VISITS = "visits", _("Other visits")
         ONLINE_QUESTIONS = "online_questions", _("Online questions that never became a case")
         PERSONS = "persons", _("Persons")
         DOCUMENTS = "documents", _("Documents (files destroyed)")
@@ -803,8 +805,9 @@ class DestructionRecord(models.Model):
     run = models.ForeignKey(RetentionRun, models.PROTECT, related_name="records", verbose_name=_("run"))
     rule = models.CharField(_("rule"), max_length=32)
     kind = models.CharField(_("kind of record"), max_length=32, choices=Kind.choices)
-    kept_for = models.CharField(_("retention period"), max_length=64)
-    cutoff = models.DateField(_("records older than"))
+    # The rule's period in years; empty for records anonymised on the person's request.
+    years = models.PositiveSmallIntegerField(_("retention period, years"), null=True, blank=True)
+    cutoff = models.DateField(_("records older than"), null=True, blank=True)
     count = models.PositiveIntegerField(_("records anonymised"), default=0)
 
     class Meta:
@@ -817,3 +820,10 @@ class DestructionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.count}"
+
+    @property
+    def kept_for(self) -> str:
+        """The period in the reader's language ("5 лет"), or that the person asked."""
+        if self.years is None:
+            return gettext("on the person's request")
+        return ngettext("%(years)d year", "%(years)d years", self.years) % {"years": self.years}

@@ -14,7 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from .models import (
     Application,
@@ -40,10 +40,6 @@ class Rule:
     def cutoff(self, today: date) -> date:
         """Records of this rule dated before this day are due."""
         return today - relativedelta(years=self.years)
-
-    @property
-    def kept_for(self) -> str:
-        return ngettext("%(years)d year", "%(years)d years", self.years) % {"years": self.years}
 
 
 DESCRIPTIONS = {

@@ -22,6 +22,7 @@ urlpatterns = [
     path("persons/duplicates/", views.person_duplicates, name="person_duplicates"),
     path("retention/", views.destruction_records_page, name="destruction_records"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
+    path("persons/<int:pk>/data/", views.person_data, name="person_data"),
     path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

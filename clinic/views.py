@@ -5,6 +5,7 @@ is a 404), binds a form from clinic.forms and lets the form call the service, wh
 the rules forbid; a refusal comes back as an error next to the field it concerns.
 """
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.actions import OfferedAction, offered_actions
+from core.actions import OfferedAction, allowed, offered_actions
 from core.api.common import BoundedCountPaginator, InvalidCursor, Keyset, KeysetPage
 from core.inputs import parse_id
 from core.spreadsheets import csv_content
@@ -30,7 +31,7 @@ from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
-from . import forms, rules, workdays
+from . import forms, rules, services, workdays
 from .actions import CASE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
@@ -541,6 +542,7 @@ def _render_person(
             "history": person_history(person, request.user),
             "actions": list(offered.values()),
             "duplicates": [PersonCard.of(duplicate, request.user) for duplicate in duplicates],
+            "may_export": allowed(rules.ensure_can_manage, request.user, person.center_id),
         },
         status=status,
     )
@@ -569,6 +571,19 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A person: details as the masking rule allows, earlier visits and cases, the actions allowed."""
     person = _person_or_404(request, pk)
     return _render_person(request, person, offered_actions(PERSON_ACTIONS, request.user, person))
+
+
+@staff_page
+@require_GET
+def person_data(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Everything held about the person as one JSON file, for a manager of their center (audited)."""
+    person = _person_or_404(request, pk)
+    dossier = services.person_data_export(person=person, by=request.user)
+    response = HttpResponse(
+        json.dumps(dossier, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="person-{person.pk}-data.json"'
+    return response
 
 
 @staff_page
@@ -622,7 +637,7 @@ def destruction_records_csv(records) -> bytes:
             record.rule,
             record.get_kind_display(),
             record.kept_for,
-            record.cutoff.isoformat(),
+            record.cutoff.isoformat() if record.cutoff else "",
             record.count,
         ]
         for record in records.iterator()

@@ -191,6 +191,12 @@ class PersonMergeSerializer(serializers.Serializer):
     )
 
 
+class PersonAnonymiseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text="How and when the person asked that their data be destroyed."
+    )
+
+
 class CaseHistorySerializer(serializers.ModelSerializer):
     topic = serializers.CharField(source="topic.name", read_only=True)
     outcome = serializers.CharField(source="outcome.name", read_only=True, allow_null=True, default=None)
@@ -693,7 +699,7 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
             "started_by",
             "rule",
             "kind",
-            "kept_for",
+            "years",
             "cutoff",
             "count",
         ]

@@ -97,7 +97,7 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
 
     serializer_class = s.PersonSerializer
     filterset_class = PersonFilter
-    conditional_actions = frozenset({"partial_update", "merge"})
+    conditional_actions = frozenset({"partial_update", "merge", "anonymise"})
 
     def get_queryset(self):
         persons = Person.objects.visible_to(self.request.user).order_by("full_name", "pk")
@@ -168,6 +168,35 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
             duplicate_version=data.get("duplicate_version"),
         )
         return self.respond(person)
+
+    @extend_schema(
+        summary="Everything held about an applicant",
+        responses={200: OpenApiTypes.OBJECT},
+        description="The person, visits, online questions, cases (status changes, extensions, notes, the "
+        "list of documents) and the audit trail of all of them, unmasked: for a manager of the person's "
+        "center answering the person's request. The export itself is audited.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def data(self, request, pk=None):
+        return Response(services.person_data_export(person=self.get_object(), by=request.user))
+
+    @extend_schema(
+        summary="Anonymise an applicant at their request",
+        request=s.PersonAnonymiseSerializer,
+        responses={200: s.PersonSerializer, 400: VALIDATION_ERROR},
+    )
+    @action(detail=True, methods=["post"])
+    def anonymise(self, request, pk=None):
+        """A manager of the center: the person's name, IIN, contacts, texts and documents are destroyed,
+        their figures kept; refused while a case is open or a dispute unresolved. Needs If-Match."""
+        person = self.get_object()
+        rules.ensure_can_manage(request.user, person.center_id)  # the role before the body: 403
+        version = self.if_match(person)
+        data = self.validated(s.PersonAnonymiseSerializer)
+        services.person_anonymise_on_request(
+            person=person, by=request.user, reason=data["reason"], expected_version=version
+        )
+        return self.respond(self.reload(person))
 
     @extend_schema(summary="An applicant's visits and cases", responses={200: s.PersonHistorySerializer})
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)

@@ -27,7 +27,9 @@ from .disputes import (
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .online import application_publish_answer, online_submission_create
+from .personal_data import person_anonymise_on_request, person_data_export
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
+from .retention import retention_plan, retention_run
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
 
 __all__ = [
@@ -55,10 +57,14 @@ __all__ = [
     "note_add",
     "online_due_date",
     "online_submission_create",
+    "person_anonymise_on_request",
     "person_create",
+    "person_data_export",
     "person_update",
     "persons_merge",
     "prevented_dispute_record",
+    "retention_plan",
+    "retention_run",
     "visit_answer_on_spot",
     "visit_open_case",
     "visit_register",

@@ -50,8 +50,8 @@ class PlannedLine:
 
     rule: str
     kind: str
-    kept_for: str
-    cutoff: date | None
+    years: int
+    cutoff: date
     count: int
     examples: list[str]
 
@@ -79,13 +79,13 @@ def _delete_files_after_commit(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
-def _anonymise_visits(visits: QuerySet[Visit], now: datetime) -> None:
+def anonymise_visits(visits: QuerySet[Visit], now: datetime) -> None:
     ids = list(visits.values_list("pk", flat=True))
     Visit.objects.filter(pk__in=ids).update(question="", action_taken="", anonymised_at=now)
     _scrub_audit_trail(Visit, ids)
 
 
-def _anonymise_cases(ids: list[int], now: datetime) -> int:
+def anonymise_cases(ids: list[int], now: datetime) -> int:
     """The cases' texts, notes and reasons emptied, their documents destroyed; returns the documents."""
     documents = Document.objects.filter(application_id__in=ids)
     files = [name for name in documents.values_list("file", flat=True) if name]
@@ -102,17 +102,17 @@ def _anonymise_cases(ids: list[int], now: datetime) -> int:
         summary="", decision="", public_answer="", anonymised_at=now
     )
     _scrub_audit_trail(Application, ids)
-    _anonymise_visits(Visit.objects.filter(application__in=ids), now)
+    anonymise_visits(Visit.objects.filter(application__in=ids), now)
     _delete_files_after_commit(files)
     return len(files)
 
 
 def _anonymise_consultations(ids: list[int], now: datetime) -> int:
-    _anonymise_visits(Visit.objects.filter(pk__in=ids), now)
+    anonymise_visits(Visit.objects.filter(pk__in=ids), now)
     return 0
 
 
-def _anonymise_online_questions(ids: list[int], now: datetime) -> int:
+def anonymise_online_questions(ids: list[int], now: datetime) -> int:
     attachments = OnlineAttachment.objects.filter(submission_id__in=ids)
     files = [name for name in attachments.values_list("file", flat=True) if name]
     _scrub_audit_trail(OnlineAttachment, attachments.values_list("pk", flat=True))
@@ -127,12 +127,12 @@ def _anonymise_online_questions(ids: list[int], now: datetime) -> int:
         anonymised_at=now,
     )
     _scrub_audit_trail(OnlineSubmission, ids)
-    _anonymise_visits(Visit.objects.filter(online_submission__in=ids), now)
+    anonymise_visits(Visit.objects.filter(online_submission__in=ids), now)
     _delete_files_after_commit(files)
     return len(files)
 
 
-def _anonymise_persons(ids: list[int], now: datetime) -> int:
+def anonymise_persons(ids: list[int], now: datetime) -> int:
     Person.objects.filter(pk__in=ids).update(
         full_name=ANONYMISED_NAME, name_key="", iin="", phone="", email="", anonymised_at=now
     )
@@ -143,9 +143,9 @@ def _anonymise_persons(ids: list[int], now: datetime) -> int:
 # The rules whose records carry files (documents, online attachments): their runs count them too.
 DESTROYS_FILES = {"closed_cases", "online_questions"}
 ANONYMISE: dict[str, Callable[[list[int], datetime], int]] = {
-    "closed_cases": _anonymise_cases,
+    "closed_cases": anonymise_cases,
     "consultations": _anonymise_consultations,
-    "online_questions": _anonymise_online_questions,
+    "online_questions": anonymise_online_questions,
 }
 
 
@@ -174,7 +174,7 @@ def _record(
     run: RetentionRun, rule: retention.Rule, kind: str, today: date, code: str = ""
 ) -> DestructionRecord:
     return DestructionRecord.objects.create(
-        run=run, rule=code or rule.code, kind=kind, kept_for=rule.kept_for, cutoff=rule.cutoff(today)
+        run=run, rule=code or rule.code, kind=kind, years=rule.years, cutoff=rule.cutoff(today)
     )
 
 
@@ -191,7 +191,7 @@ def retention_run(*, started_by: str, today: date | None = None) -> RetentionRun
     # a record merged into a person goes once that person has gone.
     shortest = min(retention.rules(), key=lambda rule: rule.years)
     persons = _record(run, shortest, Kind.PERSONS, today, code="persons")
-    _in_batches(partial(retention.persons_due, today), _anonymise_persons, persons)
+    _in_batches(partial(retention.persons_due, today), anonymise_persons, persons)
     run.finished_at = timezone.now()
     run.save(update_fields=["finished_at"])
     return run
@@ -214,7 +214,7 @@ def retention_plan(*, today: date | None = None, examples: int = 20) -> list[Pla
             PlannedLine(
                 rule.code,
                 rule.kind,
-                rule.kept_for,
+                rule.years,
                 rule.cutoff(today),
                 due.count(),
                 _examples(rule.code, due, examples),
@@ -226,7 +226,7 @@ def retention_plan(*, today: date | None = None, examples: int = 20) -> list[Pla
         PlannedLine(
             "persons",
             Kind.PERSONS,
-            shortest.kept_for,
+            shortest.years,
             shortest.cutoff(today),
             persons.count(),
             _examples("persons", persons, examples),

@@ -18,9 +18,9 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run: bool, **options):
         if dry_run:
             for line in retention_plan():
-                cutoff = formats.date_format(line.cutoff, "SHORT_DATE_FORMAT") if line.cutoff else ""
+                cutoff = formats.date_format(line.cutoff, "SHORT_DATE_FORMAT")
                 self.stdout.write(
-                    f"{line.rule}: {line.count} {line.kind} (kept {line.kept_for}, before {cutoff})"
+                    f"{line.rule}: {line.count} {line.kind} (kept {line.years} years, before {cutoff})"
                 )
                 if line.examples:
                     more = (
