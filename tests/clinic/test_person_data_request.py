@@ -17,6 +17,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
+def last_access(person):
+    return LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS).order_by("pk").last()
+
+
 @pytest.fixture
 def person(center, manager):
     """A person with a consultation and a closed case with a note and a document."""
@@ -53,7 +57,7 @@ def test_a_manager_downloads_everything_held_about_the_person(client, manager, p
     assert ("person", "access") in actions  # who viewed it
     assert ("application", "update") in actions  # who changed the case
     # and the export itself is on the record
-    exported = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS).order_by("pk").last()
+    exported = last_access(person)
     assert exported.actor == manager
     assert exported.additional_data == {"data_request": "export"}
 
@@ -128,7 +132,7 @@ def test_a_manager_anonymises_the_person_at_their_request(client, manager, perso
     assert counts[DestructionRecord.Kind.PERSONS] == 1
     assert counts[DestructionRecord.Kind.CASES] == 1
     assert counts[DestructionRecord.Kind.DOCUMENTS] == 1
-    request = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.ACCESS).order_by("pk").last()
+    request = last_access(person)
     assert request.additional_data == {
         "data_request": "anonymise",
         "reason": "Письменное заявление от 30.11.2026",
