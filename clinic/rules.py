@@ -84,3 +84,10 @@ def ensure_can_list_cross_center_duplicates(user: User) -> None:
     """The persons registered in two centers are the federation's to find (page and API)."""
     if not user.sees_all_centers:
         raise PermissionDenied(_("The list of duplicates across centers is the federation's."))
+
+
+def ensure_can_keep_letter_templates(user: User) -> None:
+    """Letter templates are shared by every center: managers and administrators upload and change them."""
+    _ensure_not_read_only(user)
+    if user.role not in MANAGING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only a manager keeps the letter templates."))

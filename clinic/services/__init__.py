@@ -26,6 +26,7 @@ from .disputes import (
     prevented_dispute_record,
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
@@ -35,6 +36,7 @@ __all__ = [
     "ACCEPTED_FILES",
     "APPLICATION_EDITABLE",
     "DISPUTE_EDITABLE",
+    "LETTER_TEMPLATE_EDITABLE",
     "PERSON_EDITABLE",
     "VISIT_EDITABLE",
     "accepted_content_type",
@@ -52,6 +54,9 @@ __all__ = [
     "dispute_update",
     "document_attach",
     "due_date",
+    "letter_template_check",
+    "letter_template_save",
+    "letter_write",
     "note_add",
     "online_due_date",
     "online_submission_create",
