@@ -26,6 +26,7 @@ from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
     LaborDisputeQuerySet,
+    LetterTemplateQuerySet,
     NoteQuerySet,
     OnlineAttachmentQuerySet,
     PersonQuerySet,
@@ -771,6 +772,8 @@ class LetterTemplate(models.Model):
         help_text=_("Empty for a template loaded with the reference data."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LetterTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["language", "purpose", "name"]

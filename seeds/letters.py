@@ -6,6 +6,7 @@ have corrected it in the admin."""
 import io
 import zipfile
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -483,8 +484,7 @@ def letter_templates_load() -> int:
             continue
         letter_template_save(
             by=None,
-            content=template_docx(name, paragraphs),
-            file_name=f"{name}.docx",
+            upload=ContentFile(template_docx(name, paragraphs), name=f"{name}.docx"),
             name=name,
             purpose=purpose,
             language=language,

@@ -11,6 +11,7 @@ router.register("applications", views.ApplicationViewSet, basename="application"
 router.register("labor-disputes", views.LaborDisputeViewSet, basename="labor-dispute")
 router.register("prevented-disputes", views.PreventedDisputeViewSet, basename="prevented-dispute")
 router.register("search", views.SearchViewSet, basename="search")
+router.register("letter-templates", views.LetterTemplateViewSet, basename="letter-template")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("channels", views.ChannelViewSet, basename="channel")

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -157,21 +158,20 @@ def letter_template_check(content: bytes) -> list[str]:
     return sorted(used)
 
 
-def _file_name(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+def _read_template(upload: File) -> tuple[str, bytes]:
+    """The upload's sanitised name and bytes; refuses another type of file and one too large to read."""
+    name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not name.lower().endswith(".docx"):
         raise ValidationError({"file": _("Upload the template as a .docx file.")}, code="file_type")
-    return "".join(ch for ch in name if ch.isprintable())[:255]
+    if upload.size is not None and upload.size > MAX_TEMPLATE_BYTES:
+        raise ValidationError({"file": _("The file is larger than %s.") % filesizeformat(MAX_TEMPLATE_BYTES)})
+    upload.seek(0)
+    return "".join(ch for ch in name if ch.isprintable())[:255], upload.read()
 
 
 @transaction.atomic
 def letter_template_save(
-    *,
-    by: User | None,
-    template: LetterTemplate | None = None,
-    content: bytes | None = None,
-    file_name: str = "",
-    **fields: Any,
+    *, by: User | None, template: LetterTemplate | None = None, upload: File | None = None, **fields: Any
 ) -> LetterTemplate:
     """Create a template (`template` None, a file required) or change one (its file optionally); the
     file is checked first (letter_template_check). `by` None: the reference data's loader."""
@@ -181,11 +181,11 @@ def letter_template_save(
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
     if template is None:
-        if content is None:
+        if upload is None:
             raise ValidationError({"file": _("Choose the DOCX file of the template.")}, code="required")
         template = LetterTemplate()
-    if content is not None:
-        template.file_name = _file_name(file_name)
+    if upload is not None:
+        template.file_name, content = _read_template(upload)
         template.placeholders = letter_template_check(content)
         template.content = content
     for field, value in fields.items():
