@@ -666,6 +666,7 @@ class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cl
 
     serializer_class = s.LetterTemplateSerializer
     pagination_class = None
+    filter_backends: list = []  # a few dozen rows, shown whole
     parser_classes = [parsers.MultiPartParser]
 
     def get_queryset(self):
@@ -699,7 +700,7 @@ class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cl
         summary="The placeholders a letter template may use",
         responses={200: s.LetterPlaceholderSerializer(many=True)},
     )
-    @action(detail=False, methods=["get"], filterset_class=None)
+    @action(detail=False, methods=["get"])
     def placeholders(self, request):
         catalogue = [{"name": name, "description": str(text)} for name, text in PLACEHOLDERS.items()]
         return Response(s.LetterPlaceholderSerializer(catalogue, many=True).data)
