@@ -17,13 +17,16 @@ from clinic.services import letter_template_save
 
 Purpose = LetterTemplate.Purpose
 
-# A paragraph: (style, text). Styles: "to" the addressee block (right), "ref" the outgoing number,
-# "title" (centered, bold), "text" (justified, indented), "sign" the signature block. "{%p if x %}" and
-# "{%p endif %}" alone in a paragraph keep or drop the paragraphs between them (docxtpl).
+# A paragraph: (style, text). Styles: "head" the letterhead (centered), "to" the addressee block (right),
+# "ref" the outgoing number, "title" (centered, bold), "text" (justified, indented), "sign" the
+# signature line, "plain". "{%p if x %}" and "{%p endif %}" alone in a paragraph keep or drop the
+# paragraphs between them (docxtpl).
 Paragraphs = list[tuple[str, str]]
 
 LETTERHEAD_RU: Paragraphs = [
+    ("head", "ТЕРРИТОРИАЛЬНОЕ ОБЪЕДИНЕНИЕ ПРОФСОЮЗОВ"),
     ("head", "{{ center.name }}"),
+    ("head", "Правовая клиника"),
     ("head", "{%p if center.address %}"),
     ("head", "{{ center.address }}"),
     ("head", "{%p endif %}"),
@@ -33,7 +36,9 @@ LETTERHEAD_RU: Paragraphs = [
     ("ref", "Исх. № {{ case.registration_number }} от {{ today }}"),
 ]
 LETTERHEAD_KK: Paragraphs = [
+    ("head", "КӘСІПОДАҚТАРДЫҢ АУМАҚТЫҚ БІРЛЕСТІГІ"),
     ("head", "{{ center.name }}"),
+    ("head", "Құқықтық клиника"),
     ("head", "{%p if center.address %}"),
     ("head", "{{ center.address }}"),
     ("head", "{%p endif %}"),
@@ -60,11 +65,11 @@ EMPLOYER_KK: Paragraphs = [
 ]
 SIGNATURE_RU: Paragraphs = [
     ("sign", "Юрист правовой клиники                    ____________    {{ lawyer.full_name }}"),
-    ("sign", "{{ center.name }}"),
+    ("plain", "Территориальное объединение профсоюзов, {{ center.name }}"),
 ]
 SIGNATURE_KK: Paragraphs = [
     ("sign", "Құқықтық клиниканың заңгері                    ____________    {{ lawyer.full_name }}"),
-    ("sign", "{{ center.name }}"),
+    ("plain", "Кәсіподақтардың аумақтық бірлестігі, {{ center.name }}"),
 ]
 
 TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
@@ -79,8 +84,9 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("title", "о представлении информации и документов"),
             (
                 "text",
-                "В {{ center.name }} обратился(-ась) {{ applicant.full_name }} (ИИН {{ applicant.iin }}) "
-                "по вопросу «{{ case.topic }}». Обращение зарегистрировано {{ case.received_on }} "
+                "В правовую клинику территориального объединения профсоюзов ({{ center.name }}) "
+                "обратился(-ась) {{ applicant.full_name }} (ИИН {{ applicant.iin }}) по вопросу "
+                "«{{ case.topic }}». Обращение зарегистрировано {{ case.received_on }} "
                 "за № {{ case.registration_number }}.",
             ),
             ("text", "Суть обращения: {{ case.summary }}"),
@@ -156,7 +162,8 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("sign", "{{ today }}                    ____________    {{ applicant.full_name }}"),
             (
                 "text",
-                "Заявление подготовлено правовой клиникой ({{ center.name }}) по обращению "
+                "Заявление подготовлено правовой клиникой территориального объединения профсоюзов "
+                "({{ center.name }}) по обращению "
                 "№ {{ case.registration_number }} от {{ case.received_on }}.",
             ),
             *SIGNATURE_RU,
@@ -191,7 +198,8 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("sign", "{{ today }}                    ____________    {{ applicant.full_name }}"),
             (
                 "text",
-                "Өтінішті құқықтық клиника ({{ center.name }}) № {{ case.registration_number }} өтініш "
+                "Өтінішті кәсіподақтардың аумақтық бірлестігінің құқықтық клиникасы ({{ center.name }}) "
+                "№ {{ case.registration_number }} өтініш "
                 "бойынша дайындады, өтініштің тіркелген күні: {{ case.received_on }}.",
             ),
             *SIGNATURE_KK,
@@ -247,7 +255,8 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("sign", "{{ today }}                    Истец ____________    {{ applicant.full_name }}"),
             (
                 "text",
-                "Исковое заявление подготовлено правовой клиникой ({{ center.name }}) по обращению "
+                "Исковое заявление подготовлено правовой клиникой территориального объединения "
+                "профсоюзов ({{ center.name }}) по обращению "
                 "№ {{ case.registration_number }} от {{ case.received_on }}.",
             ),
             *SIGNATURE_RU,
@@ -304,7 +313,8 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("sign", "{{ today }}                    Талапкер ____________    {{ applicant.full_name }}"),
             (
                 "text",
-                "Талап арызды құқықтық клиника ({{ center.name }}) № {{ case.registration_number }} "
+                "Талап арызды кәсіподақтардың аумақтық бірлестігінің құқықтық клиникасы ({{ center.name }}) "
+                "№ {{ case.registration_number }} "
                 "өтініш бойынша дайындады, өтініштің тіркелген күні: {{ case.received_on }}.",
             ),
             *SIGNATURE_KK,
@@ -323,9 +333,9 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("title", "Уважаемый(-ая) {{ applicant.full_name }}!"),
             (
                 "text",
-                "{{ center.name }} рассмотрел Ваше обращение ({{ case.kind }}) по вопросу "
-                "«{{ case.topic }}», поступившее {{ case.received_on }} и зарегистрированное "
-                "за № {{ case.registration_number }}.",
+                "Ваше обращение № {{ case.registration_number }} от {{ case.received_on }} по вопросу "
+                "«{{ case.topic }}» ({{ case.kind }}) рассмотрено правовой клиникой территориального "
+                "объединения профсоюзов ({{ center.name }}).",
             ),
             ("text", "Суть обращения: {{ case.summary }}"),
             ("text", "По результатам рассмотрения сообщаем: {{ case.decision }}"),
@@ -375,7 +385,8 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
             ("title", "О направлении обращения"),
             (
                 "text",
-                "В {{ center.name }} обратился(-ась) {{ applicant.full_name }} (ИИН {{ applicant.iin }}, "
+                "В правовую клинику территориального объединения профсоюзов ({{ center.name }}) "
+                "обратился(-ась) {{ applicant.full_name }} (ИИН {{ applicant.iin }}, "
                 "тел. {{ applicant.phone }}) с обращением № {{ case.registration_number }} от "
                 "{{ case.received_on }} по вопросу «{{ case.topic }}» о нарушении трудовых прав "
                 "работодателем {{ employer.name }} (БИН {{ employer.bin }}{% if employer.address %}, "
@@ -387,7 +398,7 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
                 "Поскольку проверка изложенных фактов относится к компетенции органов по инспекции "
                 "труда, в соответствии с Трудовым кодексом Республики Казахстан направляем обращение "
                 "для рассмотрения и принятия мер в пределах Вашей компетенции. О результатах просим "
-                "сообщить заявителю и в {{ center.name }}.",
+                "сообщить заявителю и в правовую клинику.",
             ),
             ("text", "Приложение: копия обращения заявителя."),
             *SIGNATURE_RU,
@@ -415,7 +426,7 @@ TEMPLATES: list[tuple[str, str, str, Paragraphs]] = [
                 "Баяндалған фактілерді тексеру еңбек инспекциясы жөніндегі органдардың құзыретіне "
                 "жататындықтан, Қазақстан Республикасының Еңбек кодексіне сәйкес өтінішті қарау және өз "
                 "құзыретіңіз шегінде шаралар қабылдау үшін жолдаймыз. Нәтижесі туралы өтініш берушіге "
-                "және біздің орталыққа хабарлауыңызды сұраймыз.",
+                "және құқықтық клиникаға хабарлауыңызды сұраймыз.",
             ),
             ("text", "Қосымша: өтініш берушінің өтінішінің көшірмесі."),
             *SIGNATURE_KK,
@@ -446,7 +457,7 @@ def _styled(document, style: str, text: str) -> None:
         layout.first_line_indent = Cm(1.25)
         layout.space_before = Pt(6)
     elif style == "sign":
-        layout.space_before = Pt(12)
+        layout.space_before = Pt(24)
 
 
 def template_docx(name: str, paragraphs: Paragraphs) -> bytes:
