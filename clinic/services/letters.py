@@ -112,10 +112,17 @@ def _references(node: nodes.Node, undeclared: set[str], found: list[tuple[str, i
         _references(child, undeclared, found)
 
 
-def _known(path: str) -> bool:
-    """A catalogue entry, or an attribute of one's text (`case.summary.upper()`)."""
+def _catalogued(path: str) -> str | None:
+    """The catalogue's entry a path reads: the entry itself, or a public attribute of its text
+    (`case.summary.upper()`); None for anything else, and for a private attribute (`__class__`), which
+    the sandbox would refuse only when a letter is filled."""
     segments = path.split(".")
-    return any(".".join(segments[:end]) in PLACEHOLDERS for end in range(1, len(segments) + 1))
+    if any(segment.startswith("_") for segment in segments):
+        return None
+    for end in range(1, len(segments) + 1):
+        if ".".join(segments[:end]) in PLACEHOLDERS:
+            return ".".join(segments[:end])
+    return None
 
 
 def letter_template_check(content: bytes) -> list[str]:
@@ -146,8 +153,9 @@ def letter_template_check(content: bytes) -> list[str]:
         found: list[tuple[str, int]] = []
         _references(tree, set(meta.find_undeclared_variables(tree)) - _JINJA_NAMES, found)
         for path, line in found:
-            if _known(path):
-                used.add(path)
+            entry = _catalogued(path)
+            if entry is not None:
+                used.add(entry)
                 continue
             errors.append(
                 _("%(part)s, line %(line)s: unknown placeholder “%(name)s”: “%(text)s”.")
@@ -204,6 +212,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _lines(text: str) -> Listing | str:
+    """A text typed on several lines keeps its line breaks (Listing); an empty one stays falsy, so that
+    `{%p if employer.address %}` leaves its paragraph out."""
+    return Listing(text) if text else ""
+
+
 def _full_name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
@@ -217,11 +231,10 @@ def letter_context(*, application: Application, language: str, by: User) -> dict
                 "registration_number": application.registration_number,
                 "received_on": letter_date(application.received_on, language),
                 "due_on": letter_date(application.due_on, language),
-                # Listing keeps the line breaks of a text typed on several lines.
-                "summary": Listing(application.summary),
+                "summary": _lines(application.summary),
                 "topic": application.topic.name,
                 "kind": application.kind.name,
-                "decision": Listing(application.decision),
+                "decision": _lines(application.decision),
             },
             "applicant": {
                 "full_name": person.full_name,
@@ -232,11 +245,11 @@ def letter_context(*, application: Application, language: str, by: User) -> dict
             "employer": {
                 "name": _text(employer and employer.name),
                 "bin": _text(employer and employer.bin),
-                "address": Listing(employer.address if employer else ""),
+                "address": _lines(employer.address if employer else ""),
             },
             "center": {
                 "name": center.name,
-                "address": Listing(center.address),
+                "address": _lines(center.address),
                 "phone": center.phone,
             },
             "lawyer": {"full_name": _full_name(application.lawyer or by)},

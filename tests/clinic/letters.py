@@ -6,10 +6,11 @@ from types import SimpleNamespace
 
 from docx import Document as Docx
 
-from clinic.models import Application, LetterTemplate
+from clinic import services
+from clinic.models import LetterTemplate, Status
 from organizations.models import Role
 from seeds.letters import letter_templates_load
-from tests.factories import CenterFactory, EmployerFactory, PersonFactory, StaffFactory
+from tests.factories import ApplicationFactory, CenterFactory, EmployerFactory, PersonFactory, StaffFactory
 
 
 def seeded_templates() -> dict[tuple[str, str], LetterTemplate]:
@@ -18,7 +19,7 @@ def seeded_templates() -> dict[tuple[str, str], LetterTemplate]:
     return {(template.purpose, template.language): template for template in LetterTemplate.objects.all()}
 
 
-def letter_case(case_of) -> SimpleNamespace:
+def letter_case() -> SimpleNamespace:
     """A case in progress with its applicant, employer (with an address), center and named lawyer."""
     center = CenterFactory(
         name_ru="Алматинская область",
@@ -27,16 +28,18 @@ def letter_case(case_of) -> SimpleNamespace:
         phone="+7 7272 55 12 34",
     )
     lawyer = StaffFactory(role=Role.LAWYER, center=center, first_name="Айгерим", last_name="Сапарова")
-    employer = EmployerFactory(center=center, name="ТОО «Жетысу Курылыс»", address="г. Талдыкорган, ул. Тауелсиздик, 5")
+    employer = EmployerFactory(
+        center=center, name="ТОО «Жетысу Курылыс»", address="г. Талдыкорган, ул. Тауелсиздик, 5"
+    )
     person = PersonFactory(center=center, full_name="Нұрланов Ерлан Серікұлы")
-    case: Application = case_of(
-        center,
+    case = ApplicationFactory(
+        center=center,
         lawyer=lawyer,
-        start=True,
         person=person,
         employer=employer,
         summary="Заработная плата не выплачена за три месяца.",
     )
+    case = services.application_change_status(application=case, by=lawyer, to_status=Status.IN_PROGRESS)
     return SimpleNamespace(center=center, lawyer=lawyer, employer=employer, person=person, case=case)
 
 

@@ -51,7 +51,9 @@ def test_a_manager_uploads_a_template_and_sees_the_placeholders_it_uses(manager_
 def test_an_unknown_placeholder_is_refused_with_its_line(manager_client):
     upload = docx("Исх. № {{ case.registration_number }}", "Заявитель: {{ applicant.fullname }}")
 
-    response = manager_client.post("/admin/clinic/lettertemplate/add/", form(upload), HTTP_ACCEPT_LANGUAGE="ru")
+    response = manager_client.post(
+        "/admin/clinic/lettertemplate/add/", form(upload), HTTP_ACCEPT_LANGUAGE="ru"
+    )
 
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.errors["file"])
@@ -72,7 +74,10 @@ def test_a_malformed_placeholder_is_refused_with_its_line(manager_client):
 
 
 def test_a_file_that_is_not_a_docx_is_refused(manager_client):
-    for upload in (SimpleUploadedFile("Запрос.pdf", b"%PDF-1.4"), SimpleUploadedFile("Запрос.docx", b"PK junk")):
+    for upload in (
+        SimpleUploadedFile("Запрос.pdf", b"%PDF-1.4"),
+        SimpleUploadedFile("Запрос.docx", b"PK junk"),
+    ):
         response = manager_client.post("/admin/clinic/lettertemplate/add/", form(upload))
         assert response.status_code == 200
         assert response.context["adminform"].form.errors["file"]

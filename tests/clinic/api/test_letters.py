@@ -11,7 +11,6 @@ from organizations.models import Role
 from seeds.letters import template_docx
 from tests.clinic.letters import docx_text, letter_case, seeded_templates
 from tests.factories import StaffFactory
-from tests.fixtures.web import case_of  # noqa: F401  (a fixture)
 
 
 @pytest.fixture
@@ -34,9 +33,9 @@ def new_template(**fields) -> dict:
 @pytest.mark.parametrize(
     ("language", "center_name"), [("ru", "Алматинская область"), ("kk", "Алматы облысы")]
 )
-def test_a_lawyer_writes_a_case_letter_and_downloads_it(client_for, case_of, templates, language, center_name):
+def test_a_lawyer_writes_a_case_letter_and_downloads_it(client_for, templates, language, center_name):
     # given
-    given = letter_case(case_of)
+    given = letter_case()
     template = templates[(LetterTemplate.Purpose.INSPECTORATE_REFERRAL, language)]
     client = client_for(given.lawyer)
     # when
@@ -64,9 +63,9 @@ def test_a_lawyer_writes_a_case_letter_and_downloads_it(client_for, case_of, tem
 
 
 def test_a_letter_is_refused_to_another_center_to_reception_and_for_an_inactive_template(
-    client_for, case_of, templates
+    client_for, templates
 ):
-    given = letter_case(case_of)
+    given = letter_case()
     template = templates[(LetterTemplate.Purpose.EMPLOYER_REQUEST, "kk")]
     url = f"/api/v1/applications/{given.case.pk}/letters/"
     outsider = StaffFactory(role=Role.MANAGER)
@@ -149,7 +148,8 @@ def test_the_api_refuses_unknown_and_malformed_placeholders_with_their_line(clie
     )
 
     assert unknown.status_code == 400
-    assert "строка 2" in str(unknown.json()) and "case.registraton_number" in str(unknown.json())
+    assert "строка 2" in str(unknown.json())
+    assert "case.registraton_number" in str(unknown.json())
     assert malformed.status_code == 400
     assert "line 1" in str(malformed.json())
     assert not LetterTemplate.objects.exists()
