@@ -179,7 +179,7 @@ class LetterForm(ActionForm):
 
     template = forms.TypedChoiceField(label=_("Template"), coerce=int)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.templates = {template.pk: template for template in LetterTemplate.objects.offered()}
         groups: dict[str, list[tuple[int, str]]] = {}
@@ -187,7 +187,7 @@ class LetterForm(ActionForm):
             groups.setdefault(template.language, []).append((template.pk, template.name))
         language = (get_language() or "")[:2]
         order = sorted(groups, key=lambda code: code != language)
-        self.fields["template"].choices = [
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
             (LetterTemplate.Language(code).label, groups[code]) for code in order
         ]
         if order:

@@ -673,10 +673,11 @@ class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cl
         return LetterTemplate.objects.defer("content").order_by("language", "purpose", "name", "pk")
 
     def _save(self, template: LetterTemplate | None, *, partial: bool) -> LetterTemplate:
-        rules.ensure_can_keep_letter_templates(self.request.user)  # the role (403) before the body (400)
+        user = cast(User, self.request.user)  # StaffPermission: signed-in staff
+        rules.ensure_can_keep_letter_templates(user)  # the role (403) before the body (400)
         data = self.validated(s.LetterTemplateWriteSerializer, partial=partial)
         upload = data.pop("file", None)
-        return services.letter_template_save(by=self.request.user, template=template, upload=upload, **data)
+        return services.letter_template_save(by=user, template=template, upload=upload, **data)
 
     @extend_schema(
         summary="Upload a letter template",
