@@ -70,7 +70,7 @@ def _open(content: bytes) -> DocxTemplate:
 
 def _parts(template: DocxTemplate) -> list[tuple[str, str]]:
     """The texts a letter is filled in: the body, then the headers and footers, each as docxtpl prepares
-    it for Jinja2, one paragraph a line (as docxtpl renders it, so Jinja2's line is the paragraph)."""
+    it for Jinja2, one paragraph a line (so that Jinja2's line is the paragraph's)."""
     docx = template.docx
     elements = [(_("Text"), docx.element.body)]
     for relation in docx.part.rels.values():
@@ -78,11 +78,12 @@ def _parts(template: DocxTemplate) -> list[tuple[str, str]]:
             elements.append((_("Header"), parse_xml(relation.target_part.blob)))
         elif relation.reltype == template.FOOTER_URI:
             elements.append((_("Footer"), parse_xml(relation.target_part.blob)))
-    prepared = []
-    for label, element in elements:
-        xml = template.patch_xml(template.xml_to_string(element))
-        prepared.append((label, re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)))
-    return prepared
+    # Each paragraph on a line of its own before docxtpl's preparation, so that a paragraph holding only
+    # `{%p if %}` (which it replaces by the bare tag) still counts as the line Word shows.
+    return [
+        (label, template.patch_xml(re.sub(r"<w:p([ >])", r"\n<w:p\1", template.xml_to_string(element))))
+        for label, element in elements
+    ]
 
 
 def _line_text(xml: str, lineno: int) -> str:

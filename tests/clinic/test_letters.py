@@ -55,6 +55,13 @@ def test_each_unknown_placeholder_is_named_with_its_line():
     ]
 
 
+def test_lines_count_the_paragraphs_word_shows_those_of_conditions_included():
+    errors = refusal(
+        paragraphs("{%p if employer.address %}", "{{ employer.address }}", "{%p endif %}", "{{ x }}")
+    )
+    assert errors == ["Text, line 4: unknown placeholder “x”: “{{ x }}”."]
+
+
 def test_a_private_attribute_is_refused_before_the_sandbox_would_refuse_it():
     errors = refusal(paragraphs("{{ case.summary.__class__.__mro__ }}"))
     assert errors == [
