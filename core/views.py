@@ -44,9 +44,9 @@ def record_action_taken(
 ) -> HttpResponse:
     """The POST of one action of a record's page (a case, a person, a statistical return): 404 for an
     unknown action, 403 with the rule's reason, back to the record (`back_to`) with `not_possible` when
-    the record as it is now does not offer it, back (or to the action's `follow`) with the action's message
-    once the service took it,
-    or `page` again with the offered actions and the refused form's errors."""
+    the record as it is now does not offer it, back (or to the action's `follow`) with the action's
+    message once the service took it, or `page` again with the offered actions and the refused form's
+    errors."""
     spec = catalogue.get(slug)
     if spec is None:
         raise Http404

@@ -44,7 +44,7 @@ class TerritorialCenter(MultilingualName):
     )
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGION)
-    # The letterhead of the center's letters (clinic.letters).
+    # The letterhead of the center's letters.
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
 
