@@ -2,6 +2,7 @@
 by its web page and its admin alike (core.actions). Who may take each is clinic.rules'; the services
 check it again when the form is sent."""
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -49,6 +50,14 @@ CASE_ACTIONS: dict[str, RecordAction] = {
         _work,
         done=gettext_lazy("Document uploaded."),
         multipart=True,
+    ),
+    "letter": RecordAction(
+        forms.LetterForm,
+        gettext_lazy("Write a letter from a template"),
+        _work,
+        done=gettext_lazy("Letter written and saved among the case's documents."),
+        # The letter is downloaded at once; the case page lists it among the documents.
+        follow=lambda document: reverse("clinic:document_download", args=[document.pk]),
     ),
     "assign": RecordAction(
         forms.AssignForm,

@@ -2,6 +2,7 @@
 admin obeys the same role rules and writes the same audit trail as the API and the web pages."""
 
 from typing import ClassVar
+from urllib.parse import quote
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
@@ -9,9 +10,9 @@ from auditlog.render import get_field_verbose_name
 from django import forms
 from django.contrib import admin
 from django.db.models import Sum
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,6 +23,7 @@ from organizations.admin import CenterScopedAdmin, FederationOwnedAdmin
 from . import services
 from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, VISIT_ACTIONS
 from .downloads import stored_file_response
+from .letters import PLACEHOLDERS
 from .models import (
     Application,
     ApplicationKind,
@@ -30,6 +32,7 @@ from .models import (
     DestructionRecord,
     Document,
     LaborDispute,
+    LetterTemplate,
     Note,
     OnlineAttachment,
     OnlineSubmission,
@@ -515,6 +518,84 @@ class RetentionRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Letter templates
+
+
+class LetterTemplateAdminForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("DOCX file"),
+        required=False,
+        help_text=_(
+            "Placeholders in Jinja2 syntax, e.g. {{ case.registration_number }}: only those listed below. "
+            "A template with an unknown or malformed placeholder is refused, naming its line (a paragraph, "
+            "counted from the top of the document). Leave empty to keep the current file."
+        ),
+    )
+
+    class Meta:
+        model = LetterTemplate
+        fields = services.LETTER_TEMPLATE_EDITABLE
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(AuditTrailAdmin, CoreServiceBackedAdmin):
+    """Shared by every center; saved through letter_template_save, which checks the file."""
+
+    form = LetterTemplateAdminForm
+    list_display = ("name", "purpose", "language", "is_active", "file_name", "updated_at")
+    list_filter = ("language", "purpose", "is_active")
+    search_fields = ("name",)
+    fields = (*services.LETTER_TEMPLATE_EDITABLE, "file", "download", "used", "catalogue")
+    readonly_fields = ("download", "used", "catalogue")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("content")
+
+    @admin.display(description=_("current file"))
+    def download(self, template: LetterTemplate):
+        if template.pk is None:
+            return "—"
+        url = reverse("admin:clinic_lettertemplate_download", args=[template.pk])
+        return format_html('<a href="{}">{}</a>', url, template.file_name)
+
+    @admin.display(description=_("placeholders used"))
+    def used(self, template: LetterTemplate):
+        return ", ".join(template.placeholders) or "—"
+
+    @admin.display(description=_("placeholders a template may use"))
+    def catalogue(self, template: LetterTemplate):
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li><code>{}</code>: {}</li>",
+                ((f"{{{{ {name} }}}}", text) for name, text in PLACEHOLDERS.items()),
+            ),
+        )
+
+    def perform(self, request, obj, data):
+        fields = {field: data[field] for field in services.LETTER_TEMPLATE_EDITABLE}
+        return services.letter_template_save(by=request.user, template=obj, upload=data.get("file"), **fields)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="clinic_lettertemplate_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        template = LetterTemplate.objects.filter(pk=pk).first()
+        if template is None or not self.has_view_permission(request, template):
+            raise Http404
+        response = HttpResponse(bytes(template.content), content_type=services.accepted_content_type(".docx"))
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(template.file_name)}"
+        return response
 
 
 CHANGES_SHOWN = 75  # characters of the changed fields' names in the audit log's list, as django-auditlog

@@ -11,6 +11,7 @@ from .models import (
     DeadlineExtension,
     Document,
     LaborDispute,
+    LetterTemplate,
     Note,
     OnlineAttachment,
     OnlineSubmission,
@@ -37,3 +38,5 @@ auditlog.register(DeadlineExtension)
 # The tracking code's hash stays out of the trail: the trail is read by more people than the table.
 auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"], **PERSONAL)
 auditlog.register(OnlineAttachment, exclude_fields=["file", "token"])
+# The template's file is kept in its row: the trail says it changed (file name, placeholders), not its bytes.
+auditlog.register(LetterTemplate, exclude_fields=["content", "updated_at"])

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ActionForm, DateField, VersionedActionForm, add_refusal
@@ -23,6 +24,7 @@ from .models import (
     ApplicationKind,
     Channel,
     LaborDispute,
+    LetterTemplate,
     Outcome,
     Person,
     Service,
@@ -170,6 +172,29 @@ class DocumentForm(ActionForm):
 
     def apply(self, *, target, by, file):
         return services.document_attach(application=target, by=by, upload=file)
+
+
+class LetterForm(ActionForm):
+    """A letter filled from a template: the active templates grouped by language, the page's first."""
+
+    template = forms.TypedChoiceField(label=_("Template"), coerce=int)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.templates = {template.pk: template for template in LetterTemplate.objects.offered()}
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for template in self.templates.values():
+            groups.setdefault(template.language, []).append((template.pk, template.name))
+        language = (get_language() or "")[:2]
+        order = sorted(groups, key=lambda code: code != language)
+        cast(forms.ChoiceField, self.fields["template"]).choices = [
+            (LetterTemplate.Language(code).label, groups[code]) for code in order
+        ]
+        if order:
+            self.fields["template"].initial = groups[order[0]][0][0]
+
+    def apply(self, *, target, by, template):
+        return services.letter_write(application=target, by=by, template=self.templates[template])
 
 
 class DisputeStageForm(VersionedActionForm):

@@ -27,6 +27,7 @@ from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
     LaborDisputeQuerySet,
+    LetterTemplateQuerySet,
     NoteQuerySet,
     OnlineAttachmentQuerySet,
     PersonQuerySet,
@@ -827,3 +828,59 @@ class DestructionRecord(models.Model):
         if self.years is None:
             return gettext("on the person's request")
         return ngettext("%(years)d year", "%(years)d years", self.years) % {"years": self.years}
+
+
+# Letters from templates (clinic.letters, clinic.services.letters)
+
+
+class LetterTemplate(models.Model):
+    """A DOCX letter with placeholders (`{{ case.registration_number }}`, the catalogue in clinic.letters),
+    in one language, for one purpose; a case's letter is filled from it and kept as a case document.
+    Stored in the database: a few dozen kilobytes each, saved and validated in one transaction."""
+
+    class Purpose(models.TextChoices):
+        EMPLOYER_REQUEST = "employer_request", _("Request to the employer")
+        CONCILIATION_CLAIM = "conciliation_claim", _("Claim to the conciliation commission")
+        REINSTATEMENT_CLAIM = "reinstatement_claim", _("Statement of claim for reinstatement")
+        APPLICANT_ANSWER = "applicant_answer", _("Answer to the applicant")
+        INSPECTORATE_REFERRAL = "inspectorate_referral", _("Referral to the labor inspectorate")
+
+    class Language(models.TextChoices):
+        RU = "ru", _("Russian")
+        KK = "kk", _("Kazakh")
+
+    name = models.CharField(_("name"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    content = models.BinaryField(_("DOCX file"), editable=False)
+    file_name = models.CharField(_("file name"), max_length=255, editable=False)
+    placeholders = models.JSONField(_("placeholders used"), default=list, editable=False)
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("Offered on the case page."))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("updated by"),
+        help_text=_("Empty for a template loaded with the reference data."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LetterTemplateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["language", "purpose", "name"]
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(fields=["language", "name"], name="one_letter_template_name_per_language")
+        ]
+        # The case page offers the active templates in this order.
+        indexes = [
+            models.Index(fields=["is_active", "language", "purpose", "name"], name="letter_template_offer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_language_display()})"

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Self
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection, connections
+from django.db import connection, connections, models
 from django.db.models import Case, CharField, Q, Value, When
 from django.db.models.functions import Collate, Lower
 from django.utils import timezone
@@ -276,3 +276,15 @@ class OnlineAttachmentQuerySet(CenterScopedQuerySet):
 class LaborDisputeQuerySet(CenterScopedQuerySet):
     def resolved(self) -> Self:
         return self.exclude(result="")
+
+
+class LetterTemplateQuerySet(models.QuerySet):
+    """Letter templates are shared by every center: no scoping, only what is offered."""
+
+    def offered(self) -> Self:
+        """The active templates as the case page offers them, without their files (read when used)."""
+        return (
+            self.filter(is_active=True)
+            .defer("content", "placeholders")
+            .order_by("language", "purpose", "name")
+        )

@@ -90,3 +90,10 @@ def ensure_can_read_destruction_records(user: User) -> None:
     """What the retention runs destroyed is the federation's to read and export (page, API, admin)."""
     if not user.sees_all_centers:
         raise PermissionDenied(_("The record of destroyed personal data is the federation's."))
+
+
+def ensure_can_keep_letter_templates(user: User) -> None:
+    """Letter templates are shared by every center: managers and administrators upload and change them."""
+    _ensure_not_read_only(user)
+    if user.role not in MANAGING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only a manager keeps the letter templates."))

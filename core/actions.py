@@ -46,6 +46,9 @@ class RecordAction:
     initial: Callable[[Any], dict] = _no_initial
     multipart: bool = False  # the form uploads a file
     secondary: bool = False  # shown as a secondary button (a step back, not forward)
+    # Where the page goes once done, from what the service returned (a written letter: its download);
+    # None: back to the record.
+    follow: Callable[[Any], str] | None = None
 
 
 @dataclass

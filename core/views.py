@@ -44,8 +44,9 @@ def record_action_taken(
 ) -> HttpResponse:
     """The POST of one action of a record's page (a case, a person, a statistical return): 404 for an
     unknown action, 403 with the rule's reason, back to the record (`back_to`) with `not_possible` when
-    the record as it is now does not offer it, back with the action's message once the service took it,
-    or `page` again with the offered actions and the refused form's errors."""
+    the record as it is now does not offer it, back (or to the action's `follow`) with the action's
+    message once the service took it, or `page` again with the offered actions and the refused form's
+    errors."""
     spec = catalogue.get(slug)
     if spec is None:
         raise Http404
@@ -55,8 +56,9 @@ def record_action_taken(
         messages.warning(request, not_possible % spec.title)
         return redirect(back_to)
     form = spec.form_class(request.POST, request.FILES, target=record, auto_id=offered[slug].form.auto_id)
-    if form.perform(by=cast(AbstractBaseUser, request.user)) is not None:  # a staff_page: signed in
+    result = form.perform(by=cast(AbstractBaseUser, request.user))  # a staff_page: signed in
+    if result is not None:
         messages.success(request, str(spec.done or spec.title))
-        return redirect(back_to)
+        return redirect(spec.follow(result) if spec.follow else back_to)
     offered[slug].form = form
     return page(offered)

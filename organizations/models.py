@@ -44,6 +44,9 @@ class TerritorialCenter(MultilingualName):
     )
     iso_code = models.CharField(_("ISO 3166-2 code"), max_length=8, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGION)
+    # The letterhead of the center's letters.
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
 
     objects = TerritorialCenterQuerySet.as_manager()
 
@@ -121,6 +124,7 @@ class Employer(models.Model):
     center = models.ForeignKey(
         TerritorialCenter, models.PROTECT, related_name="employers", verbose_name=_("territorial center")
     )
+    address = models.CharField(_("address"), max_length=255, blank=True, help_text=_("Where letters go."))
 
     objects = CenterScopedQuerySet.as_manager()
 

@@ -174,3 +174,11 @@ def ensure_can_manage_staff(
         errors["is_superuser"] = _("Only a federation administrator grants every permission.")
     if errors:
         raise ValidationError(errors)
+
+
+# Letter templates (clinic.services.letters): shared by every center, kept by managers and administrators,
+# read by the lawyers who write the letters and by the federation's analysts.
+ROLE_PERMISSIONS[Role.LAWYER]["clinic.lettertemplate"] = READ
+ROLE_PERMISSIONS[Role.MANAGER]["clinic.lettertemplate"] = WRITE
+ROLE_PERMISSIONS[Role.ANALYST]["clinic.lettertemplate"] = READ
+ROLE_PERMISSIONS[Role.ADMINISTRATOR]["clinic.lettertemplate"] = WRITE

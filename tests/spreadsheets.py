@@ -5,6 +5,7 @@ import csv
 import io
 import re
 
+import openpyxl
 from openpyxl import load_workbook
 from openpyxl.workbook import Workbook
 
@@ -50,7 +51,7 @@ def read_xlsx(content: bytes) -> Workbook:
 
 
 def xlsx_texts(workbook: Workbook) -> set[str]:
-    """Every text of every sheet; XML keeps a carriage return as a line feed, so "\\r" reads as "\\n"."""
+    """Every text of every sheet (a carriage return reads back as written: see in_xlsx)."""
     return {
         cell.value
         for sheet in workbook
@@ -68,5 +69,7 @@ def assert_xlsx_safe(workbook: Workbook) -> None:
 
 
 def in_xlsx(name: str) -> str:
-    """An escaped name as it reads back from an XLSX file (see xlsx_texts)."""
-    return escaped(name).replace("\r", "\n")
+    """An escaped name as it reads back from an XLSX file. openpyxl writes through lxml when it is installed
+    (docxtpl needs it), which keeps a carriage return as "&#13;"; its own writer leaves a bare one, which
+    XML reads as a line feed."""
+    return escaped(name) if openpyxl.LXML else escaped(name).replace("\r", "\n")

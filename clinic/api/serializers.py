@@ -19,6 +19,7 @@ from clinic.models import (
     DestructionRecord,
     Document,
     LaborDispute,
+    LetterTemplate,
     Note,
     Outcome,
     Person,
@@ -704,3 +705,41 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
             "count",
         ]
         read_only_fields = fields
+
+
+# Letters from templates
+
+
+class LetterTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LetterTemplate
+        fields = ["id", "name", "purpose", "language", "is_active", "file_name", "placeholders", "updated_at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "placeholders": {"help_text": "The placeholders the template uses (GET .../placeholders/)."}
+        }
+
+
+class LetterTemplateWriteSerializer(serializers.Serializer):
+    """A template's description and, multipart, its DOCX file (required to create one)."""
+
+    name = serializers.CharField(max_length=200)
+    purpose = serializers.ChoiceField(choices=LetterTemplate.Purpose.choices)
+    language = serializers.ChoiceField(choices=LetterTemplate.Language.choices)
+    is_active = serializers.BooleanField(required=False, default=True)
+    file = serializers.FileField(
+        max_length=255,
+        required=False,
+        help_text="The DOCX template; checked: only known placeholders, well-formed (2 MB at most).",
+    )
+
+
+class LetterPlaceholderSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="As written in a template: {{ case.registration_number }}.")
+    description = serializers.CharField()
+
+
+class LetterRequestSerializer(serializers.Serializer):
+    template = serializers.PrimaryKeyRelatedField(
+        queryset=LetterTemplate.objects.filter(is_active=True), help_text="An active letter template."
+    )

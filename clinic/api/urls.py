@@ -12,6 +12,7 @@ router.register("labor-disputes", views.LaborDisputeViewSet, basename="labor-dis
 router.register("prevented-disputes", views.PreventedDisputeViewSet, basename="prevented-dispute")
 router.register("search", views.SearchViewSet, basename="search")
 router.register("destruction-records", views.DestructionRecordViewSet, basename="destruction-record")
+router.register("letter-templates", views.LetterTemplateViewSet, basename="letter-template")
 router.register("services", views.ServiceViewSet, basename="service")
 router.register("topics", views.TopicViewSet, basename="topic")
 router.register("channels", views.ChannelViewSet, basename="channel")

@@ -29,11 +29,13 @@ from clinic.filters import (
     PreventedDisputeFilter,
     VisitFilter,
 )
+from clinic.letters import PLACEHOLDERS
 from clinic.models import (
     Application,
     ApplicationKind,
     Channel,
     LaborDispute,
+    LetterTemplate,
     Outcome,
     Person,
     PreventedDispute,
@@ -487,6 +489,24 @@ class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet)
         return Response(s.DocumentSerializer(documents, many=True, context=context).data)
 
     @extend_schema(
+        summary="Write a letter from a template",
+        request=s.LetterRequestSerializer,
+        responses={201: s.DocumentSerializer},
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def letters(self, request, pk=None):
+        """The template filled from the case, its applicant, employer, center and lawyer, kept among the
+        case's documents (download it from `download_url`)."""
+        application = self.get_object()
+        rules.ensure_can_work(request.user, application)
+        template = self.validated(s.LetterRequestSerializer)["template"]
+        document = services.letter_write(application=application, by=request.user, template=template)
+        return Response(
+            s.DocumentSerializer(document, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
         summary="Download a document",
         parameters=[OpenApiParameter("document_pk", OpenApiTypes.INT, OpenApiParameter.PATH)],
         # The type follows the file's extension (clinic.services.ACCEPTED_FILES), never the uploader's claim.
@@ -660,6 +680,61 @@ class ApplicationKindViewSet(ReferenceViewSet):
 class OutcomeViewSet(ReferenceViewSet):
     queryset = Outcome.objects.all()
     serializer_class = s.OutcomeSerializer
+
+
+# Letter templates
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List letter templates"),
+    retrieve=extend_schema(summary="Read a letter template"),
+)
+class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """The DOCX templates of letters, shared by every center: read by staff, kept by managers. An upload
+    with a placeholder outside the catalogue (`placeholders/`) or a malformed one is refused (400),
+    naming it and its line."""
+
+    serializer_class = s.LetterTemplateSerializer
+    pagination_class = None
+    filter_backends: list = []  # a few dozen rows, shown whole
+    parser_classes = [parsers.MultiPartParser]
+
+    def get_queryset(self):
+        return LetterTemplate.objects.defer("content").order_by("language", "purpose", "name", "pk")
+
+    def _save(self, template: LetterTemplate | None, *, partial: bool) -> LetterTemplate:
+        user = cast(User, self.request.user)  # StaffPermission: signed-in staff
+        rules.ensure_can_keep_letter_templates(user)  # the role (403) before the body (400)
+        data = self.validated(s.LetterTemplateWriteSerializer, partial=partial)
+        upload = data.pop("file", None)
+        return services.letter_template_save(by=user, template=template, upload=upload, **data)
+
+    @extend_schema(
+        summary="Upload a letter template",
+        request={"multipart/form-data": s.LetterTemplateWriteSerializer},
+        responses={201: s.LetterTemplateSerializer},
+    )
+    def create(self, request):
+        template = self._save(None, partial=False)
+        return Response(self.get_serializer(template).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change a letter template",
+        request={"multipart/form-data": s.LetterTemplateWriteSerializer},
+        responses={200: s.LetterTemplateSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        template = self._save(self.get_object(), partial=True)
+        return Response(self.get_serializer(template).data)
+
+    @extend_schema(
+        summary="The placeholders a letter template may use",
+        responses={200: s.LetterPlaceholderSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"])
+    def placeholders(self, request):
+        catalogue = [{"name": name, "description": str(text)} for name, text in PLACEHOLDERS.items()]
+        return Response(s.LetterPlaceholderSerializer(catalogue, many=True).data)
 
 
 # The search box

@@ -26,6 +26,7 @@ from .disputes import (
     prevented_dispute_record,
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
 from .online import application_publish_answer, online_submission_create
 from .personal_data import person_anonymise_on_request, person_data_export
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
@@ -37,6 +38,7 @@ __all__ = [
     "ACCEPTED_FILES",
     "APPLICATION_EDITABLE",
     "DISPUTE_EDITABLE",
+    "LETTER_TEMPLATE_EDITABLE",
     "PERSON_EDITABLE",
     "VISIT_EDITABLE",
     "accepted_content_type",
@@ -54,6 +56,9 @@ __all__ = [
     "dispute_update",
     "document_attach",
     "due_date",
+    "letter_template_check",
+    "letter_template_save",
+    "letter_write",
     "note_add",
     "online_due_date",
     "online_submission_create",

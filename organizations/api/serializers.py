@@ -49,7 +49,7 @@ class BranchUnionSerializer(_NamedSerializer):
 class EmployerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Employer
-        fields = ["id", "name", "bin", "size", "center"]
+        fields = ["id", "name", "bin", "size", "address", "center"]
         read_only_fields = fields
 
 
