@@ -276,3 +276,13 @@ class OnlineAttachmentQuerySet(CenterScopedQuerySet):
 class LaborDisputeQuerySet(CenterScopedQuerySet):
     def resolved(self) -> Self:
         return self.exclude(result="")
+
+
+class EventQuerySet(CenterScopedQuerySet):
+    def between(self, start: datetime, end: datetime) -> Self:
+        """Events starting in [start, end)."""
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def with_record(self) -> Self:
+        """With what a calendar shows of each: the case's number, the dispute's employer, the lawyer."""
+        return self.select_related("application", "dispute__employer", "lawyer")

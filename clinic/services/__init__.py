@@ -25,6 +25,14 @@ from .disputes import (
     dispute_update,
     prevented_dispute_record,
 )
+from .events import (
+    EVENT_EDITABLE,
+    calendar_feed_renew,
+    event_create,
+    event_delete,
+    event_record_outcome,
+    event_update,
+)
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
@@ -37,6 +45,12 @@ __all__ = [
     "DISPUTE_EDITABLE",
     "PERSON_EDITABLE",
     "VISIT_EDITABLE",
+    "EVENT_EDITABLE",
+    "calendar_feed_renew",
+    "event_create",
+    "event_delete",
+    "event_record_outcome",
+    "event_update",
     "accepted_content_type",
     "application_assign",
     "application_change_status",
