@@ -76,6 +76,20 @@ CASE_ACTIONS: dict[str, RecordAction] = {
         available=sent_online,
         initial=lambda case: {"public_answer": case.public_answer or case.decision},
     ),
+    "event": RecordAction(
+        forms.EventForm,
+        gettext_lazy("Schedule a hearing or a meeting"),
+        _work,
+        done=gettext_lazy("Event added to the calendar."),
+        initial=lambda case: {"lawyer": case.lawyer_id},
+    ),
+    "event-outcome": RecordAction(
+        forms.EventOutcomeForm,
+        gettext_lazy("Record the outcome of a hearing or a meeting"),
+        _work,
+        done=gettext_lazy("Outcome of the event recorded."),
+        available=lambda case: forms.awaiting_outcome(case).exists(),
+    ),
     "reopen": RecordAction(
         forms.ReopenForm,
         gettext_lazy("Reopen the case"),
