@@ -126,7 +126,9 @@ def feed_calendar(user: User, *, now: datetime, record_url) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Legal clinic: %(name)s") % {"name": user.get_full_name() or user.username})
+    calendar.add(
+        "x-wr-calname", _("Legal clinic: %(name)s") % {"name": user.get_full_name() or user.username}
+    )
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     events = (
         Event.objects.filter(lawyer=user)

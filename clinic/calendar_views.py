@@ -44,7 +44,9 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = calendar_page(
         view=view,
         on=data.get("date") or today,
-        events=calendar_events(request.user, form.chosen_lawyer() if valid else None, everyone=lawyer_choice == "all"),
+        events=calendar_events(
+            request.user, form.chosen_lawyer() if valid else None, everyone=lawyer_choice == "all"
+        ),
         today=today,
     )
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -85,13 +87,19 @@ def calendar_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The user's events as text/calendar. No session: the token is the key. A wrong or revoked token,
     like an unknown feed, is a 404; the token is compared in constant time."""
     feed = CalendarFeed.objects.select_related("user").filter(pk=pk).first()
-    if feed is None or not hmac.compare_digest(feed.token.encode(), token.encode()) or not feed.user.is_active:
+    if (
+        feed is None
+        or not hmac.compare_digest(feed.token.encode(), token.encode())
+        or not feed.user.is_active
+    ):
         raise Http404
     language = request.GET.get("lang", "")
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     with translation.override(language):
-        body = feed_calendar(feed.user, now=timezone.now(), record_url=lambda event: _record_url(request, event))
+        body = feed_calendar(
+            feed.user, now=timezone.now(), record_url=lambda event: _record_url(request, event)
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
     return response

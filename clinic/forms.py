@@ -531,7 +531,9 @@ class EventForm(ActionForm):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
     starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput)
-    duration_minutes = forms.IntegerField(label=_("Duration, minutes"), min_value=1, max_value=24 * 60, initial=60)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration, minutes"), min_value=1, max_value=24 * 60, initial=60
+    )
     place = forms.CharField(label=_("Place"), max_length=255, required=False)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     lawyer = LawyerChoiceField(

@@ -408,7 +408,14 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                    "service",
+                    "topic",
+                    "kind",
+                    "channel",
+                    "due_on",
+                    "decided_on",
+                    "outcome",
+                    "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -772,7 +779,9 @@ class Event(Versioned):
     )
     place = models.CharField(_("place"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    outcome = models.TextField(_("outcome"), blank=True, help_text=_("What came of it, filled in afterwards."))
+    outcome = models.TextField(
+        _("outcome"), blank=True, help_text=_("What came of it, filled in afterwards.")
+    )
     lawyer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

@@ -25,6 +25,7 @@ from .disputes import (
     dispute_update,
     prevented_dispute_record,
 )
+from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .events import (
     EVENT_EDITABLE,
     calendar_feed_renew,
@@ -33,7 +34,6 @@ from .events import (
     event_record_outcome,
     event_update,
 )
-from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
