@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
@@ -17,6 +16,7 @@ from organizations.models import Role, User
 
 from . import workdays
 from .models import Event
+from .querysets import EventQuerySet
 
 WEEK, MONTH = "week", "month"
 # The feed's window: past events stay for a while (their outcome), the year ahead is planned.
@@ -62,7 +62,7 @@ def _local_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def calendar_page(*, view: str, on: date, events: QuerySet[Event], today: date) -> CalendarPage:
+def calendar_page(*, view: str, on: date, events: EventQuerySet, today: date) -> CalendarPage:
     """The week (Monday to Sunday) or the month around `on`, with the events of `events` in its days:
     one query."""
     if view == MONTH:
@@ -101,7 +101,7 @@ def calendar_page(*, view: str, on: date, events: QuerySet[Event], today: date) 
     )
 
 
-def calendar_events(user: User, lawyer: User | None, *, everyone: bool) -> QuerySet[Event]:
+def calendar_events(user: User, lawyer: User | None, *, everyone: bool) -> EventQuerySet:
     """The events a calendar shows: the chosen lawyer's; else the user's own (a lawyer, by default) or
     the whole center's (a manager, or a lawyer who asked for everyone)."""
     events = Event.objects.visible_to(user)
