@@ -213,9 +213,17 @@ def test_the_actions_offered_follow_the_role_and_the_status(client_for, center, 
     def offered(user, case) -> list[str]:
         return [action.slug for action in client_for(user).get(f"/cases/{case.pk}/").context["actions"]]
 
-    assert offered(lawyer, registered) == ["status", "note", "document"]
-    assert offered(lawyer, in_progress) == ["decide", "status", "note", "document"]
-    assert offered(manager, in_progress) == ["decide", "status", "note", "document", "assign", "extend"]
+    assert offered(lawyer, registered) == ["status", "note", "document", "event"]
+    assert offered(lawyer, in_progress) == ["decide", "status", "note", "document", "event"]
+    assert offered(manager, in_progress) == [
+        "decide",
+        "status",
+        "note",
+        "document",
+        "assign",
+        "extend",
+        "event",
+    ]
     assert offered(colleague, in_progress) == []  # not their case: read only
 
 
