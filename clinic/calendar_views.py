@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from core.views import staff_page
 from organizations.http import AuthenticatedHttpRequest
+from organizations.models import Role
 
 from . import rules, services
 from .calendar import MONTH, WEEK, calendar_events, calendar_page, feed_calendar
@@ -41,14 +42,15 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = form.cleaned_data if valid else {}
     view = data.get("view") or WEEK
     lawyer_choice = data.get("lawyer") or ""
+    lawyer = form.chosen_lawyer() if valid else None
     page = calendar_page(
         view=view,
         on=data.get("date") or today,
-        events=calendar_events(
-            request.user, form.chosen_lawyer() if valid else None, everyone=lawyer_choice == "all"
-        ),
+        events=calendar_events(request.user, lawyer, everyone=lawyer_choice == "all"),
         today=today,
     )
+    # Several lawyers' events: each names its lawyer.
+    several = lawyer is None and (request.user.role != Role.LAWYER or lawyer_choice == "all")
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -58,6 +60,7 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "views": [(WEEK, _("Week")), (MONTH, _("Month"))],
             "lawyer_choice": lawyer_choice,
+            "show_lawyer": several,
             "lawyers": form.lawyers,
             "feed_url": _feed_url(request, feed),
             "today": today,
@@ -82,7 +85,7 @@ def calendar_feed_renew(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe  # calendar apps may ask HEAD first
 def calendar_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The user's events as text/calendar. No session: the token is the key. A wrong or revoked token,
     like an unknown feed, is a 404; the token is compared in constant time."""

@@ -234,6 +234,13 @@ def test_a_lawyer_sees_own_events_by_default_a_manager_the_centers_with_a_lawyer
     assert shown(client_for(lawyer), lawyer="all") == {mine.pk, theirs.pk}
     assert shown(client_for(manager)) == {mine.pk, theirs.pk}
     assert shown(client_for(manager), lawyer=str(colleague.pk)) == {theirs.pk}
+    # several lawyers' events each name their lawyer; a lawyer's own do not
+    name = colleague.get_full_name() or colleague.username
+    assert f'<span class="muted">{name}</span>' in client_for(manager).get("/calendar/", {"date": date}).text
+    assert (
+        f'<span class="muted">{name}</span>'
+        not in client_for(colleague).get("/calendar/", {"date": date}).text
+    )
     assert elsewhere.pk not in shown(client_for(manager))
     # another center's lawyer cannot be chosen
     assert client_for(manager).get("/calendar/", {"lawyer": elsewhere_lawyer.pk}).status_code == 400
@@ -326,6 +333,7 @@ def test_a_new_feed_address_revokes_the_old_one_and_is_audited(client_for, case,
     assert new != old
     assert Client().get(old).status_code == 404
     assert Client().get(new).status_code == 200
+    assert Client().head(new).status_code == 200  # calendar apps may ask HEAD first
     feed = CalendarFeed.objects.get(user=lawyer)
     entries = LogEntry.objects.get_for_object(feed).order_by("timestamp")
     assert [entry.action for entry in entries] == [LogEntry.Action.CREATE, LogEntry.Action.UPDATE]
