@@ -85,6 +85,20 @@ CASE_ACTIONS: dict[str, RecordAction] = {
         available=sent_online,
         initial=lambda case: {"public_answer": case.public_answer or case.decision},
     ),
+    "event": RecordAction(
+        forms.EventForm,
+        gettext_lazy("Schedule a hearing or a meeting"),
+        _work,
+        done=gettext_lazy("Event added to the calendar."),
+        initial=lambda case: {"lawyer": case.lawyer_id},
+    ),
+    "event-outcome": RecordAction(
+        forms.EventOutcomeForm,
+        gettext_lazy("Record the outcome of a hearing or a meeting"),
+        _work,
+        done=gettext_lazy("Outcome of the event recorded."),
+        available=lambda case: forms.awaiting_outcome(case).exists(),
+    ),
     "reopen": RecordAction(
         forms.ReopenForm,
         gettext_lazy("Reopen the case"),
@@ -118,6 +132,21 @@ def _handle_disputes(user: User, dispute: LaborDispute) -> None:
 DISPUTE_ACTIONS: dict[str, RecordAction] = {
     "stage": RecordAction(forms.DisputeStageForm, gettext_lazy("Move to another stage"), _handle_disputes),
     "resolve": RecordAction(forms.DisputeResolveForm, gettext_lazy("Record the result"), _handle_disputes),
+    # The same forms as the case's: the dispute's page lists its events with clinic/includes/events.html.
+    "event": RecordAction(
+        forms.EventForm,
+        gettext_lazy("Schedule a hearing or a meeting"),
+        _handle_disputes,
+        done=gettext_lazy("Event added to the calendar."),
+        initial=lambda dispute: {"lawyer": dispute.lawyer_id},
+    ),
+    "event-outcome": RecordAction(
+        forms.EventOutcomeForm,
+        gettext_lazy("Record the outcome of a hearing or a meeting"),
+        _handle_disputes,
+        done=gettext_lazy("Outcome of the event recorded."),
+        available=lambda dispute: forms.awaiting_outcome(dispute).exists(),
+    ),
 }
 
 

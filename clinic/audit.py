@@ -8,8 +8,10 @@ from auditlog.registry import auditlog
 
 from .models import (
     Application,
+    CalendarFeed,
     DeadlineExtension,
     Document,
+    Event,
     LaborDispute,
     LetterTemplate,
     Note,
@@ -40,3 +42,14 @@ auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"], **PERSONAL
 auditlog.register(OnlineAttachment, exclude_fields=["file", "token"])
 # The template's file is kept in its row: the trail says it changed (file name, placeholders), not its bytes.
 auditlog.register(LetterTemplate, exclude_fields=["content", "updated_at"])
+
+# Events; a calendar feed's creation and renewal (who revoked which URL, when), never its secret token.
+auditlog.register(Event, exclude_fields=NOT_AUDITED)
+
+
+def hidden(value: str) -> str:
+    """A secret shown as stars in full: even a part of the feed's token would help to guess it."""
+    return "*" * 8
+
+
+auditlog.register(CalendarFeed, mask_fields=["token"], mask_callable="clinic.audit.hidden")

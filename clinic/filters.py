@@ -1,7 +1,10 @@
 """Filters of the clinic's lists (django-filter). They narrow a queryset that already went
 through visible_to, so an id of another center's record simply matches nothing."""
 
+from datetime import datetime, time, timedelta
+
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -15,6 +18,7 @@ from .models import (
     Application,
     ApplicationKind,
     Channel,
+    Event,
     LaborDispute,
     Outcome,
     Person,
@@ -228,3 +232,27 @@ class PreventedDisputeFilter(filters.FilterSet):
     class Meta:
         model = PreventedDispute
         fields: list[str] = []
+
+
+def _day_start(day) -> datetime:
+    """Midnight of a day in the site's time zone: the calendar's days (the index on starts_at serves)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class EventFilter(filters.FilterSet):
+    starts_from = filters.DateFilter(method="filter_starts_from", label=_("on or after (a day)"))
+    starts_until = filters.DateFilter(method="filter_starts_until", label=_("on or before (a day)"))
+    lawyer = IdFilter(field_name="lawyer", label=_("lawyer"))
+    application = IdFilter(field_name="application", label=_("application"))
+    dispute = IdFilter(field_name="dispute", label=_("labor dispute"))
+    kind = filters.ChoiceFilter(choices=Event.Kind.choices)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    def filter_starts_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(starts_at__gte=_day_start(value)) if value else queryset
+
+    def filter_starts_until(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(starts_at__lt=_day_start(value + timedelta(days=1))) if value else queryset

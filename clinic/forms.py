@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from .models import (
     Application,
     ApplicationKind,
     Channel,
+    Event,
     LaborDispute,
     LetterTemplate,
     Outcome,
@@ -567,3 +569,87 @@ class CaseFilterForm(forms.Form):
         if data.get("order") == self.DUE:
             return cases.order_by("due_on", "registration_number", "pk")
         return cases.order_by("-received_on", "-sequence", "-pk")
+
+
+# Hearings and meetings
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date and time picker; its value is ISO, read in the site's time zone."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict | None = None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EventForm(ActionForm):
+    """Schedule a hearing or a meeting of a case (or a dispute: `target`)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration, minutes"), min_value=1, max_value=24 * 60, initial=60
+    )
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    lawyer = LawyerChoiceField(
+        User.objects.none(),
+        label=_("Responsible lawyer"),
+        required=False,
+        help_text=_("The case's lawyer if left empty."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer"].queryset = _center_lawyers(self.target.center_id)
+
+    def apply(self, *, target, by, **data):
+        return services.event_create(record=target, by=by, **data)
+
+
+class EventOutcomeForm(ActionForm):
+    """What came of a past hearing or meeting of the case."""
+
+    event = forms.ModelChoiceField(Event.objects.none(), label=_("Event"))
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = awaiting_outcome(self.target).select_related("application", "dispute")
+
+    def apply(self, *, target, by, event, outcome):
+        return services.event_record_outcome(event=event, by=by, outcome=outcome)
+
+
+def awaiting_outcome(record: Application | LaborDispute):
+    """The record's events that have begun and have no outcome yet."""
+    return record.events.filter(outcome="", starts_at__lte=timezone.now())
+
+
+class CalendarForm(forms.Form):
+    """The calendar page's query: week or month, a day in it, and whose events."""
+
+    view = forms.ChoiceField(choices=[("week", _("Week")), ("month", _("Month"))], required=False)
+    date = DateField(label=_("Date"), required=False)
+    lawyer = forms.CharField(label=_("Lawyer"), required=False)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lawyers = list(_center_lawyers(user.center_id))
+
+    def clean_lawyer(self) -> str:
+        value = self.cleaned_data["lawyer"]
+        if value in ("", "all") or value in {str(lawyer.pk) for lawyer in self.lawyers}:
+            return value
+        raise ValidationError(_("Choose a lawyer of your center."))
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day is not None and not 1900 < day.year < 2100:
+            raise ValidationError(_("Choose a date between 1901 and 2099."))
+        return day
+
+    def chosen_lawyer(self) -> User | None:
+        value = self.cleaned_data.get("lawyer")
+        return next((lawyer for lawyer in self.lawyers if str(lawyer.pk) == value), None)

@@ -1,5 +1,6 @@
 """What the clinic records: persons, reception visits, applications (cases) and labor disputes."""
 
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ from .names import name_key
 from .querysets import (
     ApplicationQuerySet,
     ApplicationRelatedQuerySet,
+    EventQuerySet,
     LaborDisputeQuerySet,
     LetterTemplateQuerySet,
     NoteQuerySet,
@@ -420,14 +422,7 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service",
-                    "topic",
-                    "kind",
-                    "channel",
-                    "due_on",
-                    "decided_on",
-                    "outcome",
-                    "recovered_kzt",
+                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -884,3 +879,105 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_language_display()})"
+
+
+class Event(Versioned):
+    """A hearing or a meeting of a case or a labor dispute, in the lawyer's calendar."""
+
+    class Kind(models.TextChoices):
+        CONCILIATION = "conciliation", _("Conciliation commission meeting")
+        HEARING = "hearing", _("Court hearing")
+        INSPECTION = "inspection", _("Labor inspection")
+        EMPLOYER_MEETING = "employer_meeting", _("Meeting with the employer")
+
+    # Copied from the case or the dispute: the calendar of a center is read without a join.
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="events", verbose_name=_("territorial center")
+    )
+    application = models.ForeignKey(
+        Application,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("application"),
+    )
+    dispute = models.ForeignKey(
+        LaborDispute,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("labor dispute"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration, minutes"), default=60, validators=[MinValueValidator(1)]
+    )
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    outcome = models.TextField(
+        _("outcome"), blank=True, help_text=_("What came of it, filled in afterwards.")
+    )
+    lawyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("responsible lawyer"),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False, dispute__isnull=True)
+                | Q(application__isnull=True, dispute__isnull=False),
+                name="event_of_case_or_dispute",
+            ),
+        ]
+        indexes = [
+            # The calendar: a lawyer's week or month, a center's, the feed's window, tomorrow's reminders.
+            models.Index(fields=["lawyer", "starts_at"], name="event_lawyer_starts"),
+            models.Index(fields=["center", "starts_at"], name="event_center_starts"),
+            models.Index(fields=["starts_at"], name="event_starts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def record_label(self) -> str:
+        """The case's registration number or the dispute's employer (their rows select_related)."""
+        if self.application_id:
+            return self.application.registration_number  # type: ignore[union-attr]
+        return str(self.dispute)
+
+
+class CalendarFeed(models.Model):
+    """A staff member's private iCalendar feed: the long random token in its URL is the only key, so a
+    phone's calendar subscribes without signing in; a new token revokes the old URL."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="calendar_feed", verbose_name=_("user")
+    )
+    token = models.CharField(_("token"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.created_at:%Y-%m-%d}"

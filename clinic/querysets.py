@@ -288,3 +288,13 @@ class LetterTemplateQuerySet(models.QuerySet):
             .defer("content", "placeholders")
             .order_by("language", "purpose", "name")
         )
+
+
+class EventQuerySet(CenterScopedQuerySet):
+    def between(self, start: datetime, end: datetime) -> Self:
+        """Events starting in [start, end)."""
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+    def with_record(self) -> Self:
+        """With what a calendar shows of each: the case's number, the dispute's employer, the lawyer."""
+        return self.select_related("application", "dispute__employer", "lawyer")

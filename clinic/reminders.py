@@ -1,7 +1,8 @@
-"""Deadline reminders: one e-mail per lawyer listing the open cases that are overdue or due soon."""
+"""Deadline reminders: one e-mail per lawyer listing the open cases that are overdue or due soon, and
+tomorrow's hearings and meetings."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils.translation import ngettext
 from organizations.models import Role, User
 
 from . import workdays
-from .models import Application
+from .models import Application, Event
 
 
 @dataclass(frozen=True)
@@ -49,28 +50,70 @@ def _cases_by_lawyer(today: date, horizon: date) -> dict[int, tuple[User, list[R
     return grouped
 
 
-def _message(lawyer: User, lines: list[ReminderLine], days_ahead: int) -> mail.EmailMessage:
+def _events_by_lawyer(tomorrow: date) -> dict[int, tuple[User, list[Event]]]:
+    """Tomorrow's hearings and meetings of active lawyers with an e-mail: one query, grouped here."""
+    start = timezone.make_aware(datetime.combine(tomorrow, time.min))
+    events = (
+        Event.objects.between(start, start + timedelta(days=1))
+        .filter(lawyer__role=Role.LAWYER, lawyer__is_active=True)
+        .exclude(lawyer__email="")
+        .with_record()
+        .order_by("lawyer_id", "starts_at", "pk")
+    )
+    grouped: dict[int, tuple[User, list[Event]]] = {}
+    for event in events:
+        lawyer = cast(User, event.lawyer)  # the query keeps only events with a lawyer
+        grouped.setdefault(lawyer.pk, (lawyer, []))[1].append(event)
+    return grouped
+
+
+def _message(
+    lawyer: User, lines: list[ReminderLine], days_ahead: int, events: list[Event]
+) -> mail.EmailMessage:
     overdue = sum(line.overdue for line in lines)
-    subject = ngettext(
-        "Deadlines: %(count)d case needs your attention (%(overdue)d overdue)",
-        "Deadlines: %(count)d cases need your attention (%(overdue)d overdue)",
-        len(lines),
-    ) % {"count": len(lines), "overdue": overdue}
+    if lines:
+        subject = ngettext(
+            "Deadlines: %(count)d case needs your attention (%(overdue)d overdue)",
+            "Deadlines: %(count)d cases need your attention (%(overdue)d overdue)",
+            len(lines),
+        ) % {"count": len(lines), "overdue": overdue}
+    else:
+        subject = ngettext(
+            "Tomorrow: %(count)d hearing or meeting",
+            "Tomorrow: %(count)d hearings or meetings",
+            len(events),
+        ) % {"count": len(events)}
     body = render_to_string(
         "clinic/email/deadline_reminder.txt",
-        {"lawyer": lawyer, "lines": lines, "days_ahead": days_ahead, "overdue_count": overdue},
+        {
+            "lawyer": lawyer,
+            "lines": lines,
+            "days_ahead": days_ahead,
+            "overdue_count": overdue,
+            "events": events,
+        },
     )
     return mail.EmailMessage(subject=subject, body=body, to=[lawyer.email])
 
 
 def reminders_send(*, today: date | None = None) -> int:
     """E-mail each lawyer their open cases that are overdue or due within
-    CLINIC_REMINDER_DAYS_AHEAD working days; return the number of e-mails sent."""
+    CLINIC_REMINDER_DAYS_AHEAD working days, and their hearings and meetings of tomorrow; return the
+    number of e-mails sent."""
     today = today or timezone.localdate()
     days_ahead = settings.CLINIC_REMINDER_DAYS_AHEAD
     horizon = workdays.add_working_days(today, days_ahead)
+    cases = _cases_by_lawyer(today, horizon)
+    events = _events_by_lawyer(today + timedelta(days=1))
+    lawyers = {pk: lawyer for pk, (lawyer, _lines) in (*cases.items(), *events.items())}
     messages = [
-        _message(lawyer, lines, days_ahead) for lawyer, lines in _cases_by_lawyer(today, horizon).values()
+        _message(
+            lawyer,
+            cases.get(pk, (lawyer, []))[1],
+            days_ahead,
+            events.get(pk, (lawyer, []))[1],
+        )
+        for pk, lawyer in sorted(lawyers.items())
     ]
     if not messages:
         return 0

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from organizations.models import Role, TerritorialCenter, User
 
-from .models import Application
+from .models import Application, Event, LaborDispute
 
 REGISTERING_ROLES = (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ADMINISTRATOR)
 MANAGING_ROLES = (Role.MANAGER, Role.ADMINISTRATOR)
@@ -97,3 +97,23 @@ def ensure_can_keep_letter_templates(user: User) -> None:
     _ensure_not_read_only(user)
     if user.role not in MANAGING_ROLES and not user.is_superuser:
         raise PermissionDenied(_("Only a manager keeps the letter templates."))
+
+
+def ensure_can_schedule(user: User, record: Application | LaborDispute) -> None:
+    """Hearings and meetings of a case or a dispute: whoever may work it (same center)."""
+    if isinstance(record, Application):
+        ensure_can_work(user, record)
+    else:
+        ensure_can_handle_disputes(user, record.center_id)
+
+
+def ensure_can_change_event(user: User, event: Event) -> None:
+    """An event is changed, given its outcome or deleted by whoever may work its case or dispute
+    (the event's case or dispute is select_related by the caller)."""
+    ensure_can_schedule(user, event.application or event.dispute)  # type: ignore[arg-type]
+
+
+def ensure_has_calendar(user: User) -> None:
+    """The calendar and its feed are the staff's who work cases: lawyers and managers of a center."""
+    if user.center_id is None or user.role not in (Role.LAWYER, *MANAGING_ROLES) or not user.is_active:
+        raise PermissionDenied(_("The calendar is kept by the lawyers and managers of a center."))

@@ -3,7 +3,7 @@ reception under /online/ (no account needed)."""
 
 from django.urls import path
 
-from . import public_views, views
+from . import calendar_views, public_views, views
 
 app_name = "clinic"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/feed/", calendar_views.calendar_feed_renew, name="calendar_feed_renew"),
+    # Public: the secret in the URL is the key (a phone's calendar subscribes without signing in).
+    path("calendar/feed/<int:pk>-<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     # Public: anyone may send a question and follow it with the tracking code and the phone.
     path("online/", public_views.online_question, name="online_question"),

@@ -473,6 +473,8 @@ def _render_case(
             "timeline": case_timeline(case, with_audit_trail=True),
             "other_cases": person_history(case.person, request.user, exclude_case=case, visits=False).cases,
             "actions": list(offered.values()),
+            "actions_by_slug": offered,
+            "events": case.events.with_record(),
             "deadline_state": deadline_state,
             "read_only": request.user.is_read_only,
         },

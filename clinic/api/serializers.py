@@ -18,6 +18,7 @@ from clinic.models import (
     Channel,
     DestructionRecord,
     Document,
+    Event,
     LaborDispute,
     LetterTemplate,
     Note,
@@ -743,3 +744,81 @@ class LetterRequestSerializer(serializers.Serializer):
     template = serializers.PrimaryKeyRelatedField(
         queryset=LetterTemplate.objects.filter(is_active=True), help_text="An active letter template."
     )
+
+
+# Hearings and meetings
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, read_only=True)
+    lawyer = UserSummarySerializer(read_only=True, allow_null=True)
+    registration_number = serializers.CharField(
+        source="application.registration_number",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="The case's number; null for an event of a labor dispute.",
+    )
+    ends_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "center",
+            "application",
+            "registration_number",
+            "dispute",
+            "kind",
+            "starts_at",
+            "duration_minutes",
+            "ends_at",
+            "place",
+            "notes",
+            "outcome",
+            "lawyer",
+            "created_by",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class EventCreateSerializer(serializers.Serializer):
+    application = _visible(
+        Application, required=False, allow_null=True, help_text="The case; or give dispute."
+    )
+    dispute = _visible(
+        LaborDispute, required=False, allow_null=True, help_text="The dispute; or give application."
+    )
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    starts_at = serializers.DateTimeField(help_text="With an offset, or in Asia/Almaty time if without one.")
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    place = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    notes = _text(required=False)
+    lawyer = _staff(allow_null=True, required=False, help_text="The case's or dispute's lawyer if left out.")
+
+    def validate(self, attrs: dict) -> dict:
+        application, dispute = attrs.pop("application", None), attrs.pop("dispute", None)
+        if (application is None) == (dispute is None):
+            raise serializers.ValidationError(
+                {"application": [_("Give either the case or the labor dispute, not both.")]}
+            )
+        attrs["record"] = application or dispute
+        return attrs
+
+
+class EventUpdateSerializer(serializers.Serializer):
+    """Corrections to an event; send only what changes (the outcome has its own action)."""
+
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, required=False)
+    starts_at = serializers.DateTimeField(required=False)
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=24 * 60, required=False)
+    place = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    notes = _text(required=False)
+    lawyer = _staff(allow_null=True, required=False)
+
+
+class EventOutcomeSerializer(serializers.Serializer):
+    outcome = serializers.CharField(max_length=TEXT_MAX)

@@ -23,6 +23,7 @@ from clinic import rules, services
 from clinic.downloads import stored_file_response
 from clinic.filters import (
     ApplicationFilter,
+    EventFilter,
     LaborDisputeFilter,
     NamedFiltersBackend,
     PersonFilter,
@@ -34,6 +35,7 @@ from clinic.models import (
     Application,
     ApplicationKind,
     Channel,
+    Event,
     LaborDispute,
     LetterTemplate,
     Outcome,
@@ -631,6 +633,57 @@ class PreventedDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         )
         data = self.get_serializer(self.reload(prevented)).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+# Hearings and meetings
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List hearings and meetings"),
+    retrieve=extend_schema(summary="Read a hearing or a meeting"),
+)
+class EventViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Hearings and meetings of cases and labor disputes: the lawyers' calendar."""
+
+    serializer_class = s.EventSerializer
+    filterset_class = EventFilter
+    conditional_actions = frozenset({"partial_update", "outcome", "destroy"})
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user).with_record().order_by("starts_at", "pk")
+
+    def _change(self, service: Callable, serializer_class=None, **kwargs):
+        event = self.get_object()
+        rules.ensure_can_change_event(cast(User, self.request.user), event)
+        version = self.if_match(event)
+        data = self.validated(serializer_class, **kwargs) if serializer_class else {}
+        return service(event=event, by=self.request.user, expected_version=version, **data)
+
+    @extend_schema(
+        summary="Schedule a hearing or a meeting",
+        request=s.EventCreateSerializer,
+        responses={201: s.EventSerializer},
+    )
+    def create(self, request):
+        event = services.event_create(by=request.user, **self.validated(s.EventCreateSerializer))
+        return self.respond(self.reload(event), status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Move or correct a hearing or a meeting", request=s.EventUpdateSerializer)
+    def partial_update(self, request, pk=None):
+        event = self._change(services.event_update, s.EventUpdateSerializer, partial=True)
+        return self.respond(self.reload(event))
+
+    @extend_schema(summary="Record the outcome of a hearing or a meeting", request=s.EventOutcomeSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        return self.respond(
+            self.reload(self._change(services.event_record_outcome, s.EventOutcomeSerializer))
+        )
+
+    @extend_schema(summary="Cancel a hearing or a meeting", request=None, responses={204: None})
+    def destroy(self, request, pk=None):
+        self._change(services.event_delete)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # Reference lists

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0013_letters'),
+        ('clinic', '0014_events'),
         ('organizations', '0005_statistics_to_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -26,6 +26,14 @@ from .disputes import (
     prevented_dispute_record,
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .events import (
+    EVENT_EDITABLE,
+    calendar_feed_renew,
+    event_create,
+    event_delete,
+    event_record_outcome,
+    event_update,
+)
 from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
 from .online import application_publish_answer, online_submission_create
 from .personal_data import person_anonymise_on_request, person_data_export
@@ -41,6 +49,12 @@ __all__ = [
     "LETTER_TEMPLATE_EDITABLE",
     "PERSON_EDITABLE",
     "VISIT_EDITABLE",
+    "EVENT_EDITABLE",
+    "calendar_feed_renew",
+    "event_create",
+    "event_delete",
+    "event_record_outcome",
+    "event_update",
     "accepted_content_type",
     "application_assign",
     "application_change_status",

@@ -212,6 +212,7 @@ SPECTACULAR_SETTINGS = {
         "DisputeKindEnum": "clinic.models.LaborDispute.Kind",
         "DisputeStageEnum": "clinic.models.LaborDispute.Stage",
         "DisputeResultEnum": "clinic.models.LaborDispute.Result",
+        "EventKindEnum": "clinic.models.Event.Kind",
         "CenterKindEnum": "organizations.models.TerritorialCenter.Kind",
         "EmployerSizeEnum": "organizations.models.Employer.Size",
         "RoleEnum": "organizations.models.Role",

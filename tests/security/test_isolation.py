@@ -27,9 +27,11 @@ from clinic import services
 from clinic.actions import CASE_ACTIONS, PERSON_ACTIONS
 from clinic.models import (
     Application,
+    CalendarFeed,
     Channel,
     DeadlineExtension,
     Document,
+    Event,
     LaborDispute,
     Note,
     OnlineAttachment,
@@ -72,6 +74,7 @@ ROUTE_MODELS = {
     "clinic:online_visit_answer": Visit,
     "clinic:online_visit_open_case": Visit,
     "clinic:online_attachment_download": OnlineAttachment,
+    "clinic:calendar_feed": CalendarFeed,
     "admin:clinic_document_download": Document,
     "admin:reports_report_export": Report,
     "federation_center": TerritorialCenter,  # the federation's page of one center
@@ -220,6 +223,15 @@ def _build_center_b(tmp_path, settings) -> CenterB:
     dispute = services.dispute_register(
         by=lawyer, employer=employer, subject="Quillfeather dispute subject", lawyer=lawyer
     )
+    event = services.event_create(
+        by=lawyer,
+        record=application,
+        kind=Event.Kind.HEARING,
+        starts_at=timezone.now() + timedelta(days=1),
+        place="Quillfeather court",
+        notes="Quillfeather hearing notes",
+    )
+    feed = services.calendar_feed_renew(by=lawyer)
     prevented = services.prevented_dispute_record(
         by=manager, employer=employer, prevented_on=timezone.localdate(), how="Quillfeather mediation"
     )
@@ -238,6 +250,8 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         StatusChange: list(StatusChange.objects.filter(application=application)),
         DeadlineExtension: list(DeadlineExtension.objects.filter(application=application)),
         LaborDispute: [dispute],
+        Event: [event],
+        CalendarFeed: [feed],
         PreventedDispute: [prevented],
         Report: [report],
         type(employer): [employer],
@@ -331,6 +345,9 @@ def _extra_values(route: Route, param: str) -> list[str]:
         return list(CASE_ACTIONS)
     if param in ("kind", "file_format"):
         return EXPORT_KINDS
+    if param == "token":
+        # A feed's secret is its only key: center A's users know B's feed ids, not B's tokens.
+        return ["not-the-secret-token-of-the-feed"]
     raise AssertionError(f"{route.route} ({route.name}): no values known for the parameter {param!r}")
 
 

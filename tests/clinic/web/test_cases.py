@@ -213,10 +213,17 @@ def test_the_actions_offered_follow_the_role_and_the_status(client_for, center, 
     def offered(user, case) -> list[str]:
         return [action.slug for action in client_for(user).get(f"/cases/{case.pk}/").context["actions"]]
 
-    assert offered(lawyer, registered) == ["status", "note", "document", "letter"]
-    assert offered(lawyer, in_progress) == ["decide", "status", "note", "document", "letter"]
+    assert offered(lawyer, registered) == ["status", "note", "document", "letter", "event"]
+    assert offered(lawyer, in_progress) == ["decide", "status", "note", "document", "letter", "event"]
     assert offered(manager, in_progress) == [
-        "decide", "status", "note", "document", "letter", "assign", "extend"
+        "decide",
+        "status",
+        "note",
+        "document",
+        "letter",
+        "assign",
+        "extend",
+        "event",
     ]
     assert offered(colleague, in_progress) == []  # not their case: read only
 
