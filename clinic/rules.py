@@ -84,3 +84,11 @@ def ensure_can_list_cross_center_duplicates(user: User) -> None:
     """The persons registered in two centers are the federation's to find (page and API)."""
     if not user.sees_all_centers:
         raise PermissionDenied(_("The list of duplicates across centers is the federation's."))
+
+
+def ensure_can_change_reference(user: User) -> None:
+    """Reference lists and rules every center shares (the limitation rules): federation-level staff who
+    change things (administrators), not a center's staff, not the analysts."""
+    _ensure_not_read_only(user)
+    if not (user.sees_all_centers and (user.role == Role.ADMINISTRATOR or user.is_superuser)):
+        raise PermissionDenied(_("Only the federation's administrators change the reference lists."))

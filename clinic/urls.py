@@ -25,6 +25,9 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
+    path("disputes/", views.dispute_list, name="dispute_list"),
+    path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("disputes/<int:pk>/<slug:action>/", views.dispute_action, name="dispute_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     # Public: anyone may send a question and follow it with the tracking code and the phone.
     path("online/", public_views.online_question, name="online_question"),

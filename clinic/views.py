@@ -7,7 +7,7 @@ the rules forbid; a refusal comes back as an error next to the field it concerns
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 from typing import cast
 
@@ -29,11 +29,12 @@ from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
 from . import forms, rules, workdays
-from .actions import CASE_ACTIONS, PERSON_ACTIONS, sent_online
+from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
     Application,
     Document,
+    LaborDispute,
     OnlineAttachment,
     OnlineSubmission,
     Person,
@@ -42,6 +43,7 @@ from .models import (
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
 from .selectors import (
     SEARCH_KINDS,
+    limitation_rules_for,
     SEARCH_LIMIT,
     HistorySummary,
     case_timeline,
@@ -56,6 +58,7 @@ from .selectors import (
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
+DISPUTES_PER_PAGE = 25
 SEARCH_PAGE_SIZE = 25
 
 
@@ -581,4 +584,101 @@ def person_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> Ht
         not_possible=_("“%s” is not possible for the record as it is now; the page shows what is."),
         back_to=reverse("clinic:person_detail", args=[person.pk]),
         page=lambda offered: _render_person(request, person, offered, status=422),
+    )
+
+
+# Labor disputes
+
+
+@staff_page
+@require_GET
+def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A lawyer's own disputes (or the center's), a manager's center, an analyst's federation: the
+    nearest last day to file or expected decision first, those due soon and passed flagged."""
+    user = request.user
+    today = timezone.localdate()
+    days_ahead = settings.CLINIC_DISPUTE_DAYS_AHEAD
+    filters = forms.DisputeFilterForm.for_user(request.GET, user=user)
+    disputes = filters.filter(
+        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
+        user=user,
+        today=today,
+        soon_until=today + timedelta(days=days_ahead),
+    )
+    paging = ListPaging.of(disputes, request, DISPUTES_PER_PAGE)
+    mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
+    if mine:
+        title = _("My labor disputes")
+    elif user.sees_all_centers:
+        title = _("Labor disputes of all centers")
+    else:
+        title = _("Labor disputes of the center")
+    return render(
+        request,
+        "clinic/dispute_list.html",
+        {
+            "title": title,
+            "filters": filters,
+            "paging": paging,
+            "show_scope": user.role == Role.LAWYER,
+            "show_center": user.sees_all_centers,
+            "days_ahead": days_ahead,
+        },
+    )
+
+
+def _dispute_or_404(request: AuthenticatedHttpRequest, pk: int) -> LaborDispute:
+    return get_object_or_404(
+        LaborDispute.objects.visible_to(request.user).select_related(
+            "employer", "lawyer", "center", "registered_by"
+        ),
+        pk=pk,
+    )
+
+
+def _render_dispute(
+    request: AuthenticatedHttpRequest, dispute: LaborDispute, offered: dict[str, OfferedAction], status: int = 200
+) -> HttpResponse:
+    today = timezone.localdate()
+    days_ahead = settings.CLINIC_DISPUTE_DAYS_AHEAD
+    cases = Application.objects.visible_to(request.user).filter(disputes=dispute).with_list_relations()
+    return render(
+        request,
+        "clinic/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "filing_state": dispute.next_deadline_state if dispute.next_deadline_kind == "filing" else None,
+            "decision_state": dispute.next_deadline_state if dispute.next_deadline_kind == "decision" else None,
+            "rules": limitation_rules_for(dispute),
+            "cases": cases.order_by("-received_on", "-sequence", "-pk"),
+            "actions": list(offered.values()),
+            "read_only": request.user.is_read_only,
+            "today": today,
+            "days_ahead": days_ahead,
+        },
+        status=status,
+    )
+
+
+@staff_page
+@require_GET
+def dispute_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A dispute: its facts and stage, its limitation dates flagged, its cases, the actions allowed."""
+    dispute = _dispute_or_404(request, pk)
+    return _render_dispute(request, dispute, offered_actions(DISPUTE_ACTIONS, request.user, dispute))
+
+
+@staff_page
+@require_POST
+def dispute_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action of the dispute page: the claim's registration, the stage, the result."""
+    dispute = _dispute_or_404(request, pk)
+    return record_action_taken(
+        request,
+        DISPUTE_ACTIONS,
+        dispute,
+        action,
+        not_possible=_("“%s” is not possible for the dispute as it is now; the page shows what is."),
+        back_to=reverse("clinic:dispute_detail", args=[dispute.pk]),
+        page=lambda offered: _render_dispute(request, dispute, offered, status=422),
     )

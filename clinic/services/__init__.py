@@ -21,10 +21,12 @@ from .disputes import (
     DISPUTE_EDITABLE,
     dispute_move_stage,
     dispute_register,
+    dispute_register_claim,
     dispute_resolve,
     dispute_update,
     prevented_dispute_record,
 )
+from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
@@ -47,11 +49,15 @@ __all__ = [
     "application_reopen",
     "application_update",
     "dispute_move_stage",
+    "dispute_deadlines_recompute",
+    "dispute_deadlines_set",
     "dispute_register",
+    "dispute_register_claim",
     "dispute_resolve",
     "dispute_update",
     "document_attach",
     "due_date",
+    "limitation_rule_save",
     "note_add",
     "online_due_date",
     "online_submission_create",

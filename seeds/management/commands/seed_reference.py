@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from clinic.services import dispute_deadlines_recompute
 from organizations.roles import roles_sync
 from seeds.reference import reference_load
 
@@ -10,7 +11,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         counts = reference_load()
         roles_sync()
+        # The limitation rules may have changed: the unresolved disputes' dates follow them.
+        recomputed = dispute_deadlines_recompute()
         if options["verbosity"]:
             for model, count in counts.items():
                 self.stdout.write(f"{model}: {count}")
+            if recomputed:
+                self.stdout.write(f"Labor disputes with recomputed limitation dates: {len(recomputed)}")
             self.stdout.write(self.style.SUCCESS("Reference data and role groups are up to date."))
