@@ -135,7 +135,9 @@ def deadlines(rules: Iterable[Rule], facts: DisputeFacts) -> Deadlines:
     return Deadlines(found.get(DISPUTED_ACT), found.get(CLAIM_REGISTERED))
 
 
-def watched(dates: Deadlines, *, resolved: bool, claim_registered: bool, in_court: bool) -> tuple[str, date | None]:
+def watched(
+    dates: Deadlines, *, resolved: bool, claim_registered: bool, in_court: bool
+) -> tuple[str, date | None]:
     """The date the dispute waits on now, and which one it is: none once resolved; the last day to file
     until the claim is registered with the conciliation commission (or the dispute is in court, where
     the claim was filed); then the commission's decision, until the dispute moves on to court."""

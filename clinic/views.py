@@ -28,7 +28,7 @@ from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
-from . import forms, rules, workdays
+from . import forms, limitation, rules, workdays
 from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
@@ -43,12 +43,12 @@ from .models import (
 from .personal_data import PERSONAL_FIELDS, log_full_record_access, shown
 from .selectors import (
     SEARCH_KINDS,
-    limitation_rules_for,
     SEARCH_LIMIT,
     HistorySummary,
     case_timeline,
     cross_center_duplicates,
     history_summaries,
+    limitation_rules_for,
     person_history,
     persons_found,
     possible_duplicates,
@@ -637,24 +637,27 @@ def _dispute_or_404(request: AuthenticatedHttpRequest, pk: int) -> LaborDispute:
 
 
 def _render_dispute(
-    request: AuthenticatedHttpRequest, dispute: LaborDispute, offered: dict[str, OfferedAction], status: int = 200
+    request: AuthenticatedHttpRequest,
+    dispute: LaborDispute,
+    offered: dict[str, OfferedAction],
+    status: int = 200,
 ) -> HttpResponse:
-    today = timezone.localdate()
-    days_ahead = settings.CLINIC_DISPUTE_DAYS_AHEAD
     cases = Application.objects.visible_to(request.user).filter(disputes=dispute).with_list_relations()
+    # Only the date the dispute waits on now is flagged: a last day to file met by the claim's
+    # registration, or a decision no longer awaited in court, is shown without a flag.
+    state, kind = dispute.next_deadline_state, dispute.next_deadline_kind
     return render(
         request,
         "clinic/dispute_detail.html",
         {
             "dispute": dispute,
-            "filing_state": dispute.next_deadline_state if dispute.next_deadline_kind == "filing" else None,
-            "decision_state": dispute.next_deadline_state if dispute.next_deadline_kind == "decision" else None,
+            "filing_state": state if kind == limitation.FILING else None,
+            "decision_state": state if kind == limitation.DECISION else None,
             "rules": limitation_rules_for(dispute),
             "cases": cases.order_by("-received_on", "-sequence", "-pk"),
             "actions": list(offered.values()),
             "read_only": request.user.is_read_only,
-            "today": today,
-            "days_ahead": days_ahead,
+            "days_ahead": settings.CLINIC_DISPUTE_DAYS_AHEAD,
         },
         status=status,
     )

@@ -26,8 +26,8 @@ from .disputes import (
     dispute_update,
     prevented_dispute_record,
 )
-from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update

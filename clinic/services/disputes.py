@@ -126,9 +126,7 @@ def dispute_register_claim(
     if registered_on > timezone.localdate():
         raise ValidationError({"registered_on": _("The claim cannot be registered in the future.")})
     if dispute.disputed_act_on and registered_on < dispute.disputed_act_on:
-        raise ValidationError(
-            {"registered_on": _("The claim cannot be registered before the disputed act.")}
-        )
+        raise ValidationError({"registered_on": _("The claim cannot be registered before the disputed act.")})
     dispute.claim_registered_on = registered_on
     dispute.stage = LaborDispute.Stage.CONCILIATION
     recomputed = dispute_deadlines_set(dispute)

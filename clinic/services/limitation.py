@@ -23,7 +23,9 @@ def rules_in_force() -> list[LimitationRule]:
     return list(LimitationRule.objects.filter(is_active=True).order_by("sort_order", "code"))
 
 
-def dispute_deadlines_set(dispute: LaborDispute, in_force: Sequence[LimitationRule] | None = None) -> list[str]:
+def dispute_deadlines_set(
+    dispute: LaborDispute, in_force: Sequence[LimitationRule] | None = None
+) -> list[str]:
     """Compute the dispute's limitation dates from its facts and the rules (read if not given), set them
     on the (unsaved) dispute and return the names of the fields that changed, for the caller's save."""
     in_force = rules_in_force() if in_force is None else in_force
@@ -69,7 +71,9 @@ def dispute_deadlines_recompute(*, dry_run: bool = False) -> list[DisputeDatesCh
         if not changed:
             continue
         changes.append(
-            DisputeDatesChange(dispute.pk, str(dispute), previous, (dispute.filing_due_on, dispute.decision_due_on))
+            DisputeDatesChange(
+                dispute.pk, str(dispute), previous, (dispute.filing_due_on, dispute.decision_due_on)
+            )
         )
         if not dry_run:
             with acting_as(None):
