@@ -124,7 +124,7 @@ def test_only_active_lawyers_with_an_email_are_reminded(case_for, center, manage
 
 @pytest.mark.django_db
 def test_constant_queries_however_many_cases_and_lawyers(case_for, center, django_assert_max_num_queries):
-    # given (two queries: the cases, and the labor disputes due or passed: tests/clinic/test_limitation_pages.py)
+    # given (two queries: the cases, and the labor disputes due or passed)
     lawyers = [_lawyer(center, f"Lawyer Number{n}", f"lawyer{n}@clinic.example") for n in range(5)]
     case_for(lawyers[0], RECEIVED_DUE_8_APRIL)
     case_for(lawyers[1], RECEIVED_DUE_14_APRIL)
