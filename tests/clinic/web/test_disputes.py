@@ -174,7 +174,7 @@ def test_a_wrong_date_comes_back_with_the_error_in_russian(client_for, center, l
     assert "Обязательное поле." in empty.text
     assert 'class="required-mark"' in empty.text
     assert early.status_code == 422
-    assert "Заявление не может быть зарегистрировано раньше оспариваемого действия." in early.text
+    assert "Заявление не может быть зарегистрировано раньше оспариваемого акта." in early.text
     dispute.refresh_from_db()
     assert dispute.claim_registered_on is None
 
