@@ -3,6 +3,7 @@ in force (data: editing a rule recomputes the unresolved disputes), switching fr
 to the commission's decision when the claim is registered, and stopping once resolved or in court."""
 
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
@@ -187,3 +188,31 @@ def test_seed_reference_recomputes_the_disputes(reinstatement, rules):
 @pytest.fixture
 def administrator():
     return StaffFactory(role=Role.ADMINISTRATOR, center=None, is_superuser=True)
+
+
+def test_recompute_due_dates_moves_a_last_day_a_new_decree_makes_a_day_off(
+    rules, lawyer, employer, calendar_overrides
+):
+    # given: a last day to file on Thursday 3 July 2025, under the calendar as released
+    dispute = services.dispute_register(
+        by=lawyer,
+        employer=employer,
+        subject="Dismissal",
+        is_reinstatement=True,
+        disputed_act_on=date(2025, 6, 3),
+    )
+    assert dispute.filing_due_on == date(2025, 7, 3)
+    # when: a decree makes it a day off
+    calendar_overrides("2025-07-03,no,Government decree on the transfer of days off")
+    dry = StringIO()
+    call_command("recompute_due_dates", "--dry-run", stdout=dry)
+    dispute.refresh_from_db()
+    assert dispute.filing_due_on == date(2025, 7, 3)
+    assert f"labor dispute {dispute.pk}" in dry.getvalue()
+    out = StringIO()
+    call_command("recompute_due_dates", stdout=out)
+    # then
+    dispute.refresh_from_db()
+    assert (dispute.filing_due_on, dispute.next_deadline_on) == (date(2025, 7, 4), date(2025, 7, 4))
+    assert "2025-07-03, - -> 2025-07-04, -" in out.getvalue()
+    assert "Limitation dates of unresolved labor disputes changed: 1." in out.getvalue()
