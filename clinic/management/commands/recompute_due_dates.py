@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand
 
 from clinic import workdays
@@ -24,10 +26,10 @@ class Command(BaseCommand):
         result = due_dates_recompute(dry_run=dry_run)
         # The labor disputes' limitation dates are counted in the same calendar.
         disputes = dispute_deadlines_recompute(dry_run=dry_run)
-        for change in disputes:
+        for moved in disputes:
             self.stdout.write(
-                f"  labor dispute {change.dispute_id} ({change.label}): "
-                f"{_dates(change.previous)} -> {_dates(change.new)} (last day to file, decision)"
+                f"  labor dispute {moved.dispute_id} ({moved.label}): "
+                f"{_dates(moved.previous)} -> {_dates(moved.new)} (last day to file, decision)"
             )
         for change in (*result.applications, *result.online_questions):
             self.stdout.write(f"  {change.label}: {change.previous} -> {change.new}")
@@ -44,5 +46,5 @@ class Command(BaseCommand):
         )
 
 
-def _dates(days) -> str:
+def _dates(days: tuple[date | None, date | None]) -> str:
     return ", ".join(day.isoformat() if day else "-" for day in days)
