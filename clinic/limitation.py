@@ -120,6 +120,14 @@ class Deadlines:
     decision_due_on: date | None = None  # the day the conciliation commission's decision is expected
 
 
+class UncountableDateError(ValueError):
+    """A period that runs into a year the calendar does not cover: its start (`counted_from`) is wrong."""
+
+    def __init__(self, counted_from: str, year: int):
+        self.counted_from, self.year = counted_from, year
+        super().__init__(f"the period counted from the {counted_from} runs into {year}, outside the calendar")
+
+
 def deadlines(rules: Iterable[Rule], facts: DisputeFacts) -> Deadlines:
     """The dispute's dates under the rules; of several rules for the same date, the first (the caller
     gives them in their sort order). A date whose starting event is not recorded yet stays empty."""
@@ -129,9 +137,12 @@ def deadlines(rules: Iterable[Rule], facts: DisputeFacts) -> Deadlines:
         if rule.counted_from in found or rule.counted_from not in starts or not applies(rule, facts):
             continue
         start = starts[rule.counted_from]
-        found[rule.counted_from] = (
-            period_end(start, rule.period_amount, rule.period_unit) if start is not None else None
-        )
+        try:
+            found[rule.counted_from] = (
+                period_end(start, rule.period_amount, rule.period_unit) if start is not None else None
+            )
+        except workdays.UnknownYearError as error:
+            raise UncountableDateError(rule.counted_from, error.year) from error
     return Deadlines(found.get(DISPUTED_ACT), found.get(CLAIM_REGISTERED))
 
 

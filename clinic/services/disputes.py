@@ -129,7 +129,12 @@ def dispute_register_claim(
         raise ValidationError({"registered_on": _("The claim cannot be registered before the disputed act.")})
     dispute.claim_registered_on = registered_on
     dispute.stage = LaborDispute.Stage.CONCILIATION
-    recomputed = dispute_deadlines_set(dispute)
+    try:
+        recomputed = dispute_deadlines_set(dispute)
+    except ValidationError as error:  # the field is called registered_on here
+        raise ValidationError(
+            {"registered_on": error.message_dict.get("claim_registered_on", error.messages)}
+        ) from error
     with acting_as(by):
         return save_changes(dispute, ["claim_registered_on", "stage", *recomputed])
 

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import acting_as
 from core.versioning import save_changes
@@ -29,7 +31,14 @@ def dispute_deadlines_set(
     """Compute the dispute's limitation dates from its facts and the rules (read if not given), set them
     on the (unsaved) dispute and return the names of the fields that changed, for the caller's save."""
     in_force = rules_in_force() if in_force is None else in_force
-    dates = limitation.deadlines(in_force, dispute.limitation_facts())
+    try:
+        dates = limitation.deadlines(in_force, dispute.limitation_facts())
+    except limitation.UncountableDateError as error:  # a mistyped year: refused on the date that starts it
+        field = (
+            "claim_registered_on" if error.counted_from == limitation.CLAIM_REGISTERED else "disputed_act_on"
+        )
+        message = _("The working-day calendar does not cover %(year)s: check the date.")
+        raise ValidationError({field: message % {"year": error.year}}) from error
     _kind, next_on = limitation.watched(
         dates,
         resolved=bool(dispute.result),
@@ -67,7 +76,11 @@ def dispute_deadlines_recompute(*, dry_run: bool = False) -> list[DisputeDatesCh
         disputes = disputes.select_for_update(of=("self",))
     for dispute in disputes:
         previous = (dispute.filing_due_on, dispute.decision_due_on)
-        changed = dispute_deadlines_set(dispute, in_force)
+        try:
+            changed = dispute_deadlines_set(dispute, in_force)
+        except ValidationError:
+            continue  # a date outside the calendar, recorded before the services refused such dates
+
         if not changed:
             continue
         changes.append(

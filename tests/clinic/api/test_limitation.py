@@ -89,6 +89,26 @@ def test_registering_the_claim_needs_if_match_and_a_valid_date(client_for, lawye
     assert dispute.claim_registered_on is None
 
 
+def test_a_date_outside_the_calendar_is_a_400_on_its_field(client_for, lawyer, center):
+    client = client_for(lawyer)
+    response = client.post(
+        "/api/v1/labor-disputes/",
+        {"employer": new_employer(center=center).pk, "subject": "Wages", "disputed_act_on": "1900-05-05"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["disputed_act_on"]
+    dispute = dispute_of(center, lawyer, None)
+    response = client.post(
+        f"/api/v1/labor-disputes/{dispute.pk}/register-claim/",
+        {"registered_on": "1900-05-05"},
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["registered_on"]
+
+
 def test_scoping_another_center_is_404_reception_is_403(client_for, lawyer, center, other_center, reception):
     foreign = dispute_of(other_center, StaffFactory(role=Role.LAWYER, center=other_center), None)
     ours = dispute_of(center, lawyer, None)
