@@ -407,14 +407,7 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service",
-                    "topic",
-                    "kind",
-                    "channel",
-                    "due_on",
-                    "decided_on",
-                    "outcome",
-                    "recovered_kzt",
+                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
