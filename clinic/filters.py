@@ -248,8 +248,9 @@ class LaborDisputeFilter(filters.FilterSet):
         if value is None:
             return queryset
         today = timezone.localdate()
-        passed = queryset.deadline_passed(today)
-        return passed if value else queryset.exclude(pk__in=passed.values("pk"))
+        if value:
+            return queryset.deadline_passed(today)
+        return queryset.filter(Q(next_deadline_on__gte=today) | Q(next_deadline_on__isnull=True))
 
     def filter_resolved(
         self, queryset: LaborDisputeQuerySet, name: str, value: bool | None
