@@ -129,9 +129,35 @@ def _handle_disputes(user: User, dispute: LaborDispute) -> None:
     rules.ensure_can_handle_disputes(user, dispute.center_id)
 
 
+def _unresolved(dispute: LaborDispute) -> bool:
+    return not dispute.result
+
+
 DISPUTE_ACTIONS: dict[str, RecordAction] = {
-    "stage": RecordAction(forms.DisputeStageForm, gettext_lazy("Move to another stage"), _handle_disputes),
-    "resolve": RecordAction(forms.DisputeResolveForm, gettext_lazy("Record the result"), _handle_disputes),
+    "claim": RecordAction(
+        forms.DisputeClaimForm,
+        gettext_lazy("Record the claim's registration"),
+        _handle_disputes,
+        done=gettext_lazy("Claim registration recorded: the commission's decision is now awaited."),
+        available=_unresolved,
+        initial=lambda dispute: {"registered_on": dispute.claim_registered_on or timezone.localdate()},
+    ),
+    "stage": RecordAction(
+        forms.DisputeStageForm,
+        gettext_lazy("Move to another stage"),
+        _handle_disputes,
+        done=gettext_lazy("Stage changed."),
+        available=_unresolved,
+        initial=lambda dispute: {"stage": dispute.stage},
+    ),
+    "resolve": RecordAction(
+        forms.DisputeResolveForm,
+        gettext_lazy("Record the result"),
+        _handle_disputes,
+        done=gettext_lazy("Result recorded: the dispute is resolved."),
+        available=_unresolved,
+        initial=lambda dispute: {"resolved_on": timezone.localdate()},
+    ),
     # The same forms as the case's: the dispute's page lists its events with clinic/includes/events.html.
     "event": RecordAction(
         forms.EventForm,

@@ -33,6 +33,7 @@ from .models import (
     Document,
     LaborDispute,
     LetterTemplate,
+    LimitationRule,
     Note,
     OnlineAttachment,
     OnlineSubmission,
@@ -415,6 +416,7 @@ class LaborDisputeAdmin(ServiceBackedAdmin):
         "kind",
         "stage",
         "opened_on",
+        "next_deadline_on",
         "result",
         "resolved_on",
         "recovered_kzt",
@@ -436,16 +438,21 @@ class LaborDisputeAdmin(ServiceBackedAdmin):
         "disputed_act_on",
         "lawyer",
         "applications",
+        "claim_registered_on",
+        "filing_due_on",
+        "decision_due_on",
         "result",
         "resolved_on",
         "recovered_kzt",
     )
     record_actions = DISPUTE_ACTIONS
+    # Computed by the services from the limitation rules; the claim's registration has its action.
+    computed_fields = ("claim_registered_on", "filing_due_on", "decision_due_on")
 
     def get_readonly_fields(self, request, obj=None):
         if obj:  # a correction of what was recorded; the stage and the result have their actions
             return tuple(field for field in self.fields if field not in services.DISPUTE_EDITABLE)
-        return ("result", "resolved_on", "recovered_kzt") + (
+        return ("result", "resolved_on", "recovered_kzt", *self.computed_fields) + (
             () if request.user.sees_all_centers else ("center",)
         )
 
@@ -454,6 +461,28 @@ class LaborDisputeAdmin(ServiceBackedAdmin):
             changes = {field: value for field, value in data.items() if field in services.DISPUTE_EDITABLE}
             return services.dispute_update(dispute=obj, by=request.user, **changes)
         return services.dispute_register(by=request.user, **data)
+
+
+@admin.register(LimitationRule)
+class LimitationRuleAdmin(ReferenceAdmin):
+    """The periods of the limitation clock. Saved through limitation_rule_save, which recomputes the
+    dates of every unresolved dispute (a change in the list's editable columns too)."""
+
+    list_display = (
+        *ReferenceAdmin.list_display,
+        "period_amount",
+        "period_unit",
+        "counted_from",
+        "applies_to",
+    )
+    list_editable = (*ReferenceAdmin.list_editable, "period_amount", "period_unit")
+    list_filter = ("counted_from", "applies_to", "is_active")
+
+    def save_model(self, request, obj, form, change):
+        services.limitation_rule_save(rule=obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switched off (`active`), never deleted: the disputes' dates were computed from it
 
 
 @admin.register(PreventedDispute)

@@ -109,7 +109,7 @@ def calendar_feed(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 
 def _record_url(request: HttpRequest, event: Event) -> str:
-    """The case's page (a dispute's page is not routed yet: none)."""
+    """The page of the event's case or dispute."""
     if event.application_id:
         return request.build_absolute_uri(reverse("clinic:case_detail", args=[event.application_id]))
-    return ""
+    return request.build_absolute_uri(reverse("clinic:dispute_detail", args=[event.dispute_id]))

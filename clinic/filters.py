@@ -3,12 +3,15 @@ through visible_to, so an id of another center's record simply matches nothing."
 
 from datetime import datetime, time, timedelta
 
+from django import forms
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.utils import translate_validation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from organizations.api.filters import IdFilter
 from organizations.identifiers import normalize_identifier
@@ -190,6 +193,13 @@ class VisitFilter(filters.FilterSet):
         fields: list[str] = []
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class DaysFilter(filters.NumberFilter):
+    """A number of days (an integer, not the decimal NumberFilter takes)."""
+
+    field_class = forms.IntegerField
+
+
 class LaborDisputeFilter(filters.FilterSet):
     center = _center()
     kind = filters.ChoiceFilter(choices=LaborDispute.Kind.choices)
@@ -204,11 +214,44 @@ class LaborDisputeFilter(filters.FilterSet):
     opened_before = filters.DateFilter(
         field_name="opened_on", lookup_expr="lte", label=_("opened on or before")
     )
-    ordering = filters.OrderingFilter(fields=("opened_on", "resolved_on"))
+    due_within = DaysFilter(
+        method="filter_due_within",
+        min_value=0,
+        max_value=366,
+        label=_("next deadline within days"),
+        help_text=_(
+            "Unresolved disputes whose next deadline (the last day to file, or the commission's decision) "
+            "falls from today to this many days ahead."
+        ),
+    )
+    overdue = filters.BooleanFilter(
+        method="filter_overdue",
+        label=_("next deadline passed"),
+        help_text=_("true: the next deadline has passed; false: it has not, or there is none."),
+    )
+    ordering = filters.OrderingFilter(fields=("opened_on", "resolved_on", "next_deadline_on"))
 
     class Meta:
         model = LaborDispute
         fields: list[str] = []
+
+    def filter_due_within(
+        self, queryset: LaborDisputeQuerySet, name: str, value: int | None
+    ) -> LaborDisputeQuerySet:
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        return queryset.deadline_between(today, today + timedelta(days=value))
+
+    def filter_overdue(
+        self, queryset: LaborDisputeQuerySet, name: str, value: bool | None
+    ) -> LaborDisputeQuerySet:
+        if value is None:
+            return queryset
+        today = timezone.localdate()
+        if value:
+            return queryset.deadline_passed(today)
+        return queryset.filter(Q(next_deadline_on__gte=today) | Q(next_deadline_on__isnull=True))
 
     def filter_resolved(
         self, queryset: LaborDisputeQuerySet, name: str, value: bool | None

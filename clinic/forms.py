@@ -208,6 +208,18 @@ class DisputeStageForm(VersionedActionForm):
         )
 
 
+class DisputeClaimForm(VersionedActionForm):
+    registered_on = DateField(
+        label=_("Claim registered by the conciliation commission on"),
+        help_text=_("The commission decides within 15 working days of registering the claim."),
+    )
+
+    def apply(self, *, target, by, registered_on, expected_version):
+        return services.dispute_register_claim(
+            dispute=target, by=by, registered_on=registered_on, expected_version=expected_version
+        )
+
+
 class DisputeResolveForm(VersionedActionForm):
     result = forms.ChoiceField(label=_("Result"), choices=LaborDispute.Result.choices)
     resolved_on = DateField(label=_("Resolved on"), required=False)
@@ -653,3 +665,41 @@ class CalendarForm(forms.Form):
     def chosen_lawyer(self) -> User | None:
         value = self.cleaned_data.get("lawyer")
         return next((lawyer for lawyer in self.lawyers if str(lawyer.pk) == value), None)
+
+
+class DisputeFilterForm(forms.Form):
+    """The filters of the dispute list, read from the query string."""
+
+    MINE, CENTER = "mine", "center"
+    DUE_SOON, PASSED = "due_soon", "passed"
+
+    scope = forms.ChoiceField(
+        label=_("Disputes"),
+        required=False,
+        choices=[(MINE, _("Assigned to me")), (CENTER, _("All of the center"))],
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[("", _("Any")), (DUE_SOON, _("Due within the days ahead")), (PASSED, _("Passed"))],
+    )
+
+    @classmethod
+    def for_user(cls, query, *, user: User) -> "DisputeFilterForm":
+        """A lawyer's list opens on their own disputes; a filter in the address wins."""
+        if user.role == Role.LAWYER and "scope" not in query:
+            query = query.copy()
+            query["scope"] = cls.MINE
+        return cls(query)
+
+    def filter(self, disputes, *, user: User, today, soon_until):
+        """Narrow `disputes` (already visible_to the user) by the valid filters; invalid ones are ignored."""
+        self.is_valid()
+        data = self.cleaned_data
+        if user.role == Role.LAWYER and data.get("scope") != self.CENTER:
+            disputes = disputes.assigned_to(user)
+        if data.get("deadline") == self.DUE_SOON:
+            disputes = disputes.deadline_between(today, soon_until)
+        elif data.get("deadline") == self.PASSED:
+            disputes = disputes.deadline_passed(today)
+        return disputes.nearest_deadline_first()

@@ -23,6 +23,7 @@ from organizations.models import (
 )
 from organizations.querysets import CenterScopedQuerySet
 
+from . import limitation
 from .names import name_key
 from .querysets import (
     ApplicationQuerySet,
@@ -698,6 +699,18 @@ class LaborDispute(Versioned):
         Application, blank=True, related_name="disputes", verbose_name=_("applications")
     )
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    # The limitation clock (clinic.limitation): the claim's registration with the conciliation commission,
+    # and the dates computed from the limitation rules by the services that save the dispute, stored so
+    # that the lists filter and sort by them through an index.
+    claim_registered_on = models.DateField(
+        _("claim registered by the conciliation commission on"), null=True, blank=True
+    )
+    filing_due_on = models.DateField(_("last day to file the claim"), null=True, blank=True, editable=False)
+    decision_due_on = models.DateField(
+        _("commission's decision expected by"), null=True, blank=True, editable=False
+    )
+    # The one of them the dispute waits on now (empty once resolved or in court): the lists' order.
+    next_deadline_on = models.DateField(_("next deadline"), null=True, blank=True, editable=False)
 
     objects = LaborDisputeQuerySet.as_manager()
 
@@ -719,10 +732,44 @@ class LaborDispute(Versioned):
             # The federation's reports: the disputes opened or resolved in a period, of every center.
             models.Index(fields=["opened_on"], name="dispute_opened_on"),
             models.Index(fields=["resolved_on"], name="dispute_resolved_on"),
+            # The dispute lists, nearest deadline first (a center's, a lawyer's, the federation's), and the
+            # reminders' disputes due soon or passed.
+            models.Index(fields=["center", "next_deadline_on", "id"], name="dispute_center_deadline"),
+            models.Index(fields=["lawyer", "next_deadline_on", "id"], name="dispute_lawyer_deadline"),
+            models.Index(fields=["next_deadline_on", "id"], name="dispute_deadline"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.employer.name}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return bool(self.result)
+
+    def limitation_facts(self) -> limitation.DisputeFacts:
+        """What of the dispute its limitation dates depend on (clinic.limitation)."""
+        return limitation.DisputeFacts(
+            individual=self.kind == self.Kind.INDIVIDUAL,
+            reinstatement=self.is_reinstatement,
+            disputed_act_on=self.disputed_act_on,
+            claim_registered_on=self.claim_registered_on,
+        )
+
+    @property
+    def next_deadline_kind(self) -> str:
+        """Which date `next_deadline_on` is: the last day to file, or the commission's decision."""
+        if self.next_deadline_on is None:
+            return ""
+        return limitation.DECISION if self.claim_registered_on else limitation.FILING
+
+    @property
+    def next_deadline_state(self) -> limitation.DeadlineState | None:
+        """The next deadline flagged as passed or due soon (CLINIC_DISPUTE_DAYS_AHEAD days)."""
+        if self.next_deadline_on is None:
+            return None
+        return limitation.deadline_state(
+            self.next_deadline_on, timezone.localdate(), settings.CLINIC_DISPUTE_DAYS_AHEAD
+        )
 
 
 class PreventedDispute(models.Model):
@@ -981,3 +1028,38 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.created_at:%Y-%m-%d}"
+
+
+class LimitationRule(ReferenceItem):
+    """A period of the limitation clock of labor disputes (clinic.limitation): how long, counted from
+    what, for which disputes. Data, not code: seeded from seeds/reference/limitation_rules.json, edited
+    in the admin, where a change recomputes the dates of the unresolved disputes."""
+
+    class Unit(models.TextChoices):
+        MONTHS = limitation.MONTHS, _("months")
+        YEARS = limitation.YEARS, _("years")
+        WORKING_DAYS = limitation.WORKING_DAYS, _("working days")
+        CALENDAR_DAYS = limitation.CALENDAR_DAYS, _("calendar days")
+
+    class Start(models.TextChoices):
+        DISPUTED_ACT = limitation.DISPUTED_ACT, _("the disputed act: gives the last day to file the claim")
+        CLAIM_REGISTERED = (
+            limitation.CLAIM_REGISTERED,
+            _("the claim's registration by the conciliation commission: gives the day of its decision"),
+        )
+
+    class AppliesTo(models.TextChoices):
+        REINSTATEMENT = limitation.REINSTATEMENT, _("reinstatement claims")
+        OTHER_INDIVIDUAL = limitation.OTHER_INDIVIDUAL, _("other individual disputes")
+        INDIVIDUAL = limitation.INDIVIDUAL, _("every individual dispute")
+        COLLECTIVE = limitation.COLLECTIVE, _("collective disputes")
+
+    period_amount = models.PositiveSmallIntegerField(_("period"), validators=[MinValueValidator(1)])
+    period_unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices)
+    counted_from = models.CharField(_("counted from"), max_length=24, choices=Start.choices)
+    applies_to = models.CharField(_("applies to"), max_length=24, choices=AppliesTo.choices)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("limitation rule")
+        verbose_name_plural = _("limitation rules")

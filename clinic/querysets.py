@@ -277,6 +277,24 @@ class LaborDisputeQuerySet(CenterScopedQuerySet):
     def resolved(self) -> Self:
         return self.exclude(result="")
 
+    def deadline_passed(self, today: date) -> Self:
+        """Unresolved disputes whose awaited date (the last day to file, or the commission's decision)
+        is past: `next_deadline_on` is empty once resolved."""
+        return self.filter(next_deadline_on__lt=today)
+
+    def deadline_between(self, start: date, end: date) -> Self:
+        """Unresolved disputes whose awaited date falls within [start, end]."""
+        return self.filter(next_deadline_on__gte=start, next_deadline_on__lte=end)
+
+    def assigned_to(self, user) -> Self:
+        return self.filter(lawyer=user)
+
+    def nearest_deadline_first(self) -> Self:
+        """The lists' order: the nearest awaited date first, disputes awaiting none last (the index on
+        center or lawyer, next_deadline_on, id). Field names, for keyset paging (core.api.common.Keyset),
+        which puts the NULLs last on every database."""
+        return self.order_by("next_deadline_on", "pk")
+
 
 class LetterTemplateQuerySet(models.QuerySet):
     """Letter templates are shared by every center: no scoping, only what is offered."""

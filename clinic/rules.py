@@ -117,3 +117,11 @@ def ensure_has_calendar(user: User) -> None:
     """The calendar and its feed are the staff's who work cases: lawyers and managers of a center."""
     if user.center_id is None or user.role not in (Role.LAWYER, *MANAGING_ROLES) or not user.is_active:
         raise PermissionDenied(_("The calendar is kept by the lawyers and managers of a center."))
+
+
+def ensure_can_change_reference(user: User) -> None:
+    """Reference lists and rules every center shares (the limitation rules): federation-level staff who
+    change things (administrators), not a center's staff, not the analysts."""
+    _ensure_not_read_only(user)
+    if not (user.sees_all_centers and (user.role == Role.ADMINISTRATOR or user.is_superuser)):
+        raise PermissionDenied(_("Only the federation's administrators change the reference lists."))

@@ -15,7 +15,18 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import User
 
-from .models import Application, DestructionRecord, Document, Note, Person, Topic, Visit
+from . import limitation
+from .models import (
+    Application,
+    DestructionRecord,
+    Document,
+    LaborDispute,
+    LimitationRule,
+    Note,
+    Person,
+    Topic,
+    Visit,
+)
 from .names import name_key, name_similarity
 from .personal_data import searches_by_personal_data
 from .querysets import PersonQuerySet
@@ -461,3 +472,14 @@ def _grouped(persons: list[Person], key) -> list[list[Person]]:
 def destruction_records() -> QuerySet[DestructionRecord]:
     """Every destruction record with its run, newest run first: what the retention rules destroyed."""
     return DestructionRecord.objects.select_related("run").order_by("-run__started_at", "-run_id", "pk")
+
+
+def limitation_rules_for(dispute: LaborDispute) -> list[LimitationRule]:
+    """The active limitation rules that give this dispute its dates (the first per date, as the clock
+    reads them: clinic.limitation.deadlines), for the dispute page to name the period and its basis."""
+    facts = dispute.limitation_facts()
+    chosen: dict[str, LimitationRule] = {}
+    for rule in LimitationRule.objects.filter(is_active=True).order_by("sort_order", "code"):
+        if rule.counted_from not in chosen and limitation.applies(rule, facts):
+            chosen[rule.counted_from] = rule
+    return list(chosen.values())

@@ -31,6 +31,9 @@ urlpatterns = [
     path("calendar/feed/", calendar_views.calendar_feed_renew, name="calendar_feed_renew"),
     # Public: the secret in the URL is the key (a phone's calendar subscribes without signing in).
     path("calendar/feed/<int:pk>-<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    path("disputes/", views.dispute_list, name="dispute_list"),
+    path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("disputes/<int:pk>/<slug:action>/", views.dispute_action, name="dispute_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     # Public: anyone may send a question and follow it with the tracking code and the phone.
     path("online/", public_views.online_question, name="online_question"),

@@ -8,7 +8,7 @@ the rules forbid; a refusal comes back as an error next to the field it concerns
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 from typing import cast
 
@@ -31,12 +31,13 @@ from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
-from . import forms, rules, services, workdays
-from .actions import CASE_ACTIONS, PERSON_ACTIONS, sent_online
+from . import forms, limitation, rules, services, workdays
+from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
     Application,
     Document,
+    LaborDispute,
     OnlineAttachment,
     OnlineSubmission,
     Person,
@@ -51,6 +52,7 @@ from .selectors import (
     cross_center_duplicates,
     destruction_records,
     history_summaries,
+    limitation_rules_for,
     person_history,
     persons_found,
     possible_duplicates,
@@ -60,6 +62,7 @@ from .selectors import (
 from .validators import normalize_phone
 
 CASES_PER_PAGE = 25
+DISPUTES_PER_PAGE = 25
 SEARCH_PAGE_SIZE = 25
 
 
@@ -645,3 +648,105 @@ def destruction_records_csv(records) -> bytes:
         for record in records.iterator()
     )
     return csv_content(header, rows)
+
+
+# Labor disputes
+
+
+@staff_page
+@require_GET
+def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A lawyer's own disputes (or the center's), a manager's center, an analyst's federation: the
+    nearest last day to file or expected decision first, those due soon and passed flagged."""
+    user = request.user
+    today = timezone.localdate()
+    days_ahead = settings.CLINIC_DISPUTE_DAYS_AHEAD
+    filters = forms.DisputeFilterForm.for_user(request.GET, user=user)
+    disputes = filters.filter(
+        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
+        user=user,
+        today=today,
+        soon_until=today + timedelta(days=days_ahead),
+    )
+    paging = ListPaging.of(disputes, request, DISPUTES_PER_PAGE)
+    mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
+    if mine:
+        title = _("My labor disputes")
+    elif user.sees_all_centers:
+        title = _("Labor disputes of all centers")
+    else:
+        title = _("Labor disputes of the center")
+    return render(
+        request,
+        "clinic/dispute_list.html",
+        {
+            "title": title,
+            "filters": filters,
+            "paging": paging,
+            "show_scope": user.role == Role.LAWYER,
+            "show_center": user.sees_all_centers,
+            "days_ahead": days_ahead,
+        },
+    )
+
+
+def _dispute_or_404(request: AuthenticatedHttpRequest, pk: int) -> LaborDispute:
+    return get_object_or_404(
+        LaborDispute.objects.visible_to(request.user).select_related(
+            "employer", "lawyer", "center", "registered_by"
+        ),
+        pk=pk,
+    )
+
+
+def _render_dispute(
+    request: AuthenticatedHttpRequest,
+    dispute: LaborDispute,
+    offered: dict[str, OfferedAction],
+    status: int = 200,
+) -> HttpResponse:
+    cases = Application.objects.visible_to(request.user).filter(disputes=dispute).with_list_relations()
+    # Only the date the dispute waits on now is flagged: a last day to file met by the claim's
+    # registration, or a decision no longer awaited in court, is shown without a flag.
+    state, kind = dispute.next_deadline_state, dispute.next_deadline_kind
+    return render(
+        request,
+        "clinic/dispute_detail.html",
+        {
+            "dispute": dispute,
+            "filing_state": state if kind == limitation.FILING else None,
+            "decision_state": state if kind == limitation.DECISION else None,
+            "rules": limitation_rules_for(dispute),
+            "cases": cases.order_by("-received_on", "-sequence", "-pk"),
+            "events": dispute.events.with_record(),
+            "add_event": "event" in offered,
+            "actions": list(offered.values()),
+            "read_only": request.user.is_read_only,
+            "days_ahead": settings.CLINIC_DISPUTE_DAYS_AHEAD,
+        },
+        status=status,
+    )
+
+
+@staff_page
+@require_GET
+def dispute_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A dispute: its facts and stage, its limitation dates flagged, its cases, the actions allowed."""
+    dispute = _dispute_or_404(request, pk)
+    return _render_dispute(request, dispute, offered_actions(DISPUTE_ACTIONS, request.user, dispute))
+
+
+@staff_page
+@require_POST
+def dispute_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    """Run one action of the dispute page: the claim's registration, the stage, the result."""
+    dispute = _dispute_or_404(request, pk)
+    return record_action_taken(
+        request,
+        DISPUTE_ACTIONS,
+        dispute,
+        action,
+        not_possible=_("“%s” is not possible for the dispute as it is now; the page shows what is."),
+        back_to=reverse("clinic:dispute_detail", args=[dispute.pk]),
+        page=lambda offered: _render_dispute(request, dispute, offered, status=422),
+    )

@@ -32,6 +32,7 @@ REFERENCE_MODELS = (
     "clinic.channel",
     "clinic.applicationkind",
     "clinic.outcome",
+    "clinic.limitationrule",
 )
 CASE_MODELS = (
     "clinic.application",

@@ -33,8 +33,9 @@ from clinic.models import (
     Visit,
 )
 from clinic.names import name_key
+from clinic.services import dispute_deadlines_recompute
 from organizations.identifiers import make_iin
-from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
+from organizations.models import Employer, PrimaryOrganization, Role, TerritorialCenter, User
 
 DEMO_FIRST_YEAR = 2021
 FIGURES_CENTER, FIGURES_YEAR = "ALR", 2021
@@ -394,20 +395,28 @@ def _demo_disputes_create(
                 result = (
                     _weighted(rng, {"in_favor": 60, "partly": 25, "not_in_favor": 15}) if resolved else ""
                 )
+                individual = LaborDispute.Kind.INDIVIDUAL
+                employer = rng.choice(employers)
+                subject = rng.choice(
+                    [
+                        "Wage arrears",
+                        "Unlawful dismissal",
+                        "Unpaid overtime",
+                        "Collective agreement not honoured",
+                        "Bonus cuts",
+                    ]
+                )
                 disputes.append(
                     LaborDispute(
                         center=center,
                         kind=kind,
-                        employer=rng.choice(employers),
-                        subject=rng.choice(
-                            [
-                                "Wage arrears",
-                                "Unlawful dismissal",
-                                "Unpaid overtime",
-                                "Collective agreement not honoured",
-                                "Bonus cuts",
-                            ]
-                        ),
+                        employer=employer,
+                        subject=subject,
+                        # The limitation clock's facts, derived without drawing from the generator (the
+                        # published figures' draws stay as they were): the act some days before opening.
+                        is_reinstatement=kind == individual and subject == "Unlawful dismissal",
+                        disputed_act_on=opened_on - timedelta(days=5 + opened_on.toordinal() % 20),
+                        lawyer=author if author.role == Role.LAWYER else None,
                         workers_affected=1 if kind == LaborDispute.Kind.INDIVIDUAL else rng.randint(5, 300),
                         stage=rng.choice(list(LaborDispute.Stage.values)),
                         opened_on=opened_on,
@@ -446,6 +455,8 @@ def _demo_disputes_create(
                 )
     LaborDispute.objects.bulk_create(disputes)
     PreventedDispute.objects.bulk_create(prevented)
+    # The unresolved disputes' last day to file or expected decision, under the limitation rules.
+    dispute_deadlines_recompute()
 
 
 # The online reception: two questions sent from the public page this week, through the real service

@@ -32,6 +32,7 @@ REFERENCE_FILES = (
     ReferenceFile("kinds.json", "clinic.ApplicationKind", "code"),
     ReferenceFile("outcomes.json", "clinic.Outcome", "code"),
     ReferenceFile("topics.json", "clinic.Topic", "code"),
+    ReferenceFile("limitation_rules.json", "clinic.LimitationRule", "code"),
 )
 
 

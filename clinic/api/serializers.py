@@ -21,6 +21,7 @@ from clinic.models import (
     Event,
     LaborDispute,
     LetterTemplate,
+    LimitationRule,
     Note,
     Outcome,
     Person,
@@ -515,11 +516,37 @@ class LaborDisputeSerializer(serializers.ModelSerializer):
             "lawyer",
             "applications",
             "registered_by",
+            "claim_registered_on",
+            "filing_due_on",
+            "decision_due_on",
+            "next_deadline_on",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "claim_registered_on": {"help_text": "Recorded by POST .../register-claim/."},
+            "filing_due_on": {
+                "help_text": "The last day to file the claim, from the disputed act and the limitation rules "
+                "(a day off moves it to the next working day). Computed; empty if the act is not recorded."
+            },
+            "decision_due_on": {
+                "help_text": "The day the conciliation commission's decision is expected, from the claim's "
+                "registration. Computed."
+            },
+            "next_deadline_on": {
+                "help_text": "The date the dispute waits on now: the last day to file until the claim is "
+                "registered, then the commission's decision; empty once resolved or in court. The list's "
+                "order and its `due_within` and `overdue` filters."
+            },
+        }
+
+
+class DisputeClaimSerializer(serializers.Serializer):
+    registered_on = serializers.DateField(
+        help_text="The day the conciliation commission registered the claim; moves the dispute to that stage."
+    )
 
 
 class LaborDisputeCreateSerializer(serializers.Serializer):
@@ -822,3 +849,17 @@ class EventUpdateSerializer(serializers.Serializer):
 
 class EventOutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=TEXT_MAX)
+
+
+class LimitationRuleSerializer(_ReferenceSerializer):
+    class Meta(_ReferenceSerializer.Meta):
+        model = LimitationRule
+        fields = [
+            *_ReferenceSerializer.Meta.fields,
+            "period_amount",
+            "period_unit",
+            "counted_from",
+            "applies_to",
+            "legal_basis",
+        ]
+        read_only_fields = fields

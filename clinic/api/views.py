@@ -38,6 +38,7 @@ from clinic.models import (
     Event,
     LaborDispute,
     LetterTemplate,
+    LimitationRule,
     Outcome,
     Person,
     PreventedDispute,
@@ -560,7 +561,7 @@ class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet
 
     serializer_class = s.LaborDisputeSerializer
     filterset_class = LaborDisputeFilter
-    conditional_actions = frozenset({"partial_update", "move_stage", "resolve"})
+    conditional_actions = frozenset({"partial_update", "move_stage", "resolve", "register_claim"})
 
     def get_queryset(self):
         return (
@@ -569,6 +570,13 @@ class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet
             .prefetch_related(Prefetch("applications", queryset=Application.objects.only("pk")))
             .order_by("-opened_on", "-pk")
         )
+
+    @extend_schema(summary="Record the claim's registration", request=s.DisputeClaimSerializer)
+    @action(detail=True, methods=["post"], url_path="register-claim")
+    def register_claim(self, request, pk=None):
+        """The day the conciliation commission registered the claim: the decision is then expected within
+        the period of the limitation rules (15 working days)."""
+        return self._change(services.dispute_register_claim, s.DisputeClaimSerializer)
 
     def _change(self, service: Callable, serializer_class, **kwargs) -> Response:
         dispute = self.get_object()
@@ -788,6 +796,17 @@ class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cl
     def placeholders(self, request):
         catalogue = [{"name": name, "description": str(text)} for name, text in PLACEHOLDERS.items()]
         return Response(s.LetterPlaceholderSerializer(catalogue, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List limitation rules"),
+    retrieve=extend_schema(summary="Read a limitation rule"),
+)
+class LimitationRuleViewSet(ReferenceViewSet):
+    """The periods of the labor disputes' limitation clock (Labour Code art. 159-160), as configured."""
+
+    queryset = LimitationRule.objects.all()
+    serializer_class = s.LimitationRuleSerializer
 
 
 # The search box

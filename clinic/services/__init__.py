@@ -21,6 +21,7 @@ from .disputes import (
     DISPUTE_EDITABLE,
     dispute_move_stage,
     dispute_register,
+    dispute_register_claim,
     dispute_resolve,
     dispute_update,
     prevented_dispute_record,
@@ -35,6 +36,7 @@ from .events import (
     event_update,
 )
 from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
+from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
 from .online import application_publish_answer, online_submission_create
 from .personal_data import person_anonymise_on_request, person_data_export
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
@@ -65,7 +67,10 @@ __all__ = [
     "application_reopen",
     "application_update",
     "dispute_move_stage",
+    "dispute_deadlines_recompute",
+    "dispute_deadlines_set",
     "dispute_register",
+    "dispute_register_claim",
     "dispute_resolve",
     "dispute_update",
     "document_attach",
@@ -73,6 +78,7 @@ __all__ = [
     "letter_template_check",
     "letter_template_save",
     "letter_write",
+    "limitation_rule_save",
     "note_add",
     "online_due_date",
     "online_submission_create",

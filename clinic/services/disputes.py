@@ -17,6 +17,7 @@ from .. import rules
 from ..models import Application, LaborDispute, PreventedDispute
 from .applications import _ensure_lawyer_of
 from .common import center_of
+from .limitation import dispute_deadlines_set
 
 
 @transaction.atomic
@@ -60,6 +61,8 @@ def dispute_register(
     dispute.full_clean()
     if dispute.opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("A dispute cannot be opened in the future.")})
+    _ensure_act_not_in_future(dispute.disputed_act_on)
+    dispute_deadlines_set(dispute)
     with acting_as(by):
         dispute.save()
         dispute.applications.set(applications)
@@ -81,8 +84,17 @@ def dispute_update(
     assign_changes(dispute, changes, editable=DISPUTE_EDITABLE)
     if dispute.kind == LaborDispute.Kind.INDIVIDUAL and dispute.workers_affected != 1:
         raise ValidationError({"workers_affected": _("An individual dispute concerns one worker.")})
+    if "disputed_act_on" in changes:
+        _ensure_act_not_in_future(dispute.disputed_act_on)
+    # The kind, the reinstatement claim and the disputed act move the limitation dates.
+    recomputed = dispute_deadlines_set(dispute)
     with acting_as(by):
-        return save_changes(dispute, changes)
+        return save_changes(dispute, [*changes, *recomputed])
+
+
+def _ensure_act_not_in_future(day: date | None) -> None:
+    if day is not None and day > timezone.localdate():
+        raise ValidationError({"disputed_act_on": _("The disputed act cannot be in the future.")})
 
 
 @transaction.atomic
@@ -95,8 +107,36 @@ def dispute_move_stage(
     if dispute.result:
         raise ValidationError({"stage": _("The dispute is already resolved.")})
     dispute.stage = stage
+    recomputed = dispute_deadlines_set(dispute)  # in court, the commission's decision is no longer awaited
     with acting_as(by):
-        return save_changes(dispute, ["stage"])
+        return save_changes(dispute, ["stage", *recomputed])
+
+
+@transaction.atomic
+def dispute_register_claim(
+    *, dispute: LaborDispute, by: User, registered_on: date, expected_version: int | None = None
+) -> LaborDispute:
+    """Record the day the enterprise's conciliation commission registered the worker's claim: the
+    dispute is then before the commission, whose decision is due within the period of the rules
+    (15 working days, Labour Code art. 159)."""
+    rules.ensure_can_handle_disputes(by, dispute.center_id)
+    dispute = locked(dispute, expected_version)
+    if dispute.result:
+        raise ValidationError({"registered_on": _("The dispute is already resolved.")})
+    if registered_on > timezone.localdate():
+        raise ValidationError({"registered_on": _("The claim cannot be registered in the future.")})
+    if dispute.disputed_act_on and registered_on < dispute.disputed_act_on:
+        raise ValidationError({"registered_on": _("The claim cannot be registered before the disputed act.")})
+    dispute.claim_registered_on = registered_on
+    dispute.stage = LaborDispute.Stage.CONCILIATION
+    try:
+        recomputed = dispute_deadlines_set(dispute)
+    except ValidationError as error:  # the field is called registered_on here
+        raise ValidationError(
+            {"registered_on": error.message_dict.get("claim_registered_on", error.messages)}
+        ) from error
+    with acting_as(by):
+        return save_changes(dispute, ["claim_registered_on", "stage", *recomputed])
 
 
 @transaction.atomic
@@ -118,8 +158,9 @@ def dispute_resolve(
     dispute.resolved_on = resolved_on or timezone.localdate()
     if dispute.resolved_on < dispute.opened_on:
         raise ValidationError({"resolved_on": _("A dispute cannot be resolved before it was opened.")})
+    recomputed = dispute_deadlines_set(dispute)  # resolved: no deadline is awaited any more
     with acting_as(by):
-        return save_changes(dispute, ["result", "recovered_kzt", "resolved_on"])
+        return save_changes(dispute, ["result", "recovered_kzt", "resolved_on", *recomputed])
 
 
 @transaction.atomic

@@ -96,14 +96,14 @@ def test_one_query_for_the_events_however_many(register_case, center, django_ass
     lawyers = [_lawyer(center, f"Lawyer Number{n}") for n in range(4)]
     cases = [_case(register_case, lawyer, received_on=TODAY) for lawyer in lawyers]
     services.event_create(by=lawyers[0], record=cases[0], kind=Event.Kind.HEARING, starts_at=_at(TOMORROW, 9))
-    with django_assert_max_num_queries(2):  # the cases due (none), tomorrow's events
+    with django_assert_max_num_queries(3):  # the cases due (none), the disputes due, tomorrow's events
         assert reminders_send(today=TODAY) == 1
     mail.outbox.clear()
     for n in range(12):
         services.event_create(
             by=lawyers[n % 4], record=cases[n % 4], kind=Event.Kind.INSPECTION, starts_at=_at(TOMORROW, 8 + n)
         )
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert reminders_send(today=TODAY) == 4
     assert sorted(len([line for line in m.body.splitlines() if " | " in line]) for m in mail.outbox) == [
         3,

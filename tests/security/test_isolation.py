@@ -24,7 +24,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clinic import services
-from clinic.actions import CASE_ACTIONS, PERSON_ACTIONS
+from clinic.actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS
 from clinic.models import (
     Application,
     CalendarFeed,
@@ -69,6 +69,8 @@ ROUTE_MODELS = {
     "clinic:case_action": Application,
     "clinic:person_detail": Person,
     "clinic:person_action": Person,
+    "clinic:dispute_detail": LaborDispute,
+    "clinic:dispute_action": LaborDispute,
     "clinic:document_download": Document,
     "clinic:online_visit": Visit,
     "clinic:online_visit_answer": Visit,
@@ -341,6 +343,8 @@ def _extra_values(route: Route, param: str) -> list[str]:
         return list(RETURN_ACTIONS)
     if param == "action" and route.name == "clinic:person_action":
         return list(PERSON_ACTIONS)
+    if param == "action" and route.name == "clinic:dispute_action":
+        return list(DISPUTE_ACTIONS)
     if param == "action":
         return list(CASE_ACTIONS)
     if param in ("kind", "file_format"):
@@ -558,6 +562,8 @@ def test_the_walk_covers_every_kind_of_route():
     # The web pages, the admin and the API are all walked: none may drop out unnoticed.
     for expected in (
         "clinic:case_detail",
+        "clinic:dispute_detail",
+        "clinic:dispute_action",
         "clinic:document_download",
         "clinic:online_visit",
         "clinic:online_attachment_download",

@@ -1,7 +1,10 @@
+from datetime import date
+
 from django.core.management.base import BaseCommand
 
 from clinic import workdays
 from clinic.deadlines import due_dates_recompute
+from clinic.services import dispute_deadlines_recompute
 
 
 class Command(BaseCommand):
@@ -21,6 +24,13 @@ class Command(BaseCommand):
                 f"  python-holidays already has the override of {line.day} ({line.decree}): the line may go."
             )
         result = due_dates_recompute(dry_run=dry_run)
+        # The labor disputes' limitation dates are counted in the same calendar.
+        disputes = dispute_deadlines_recompute(dry_run=dry_run)
+        for moved in disputes:
+            self.stdout.write(
+                f"  labor dispute {moved.dispute_id} ({moved.label}): "
+                f"{_dates(moved.previous)} -> {_dates(moved.new)} (last day to file, decision)"
+            )
         for change in (*result.applications, *result.online_questions):
             self.stdout.write(f"  {change.label}: {change.previous} -> {change.new}")
         verb = "would change" if dry_run else "changed"
@@ -31,3 +41,10 @@ class Command(BaseCommand):
                 f"{result.extended_kept} open case(s) extended by a manager keep the date set then."
             )
         )
+        self.stdout.write(
+            self.style.SUCCESS(f"Limitation dates of unresolved labor disputes {verb}: {len(disputes)}.")
+        )
+
+
+def _dates(days: tuple[date | None, date | None]) -> str:
+    return ", ".join(day.isoformat() if day else "-" for day in days)
