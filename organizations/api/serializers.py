@@ -2,9 +2,11 @@
 serializers show a record, input serializers check the shape of a request for a service, which
 applies the rules."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from organizations.two_factor import api_second_factor_check
 from organizations.models import (
     BranchUnion,
     Employer,
@@ -88,6 +90,29 @@ class TokenRequestSerializer(AuthTokenSerializer):
         write_only=True,
         max_length=PASSWORD_MAX,
     )
+
+
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=16,
+        help_text=(
+            "The 6-digit code of the authenticator app, or a recovery code (each works once). Required for "
+            "an account with a second factor; administrators, managers and federation analysts must have "
+            "one (set up in the web application)."
+        ),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            api_second_factor_check(
+                request=self.context["request"], user=attrs["user"], code=(attrs.get("otp") or "").strip()
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
 
 
 class TokenSerializer(serializers.Serializer):
