@@ -28,7 +28,9 @@ from .http import AuthenticatedHttpRequest
 def _next(request: AuthenticatedHttpRequest) -> str:
     """Where to go once the code is given: ?next= when it is one of our own addresses, else home."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("home")
 
@@ -72,10 +74,14 @@ def two_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     device = two_factor.authenticator_start(user=request.user)
     form = AuthenticatorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = two_factor.authenticator_confirm(request=request, device=device, code=form.cleaned_data["code"])
+        codes = two_factor.authenticator_confirm(
+            request=request, device=device, code=form.cleaned_data["code"]
+        )
         if codes is not None:
             return render(
-                request, "organizations/recovery_codes.html", {"codes": codes, "next": _next(request), "new": True}
+                request,
+                "organizations/recovery_codes.html",
+                {"codes": codes, "next": _next(request), "new": True},
             )
         form.add_error("code", _("The code is wrong or has expired. Try the current code."))
     context = {
@@ -142,7 +148,9 @@ def recovery_codes_regenerate(request: AuthenticatedHttpRequest) -> HttpResponse
         codes = two_factor.recovery_codes_regenerate(user=request.user)
     except PermissionDenied as error:
         return _refused(request, error)
-    return render(request, "organizations/recovery_codes.html", {"codes": codes, "next": reverse("account_security")})
+    return render(
+        request, "organizations/recovery_codes.html", {"codes": codes, "next": reverse("account_security")}
+    )
 
 
 @require_POST

@@ -215,8 +215,10 @@ class UserAdmin(VisibleChoicesAdmin, DjangoUserAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "The second factor of %(count)d staff member was reset: they set it up again at their next sign-in.",
-                    "The second factor of %(count)d staff members was reset: they set it up again at their next sign-in.",
+                    "The second factor of %(count)d staff member was reset: "
+                    "they set it up again at their next sign-in.",
+                    "The second factor of %(count)d staff members was reset: "
+                    "they set it up again at their next sign-in.",
                     done,
                 )
                 % {"count": done},

@@ -29,7 +29,9 @@ class SecondFactorForm(forms.Form):
         max_length=16,
         required=False,
         help_text=_("If you have no phone with you. Each recovery code works once."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
     )
 
     def clean(self):
@@ -40,4 +42,6 @@ class SecondFactorForm(forms.Form):
 
     @property
     def given(self) -> str:
-        return (self.cleaned_data.get("code") or "").strip() or (self.cleaned_data.get("recovery_code") or "").strip()
+        return (self.cleaned_data.get("code") or "").strip() or (
+            self.cleaned_data.get("recovery_code") or ""
+        ).strip()

@@ -135,7 +135,9 @@ def api_second_factor_check(*, request: HttpRequest, user: User, code: str) -> N
             )
         return
     if not code:
-        raise ValidationError({"otp": _("Enter the 6-digit code from your authenticator app or a recovery code.")})
+        raise ValidationError(
+            {"otp": _("Enter the 6-digit code from your authenticator app or a recovery code.")}
+        )
     if verify_code(user=user, code=code) is None:
         count_failure(request, user)
         raise ValidationError({"otp": _("The code is wrong or has expired. Try the current code.")})
@@ -253,7 +255,9 @@ def _signed_in(sender, request: HttpRequest | None, user: User, **kwargs) -> Non
     if request.session.session_key is None:
         request.session.save()
     now = timezone.now()
-    StaffSession.objects.filter(user=user, last_seen_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)).delete()
+    StaffSession.objects.filter(
+        user=user, last_seen_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    ).delete()
     StaffSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "last_seen_at": now, **_describe(request)},
@@ -280,13 +284,17 @@ def session_touch(request: HttpRequest) -> None:
     request.session[SEEN_SESSION_KEY] = now.timestamp()
     key = request.session.session_key
     if not StaffSession.objects.filter(session_key=key).update(last_seen_at=now, **_describe(request)):
-        StaffSession.objects.create(user=request.user, session_key=key, last_seen_at=now, **_describe(request))
+        StaffSession.objects.create(
+            user=request.user, session_key=key, last_seen_at=now, **_describe(request)
+        )
 
 
 def sessions_of(*, user: User, current_key: str | None):
     """The user's signed-in sessions, the most recently seen first; `is_current` marks this one."""
     horizon = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    sessions = list(StaffSession.objects.filter(user=user, last_seen_at__gte=horizon).order_by("-last_seen_at"))
+    sessions = list(
+        StaffSession.objects.filter(user=user, last_seen_at__gte=horizon).order_by("-last_seen_at")
+    )
     for session in sessions:
         session.is_current = session.session_key == current_key  # type: ignore[attr-defined]
     return sessions

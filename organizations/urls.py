@@ -23,9 +23,7 @@ urlpatterns = [
     path("accounts/two-factor/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/setup/", account_views.two_factor_enrol, name="two_factor_enrol"),
     path("account/security/", account_views.account_security, name="account_security"),
-    path(
-        "account/security/sessions/<int:pk>/revoke/", account_views.session_revoke, name="session_revoke"
-    ),
+    path("account/security/sessions/<int:pk>/revoke/", account_views.session_revoke, name="session_revoke"),
     path(
         "account/security/sessions/revoke-others/",
         account_views.sessions_revoke_others,

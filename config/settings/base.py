@@ -150,7 +150,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # The second factor (organizations.two_factor): required of these roles, and of superusers, before any
 # staff page, the admin or the API; the other roles may enrol (and are then asked for it).
-TWO_FACTOR_REQUIRED_ROLES = env.list("TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "manager", "analyst"])
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "manager", "analyst"]
+)
 TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env.bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", default=True)
 TWO_FACTOR_RECOVERY_CODES = 10
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # django-otp's own admin pages never show a key or a code

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from organizations.two_factor import api_second_factor_check
 from organizations.models import (
     BranchUnion,
     Employer,
@@ -15,6 +14,7 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
+from organizations.two_factor import api_second_factor_check
 
 INT_MAX = 2**31 - 1  # PostgreSQL integer
 YEAR_MAX = 2**15 - 1  # PostgreSQL smallint; the services check the range of years that make sense
@@ -90,7 +90,6 @@ class TokenRequestSerializer(AuthTokenSerializer):
         write_only=True,
         max_length=PASSWORD_MAX,
     )
-
 
     otp = serializers.CharField(
         required=False,
