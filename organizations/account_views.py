@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.qr import write_qrcode_image
@@ -128,7 +129,11 @@ def session_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sessions_revoke_others(request: AuthenticatedHttpRequest) -> HttpResponse:
     count = two_factor.sessions_revoke_others(user=request.user, current_key=request.session.session_key)
-    messages.success(request, _("Signed out of %(count)d other sessions.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("Signed out of %(count)d other session.", "Signed out of %(count)d other sessions.", count)
+        % {"count": count},
+    )
     return redirect("account_security")
 
 
