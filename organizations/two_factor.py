@@ -14,6 +14,7 @@ session from Django's session store.
 import base64
 from datetime import timedelta
 from importlib import import_module
+from typing import cast
 
 import django_otp
 from auditlog.models import LogEntry
@@ -64,16 +65,16 @@ def has_second_factor(user: User) -> bool:
 
 def two_factor_pending(request: HttpRequest) -> str | None:
     """What the signed-in user of this request still owes: ENROL, VERIFY or nothing (None)."""
-    user = request.user
-    if user.is_verified():  # type: ignore[union-attr]  # installed by django_otp's OTPMiddleware
+    user = cast(User, request.user)
+    if user.is_verified():  # type: ignore[attr-defined]  # installed by django_otp's OTPMiddleware
         return None
-    if request.session.get(NOT_NEEDED_SESSION_KEY) == _exemption(user):  # type: ignore[arg-type]
+    if request.session.get(NOT_NEEDED_SESSION_KEY) == _exemption(user):
         return None
-    if has_second_factor(user):  # type: ignore[arg-type]
+    if has_second_factor(user):
         return VERIFY
-    if two_factor_required(user):  # type: ignore[arg-type]
+    if two_factor_required(user):
         return ENROL
-    request.session[NOT_NEEDED_SESSION_KEY] = _exemption(user)  # type: ignore[arg-type]
+    request.session[NOT_NEEDED_SESSION_KEY] = _exemption(user)
     return None
 
 
@@ -111,7 +112,7 @@ def verify_code(*, user: User, code: str) -> TOTPDevice | StaticDevice | None:
 
 def session_verify(*, request: HttpRequest, code: str) -> bool:
     """Check the code of the signed-in user; on success the session counts as verified."""
-    user: User = request.user  # type: ignore[assignment]
+    user = cast(User, request.user)
     device = verify_code(user=user, code=code)
     if device is None:
         count_failure(request, user)
@@ -163,7 +164,7 @@ def authenticator_confirm(*, request: HttpRequest, device: TOTPDevice, code: str
     """Confirm the authenticator with its first code: the session becomes verified, the user's other
     sessions end (they were signed in without it), and the recovery codes are made. Returns the codes
     (shown once), or None for a wrong code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = cast(User, request.user)
     if device.user_id != user.pk or device.confirmed or not device.verify_token("".join(code.split())):
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -285,7 +286,7 @@ def session_touch(request: HttpRequest) -> None:
     key = request.session.session_key
     if not StaffSession.objects.filter(session_key=key).update(last_seen_at=now, **_describe(request)):
         StaffSession.objects.create(
-            user=request.user, session_key=key, last_seen_at=now, **_describe(request)
+            user=cast(User, request.user), session_key=key, last_seen_at=now, **_describe(request)
         )
 
 

@@ -14,7 +14,11 @@ from organizations.models import Role, TerritorialCenter
 from tests.browser.accessibility import assert_accessible
 from tests.factories import StaffFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.usefixtures("two_factor_on")]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.usefixtures("two_factor_on"),
+]
 
 PHONE = {"width": 390, "height": 844}
 
