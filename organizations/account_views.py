@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp.qr import write_qrcode_image
 from rest_framework.authtoken.models import Token
 
+from core.inputs import local_path, parse_id
 from core.middleware import lockout_response
 
 from . import two_factor
@@ -27,13 +27,9 @@ from .http import AuthenticatedHttpRequest
 
 
 def _next(request: AuthenticatedHttpRequest) -> str:
-    """Where to go once the code is given: ?next= when it is one of our own addresses, else home."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("home")
+    """Where to go once the code is given: ?next= when it is a path of this site
+    (url_has_allowed_host_and_scheme), else the role's home."""
+    return local_path(request, request.POST.get("next") or request.GET.get("next"), reverse("home"))
 
 
 def _qr_svg(url: str) -> str:
@@ -118,7 +114,9 @@ def _refused(request: AuthenticatedHttpRequest, error: PermissionDenied) -> Http
 @login_required
 def session_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
-        two_factor.session_revoke(user=request.user, session_id=pk, current_key=request.session.session_key)
+        two_factor.session_revoke(
+            user=request.user, session_id=parse_id(pk), current_key=request.session.session_key
+        )
     except PermissionDenied as error:
         return _refused(request, error)
     messages.success(request, _("The session has been ended."))

@@ -307,9 +307,9 @@ def _session_end(session: StaffSession) -> None:
 
 
 @transaction.atomic
-def session_revoke(*, user: User, session_id: int, current_key: str | None) -> None:
+def session_revoke(*, user: User, session_id: int | None, current_key: str | None) -> None:
     """End one of the user's own sessions (not this one: signing out does that)."""
-    session = StaffSession.objects.filter(user=user, pk=session_id).first()
+    session = StaffSession.objects.filter(user=user, pk=session_id).first() if session_id else None
     if session is None:
         raise PermissionDenied(_("This session is not yours or has already ended."))
     if current_key and session.session_key == current_key:
