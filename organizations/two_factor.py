@@ -38,6 +38,9 @@ from .models import StaffSession, User
 # most requests ask nothing of the database; the value is the role it was decided for.
 NOT_NEEDED_SESSION_KEY = "two_factor_not_needed"
 SEEN_SESSION_KEY = "staff_session_seen"  # when StaffSession.last_seen_at was last written
+# [StaffSession id, the session key it was written for]: a new key (Django changes it when the password
+# changes, this module when the second factor is given) moves the row along at the next request.
+RECORD_SESSION_KEY = "staff_session"
 DEVICE_NAME = "authenticator"
 RECOVERY_NAME = "recovery codes"
 
@@ -117,7 +120,7 @@ def session_verify(*, request: HttpRequest, code: str) -> bool:
     if device is None:
         count_failure(request, user)
         return False
-    django_otp.login(request, device)
+    _elevate(request, device)
     _clear_failures(request, user)
     return True
 
@@ -171,9 +174,9 @@ def authenticator_confirm(*, request: HttpRequest, device: TOTPDevice, code: str
     device.confirmed = True
     device.save()  # the audit trail's record of the enrolment
     codes = _new_recovery_codes(user)
-    django_otp.login(request, device)
-    _clear_failures(request, user)
     sessions_revoke_others(user=user, current_key=request.session.session_key)
+    _elevate(request, device)
+    _clear_failures(request, user)
     return codes
 
 
@@ -259,10 +262,11 @@ def _signed_in(sender, request: HttpRequest | None, user: User, **kwargs) -> Non
     StaffSession.objects.filter(
         user=user, last_seen_at__lt=now - timedelta(seconds=settings.SESSION_COOKIE_AGE)
     ).delete()
-    StaffSession.objects.update_or_create(
+    record, _created = StaffSession.objects.update_or_create(
         session_key=request.session.session_key,
         defaults={"user": user, "last_seen_at": now, **_describe(request)},
     )
+    request.session[RECORD_SESSION_KEY] = [record.pk, record.session_key]
     request.session[SEEN_SESSION_KEY] = now.timestamp()
     if not two_factor_required(user) and not has_second_factor(user):
         request.session[NOT_NEEDED_SESSION_KEY] = _exemption(user)
@@ -276,18 +280,30 @@ def _signed_out(sender, request: HttpRequest | None, user: User | None, **kwargs
 
 
 def session_touch(request: HttpRequest) -> None:
-    """Write the session's "last seen" at most every STAFF_SESSION_TOUCH_SECONDS (a session from before
-    sessions were recorded gets its row now)."""
-    now = timezone.now()
-    seen = request.session.get(SEEN_SESSION_KEY, 0)
-    if now.timestamp() - seen < settings.STAFF_SESSION_TOUCH_SECONDS or request.session.session_key is None:
-        return
-    request.session[SEEN_SESSION_KEY] = now.timestamp()
+    """Write the session's "last seen" at most every STAFF_SESSION_TOUCH_SECONDS, and its new key at once
+    when it changed (a session from before sessions were recorded gets its row now)."""
     key = request.session.session_key
-    if not StaffSession.objects.filter(session_key=key).update(last_seen_at=now, **_describe(request)):
-        StaffSession.objects.create(
-            user=cast(User, request.user), session_key=key, last_seen_at=now, **_describe(request)
-        )
+    if key is None:
+        return
+    now = timezone.now()
+    record = request.session.get(RECORD_SESSION_KEY) or [None, None]
+    seen = request.session.get(SEEN_SESSION_KEY, 0)
+    if record[1] == key and now.timestamp() - seen < settings.STAFF_SESSION_TOUCH_SECONDS:
+        return
+    user = cast(User, request.user)
+    fields = {"session_key": key, "last_seen_at": now, **_describe(request)}
+    if record[0] is None or not StaffSession.objects.filter(pk=record[0], user=user).update(**fields):
+        record[0] = StaffSession.objects.create(user=user, **fields).pk
+    request.session[RECORD_SESSION_KEY] = [record[0], key]
+    request.session[SEEN_SESSION_KEY] = now.timestamp()
+
+
+def _elevate(request: HttpRequest, device) -> None:
+    """The session has given its second factor: it gets a new key (as at sign-in), so a key seen before
+    the code was given is worth nothing now."""
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    session_touch(request)  # the session's row follows its new key at once
 
 
 def sessions_of(*, user: User, current_key: str | None):

@@ -333,6 +333,37 @@ def test_sign_out_everywhere_else(lawyer):
     assert StaffSession.objects.filter(user=lawyer).count() == 1
 
 
+def test_the_session_gets_a_new_key_with_the_second_factor_and_stays_listed(manager, two_factor_on):
+    device, _codes = enrolled(manager)
+    client = Client()
+    sign_in(client, manager)
+    before = client.session.session_key
+
+    verify(client, code=code_of(device))
+    page = client.get("/account/security/")
+
+    assert client.session.session_key != before
+    assert page.content.decode().count("this session") == 1
+    assert list(StaffSession.objects.filter(user=manager).values_list("session_key", flat=True)) == [
+        client.session.session_key
+    ]
+
+
+def test_a_password_change_keeps_the_session_listed_once(lawyer):
+    client = Client()
+    sign_in(client, lawyer)
+    new_password = "Zhanaozen-2011-clinic"
+
+    client.post(
+        "/accounts/password/",
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    page = client.get("/account/security/")
+
+    assert page.content.decode().count("this session") == 1
+    assert StaffSession.objects.get(user=lawyer).session_key == client.session.session_key
+
+
 def test_signing_out_forgets_the_session(lawyer):
     client = Client()
     sign_in(client, lawyer)
