@@ -50,9 +50,10 @@ def test_a_manager_enrols_at_first_sign_in_and_reaches_nothing_before(client, ma
     )
     assert client.get("/admin/").url.startswith("/accounts/two-factor/setup/")
     assert client.get("/account/security/").url.startswith("/accounts/two-factor/setup/")
-    api = client.get("/api/v1/centers/")
+    api = client.get("/api/v1/centers/", HTTP_ACCEPT_LANGUAGE="ru")
     assert api.status_code == 403
     assert api.json()["code"] == "second_factor_required"
+    assert "второй фактор" in api.json()["detail"]
     # what stays open: the online reception, the language switch
     assert client.get("/online/").status_code in (200, 302)
     assert not client.get("/online/").get("Location", "").startswith("/accounts/two-factor/")
