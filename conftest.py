@@ -64,3 +64,12 @@ def manager(center):
 @pytest.fixture
 def analyst():
     return StaffFactory(role=Role.ANALYST, center=None)
+
+
+@pytest.fixture
+def two_factor_on(settings):
+    """The second factor as in production (config.settings.base): required of administrators, managers,
+    federation analysts and superusers. The test settings turn it off, so the tests that sign staff in
+    with force_login need no device; the tests of the second factor turn it on with this fixture."""
+    settings.TWO_FACTOR_REQUIRED_ROLES = ["administrator", "manager", "analyst"]
+    settings.TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = True

@@ -1,10 +1,11 @@
 from typing import TYPE_CHECKING
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import BaseModelAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.forms import add_refusal
 
@@ -19,6 +20,7 @@ from .models import (
 )
 from .roles import ensure_can_manage_staff, roles_up_to
 from .services import staff_sync_groups
+from .two_factor import two_factor_reset
 
 NAME_FIELDS = ("name_en", "name_ru", "name_kk")
 
@@ -194,3 +196,31 @@ class UserAdmin(VisibleChoicesAdmin, DjangoUserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         staff_sync_groups(user=form.instance)
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (a lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """The staff member enrols again at their next sign-in; their sessions and API token end. Only the
+        accounts this administrator may manage (get_queryset above) can be chosen."""
+        done = 0
+        for staff in queryset:
+            try:
+                two_factor_reset(by=request.user, staff=staff)
+            except PermissionDenied as error:
+                self.message_user(request, f"{staff}: {error}", level=messages.ERROR)
+                continue
+            done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "The second factor of %(count)d staff member was reset: "
+                    "they set it up again at their next sign-in.",
+                    "The second factor of %(count)d staff members was reset: "
+                    "they set it up again at their next sign-in.",
+                    done,
+                )
+                % {"count": done},
+                level=messages.SUCCESS,
+            )

@@ -245,3 +245,24 @@ class User(AbstractUser):
     @property
     def is_read_only(self) -> bool:
         return self.role == Role.ANALYST and not self.is_superuser
+
+
+class StaffSession(models.Model):
+    """A signed-in session of a staff member, recorded at sign-in so they can see where they are signed in
+    and end a session (organizations.two_factor). The session itself lives in Django's session store;
+    the key here is its SHA-256, so this table alone signs nobody in."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="sessions", verbose_name=_("staff member"))
+    session_key = models.CharField(_("session"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"))
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="staffsession_user_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

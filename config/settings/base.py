@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files served as our own static files: no CDN
     "auditlog",
     "django_celery_beat",
+    "django_otp",  # the second factor of staff sign-in (organizations.two_factor)
+    "django_otp.plugins.otp_totp",  # authenticator apps
+    "django_otp.plugins.otp_static",  # single-use recovery codes
     "axes",  # failed sign-ins: counted per (username, address), locked out after AXES_FAILURE_LIMIT
     "core",
     "organizations",
@@ -48,6 +51,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
+    # Staff pages, the admin and the API's session sign-in wait for the second factor.
+    "organizations.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.middleware.RequestTextMiddleware",  # NUL, absurd addresses: a 400 before any view or query
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -102,7 +108,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_RESET_ON_SUCCESS = True
+# A sign-in succeeds only once its second factor is given: organizations.two_factor clears the failures
+# then (or after the password, for an account without one), so a known password cannot reset the count
+# of wrong codes by signing in again.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "core.middleware.lockout_response"
 AXES_USERNAME_CALLABLE = "core.middleware.axes_username"  # cut to an account's longest username
 
@@ -139,6 +148,17 @@ globals().update(client_address_settings(PROXY_COUNT, PROXY_CLIENT_HEADER))
 # A session lasts one working day and ends when the browser closes.
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# The second factor (organizations.two_factor): required of these roles, and of superusers, before any
+# staff page, the admin or the API; the other roles may enrol (and are then asked for it).
+TWO_FACTOR_REQUIRED_ROLES = env.list(
+    "TWO_FACTOR_REQUIRED_ROLES", default=["administrator", "manager", "analyst"]
+)
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = env.bool("TWO_FACTOR_REQUIRED_FOR_SUPERUSERS", default=True)
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # django-otp's own admin pages never show a key or a code
+OTP_TOTP_ISSUER = "Trade-union legal clinic"  # the account's name in the authenticator app
+# A session's "last seen" (the account's security page) is written at most this often.
+STAFF_SESSION_TOUCH_SECONDS = 300
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -24,3 +24,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     # tests) need not wait for the disk.
     options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+# Tests sign staff in with client.force_login: the second factor is asked only by the tests about it
+# (tests/organizations/test_two_factor.py turns it on with the `two_factor_on` fixture).
+TWO_FACTOR_REQUIRED_ROLES = []
+TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = False

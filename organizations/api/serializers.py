@@ -2,6 +2,7 @@
 serializers show a record, input serializers check the shape of a request for a service, which
 applies the rules."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
@@ -13,6 +14,7 @@ from organizations.models import (
     TerritorialCenter,
     User,
 )
+from organizations.two_factor import api_second_factor_check
 
 INT_MAX = 2**31 - 1  # PostgreSQL integer
 YEAR_MAX = 2**15 - 1  # PostgreSQL smallint; the services check the range of years that make sense
@@ -88,6 +90,28 @@ class TokenRequestSerializer(AuthTokenSerializer):
         write_only=True,
         max_length=PASSWORD_MAX,
     )
+
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=16,
+        help_text=(
+            "The 6-digit code of the authenticator app, or a recovery code (each works once). Required for "
+            "an account with a second factor; administrators, managers and federation analysts must have "
+            "one (set up in the web application)."
+        ),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            api_second_factor_check(
+                request=self.context["request"], user=attrs["user"], code=(attrs.get("otp") or "").strip()
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from error
+        return attrs
 
 
 class TokenSerializer(serializers.Serializer):

@@ -87,8 +87,12 @@ class PrimaryOrganizationViewSet(viewsets.ReadOnlyModelViewSet):
 @extend_schema(
     summary="Obtain an API token",
     description=(
-        "Send a username and password; use the token as `Authorization: Token <key>`. After 5 failed "
-        "attempts for a username from one address, that username is locked there for 15 minutes (429)."
+        "Send a username and password; use the token as `Authorization: Token <key>`. An account with a "
+        "second factor also sends `otp`: the code of its authenticator app or a recovery code. "
+        "Administrators, managers and federation analysts must have one: without it (set it up by "
+        "signing in to the web application) the answer is 400. After 5 failed attempts for a username "
+        "from one address (wrong passwords and wrong codes alike), that username is locked there for 15 "
+        "minutes (429)."
     ),
     request=TokenRequestSerializer,
     responses={

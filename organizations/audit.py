@@ -1,0 +1,19 @@
+"""The audit trail of staff security: an authenticator set up (confirmed) or removed, recovery codes
+made again (organizations.two_factor writes that entry), a session ended, an API token revoked. Secrets
+(the authenticator's key, the session key, the token) stay out of the trail."""
+
+from auditlog.registry import auditlog
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from .models import StaffSession
+
+# Every code checked moves the device's counters: only what people do is recorded.
+DEVICE_COUNTERS = ["key", "last_t", "drift", "throttling_failure_timestamp", "throttling_failure_count"]
+USAGE = ["last_used_at", "created_at"]
+
+auditlog.register(TOTPDevice, exclude_fields=[*DEVICE_COUNTERS, *USAGE])
+auditlog.register(StaticDevice, exclude_fields=[*DEVICE_COUNTERS, *USAGE])
+auditlog.register(StaffSession, include_fields=["user"])
+auditlog.register(Token, exclude_fields=["key"])
