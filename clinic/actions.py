@@ -164,6 +164,7 @@ DISPUTE_ACTIONS: dict[str, RecordAction] = {
         gettext_lazy("Schedule a hearing or a meeting"),
         _handle_disputes,
         done=gettext_lazy("Event added to the calendar."),
+        available=_unresolved,
         initial=lambda dispute: {"lawyer": dispute.lawyer_id},
     ),
     "event-outcome": RecordAction(

@@ -140,7 +140,7 @@ def test_recording_the_claims_registration_shows_the_decision_day(client_for, ce
     client = client_for(lawyer)
     page = client.get(f"/disputes/{dispute.pk}/")
     assert f"/cases/{case.pk}/" in page.text
-    assert [offered.slug for offered in page.context["actions"]] == ["claim", "stage", "resolve"]
+    assert [offered.slug for offered in page.context["actions"]] == ["claim", "stage", "resolve", "event"]
     # when
     response = client.post(
         f"/disputes/{dispute.pk}/claim/", {"registered_on": "2026-03-16", "version": dispute.version}
