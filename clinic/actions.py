@@ -2,7 +2,6 @@
 by its web page and its admin alike (core.actions). Who may take each is clinic.rules'; the services
 check it again when the form is sent."""
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from core.actions import RecordAction
@@ -64,7 +63,6 @@ CASE_ACTIONS: dict[str, RecordAction] = {
         _manage,
         done=gettext_lazy("Deadline extended."),
         available=lambda case: case.is_open and case.kind.extendable,
-        initial=lambda case: {"applicant_notified_on": timezone.localdate()},
     ),
     "public_answer": RecordAction(
         forms.PublicAnswerForm,

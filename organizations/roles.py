@@ -174,3 +174,9 @@ def ensure_can_manage_staff(
         errors["is_superuser"] = _("Only a federation administrator grants every permission.")
     if errors:
         raise ValidationError(errors)
+
+
+# The outbox of messages to applicants: read by every center role and the federation; a manager sends a
+# failed message again through the service (clinic.rules), not through a model permission.
+for _role in (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role]["clinic.outgoingmessage"] = READ

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
+    APPLICANT_LANGUAGES,
     OPEN_STATUSES,
     Application,
     ApplicationKind,
@@ -144,6 +145,10 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "is_union_member",
             "primary_organization",
             "employer",
+            "notify_by_email",
+            "notify_by_sms",
+            "notify_consent_at",
+            "language",
             "merged_into",
             "version",
             "created_at",
@@ -163,6 +168,15 @@ class PersonUpdateSerializer(serializers.Serializer):
     is_union_member = serializers.BooleanField(required=False)
     primary_organization = _visible(PrimaryOrganization, allow_null=True, required=False)
     employer = _visible(Employer, allow_null=True, required=False)
+    notify_by_email = serializers.BooleanField(
+        required=False, help_text="The applicant consents to messages about their cases by e-mail."
+    )
+    notify_by_sms = serializers.BooleanField(
+        required=False, help_text="The applicant consents to messages about their cases by SMS."
+    )
+    language = serializers.ChoiceField(
+        choices=APPLICANT_LANGUAGES, required=False, help_text="The language of the messages."
+    )
 
 
 class PersonCreateSerializer(PersonUpdateSerializer):
@@ -421,7 +435,12 @@ class ApplicationAssignSerializer(serializers.Serializer):
 class ApplicationExtendDeadlineSerializer(serializers.Serializer):
     new_due_on = serializers.DateField()
     reason = _text()
-    applicant_notified_on = serializers.DateField(help_text="Within 3 working days of today.")
+    applicant_notified_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Within 3 working days of today; omitted, the day the extension's message to the applicant "
+        "is sent (through the channels the applicant consented to).",
+    )
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -458,11 +477,12 @@ class DocumentUploadSerializer(serializers.Serializer):
     )
 
 
-TIMELINE_KINDS = ("status_change", "note", "document", "deadline_extension")
+TIMELINE_KINDS = ("status_change", "note", "document", "deadline_extension", "message")
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """One event of a case: a status change, a note, a document or a deadline extension."""
+    """One event of a case: a status change, a note, a document, a deadline extension or a message to the
+    applicant (its text: when it was sent, or why it failed)."""
 
     kind = serializers.ChoiceField(choices=TIMELINE_KINDS)
     at = serializers.DateTimeField()

@@ -26,6 +26,7 @@ from .disputes import (
     prevented_dispute_record,
 )
 from .documents import ACCEPTED_FILES, accepted_content_type, document_attach
+from .messages import message_resend, queue_applicant_messages
 from .online import application_publish_answer, online_submission_create
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
 from .visits import VISIT_EDITABLE, visit_answer_on_spot, visit_open_case, visit_register, visit_update
@@ -52,6 +53,7 @@ __all__ = [
     "dispute_update",
     "document_attach",
     "due_date",
+    "message_resend",
     "note_add",
     "online_due_date",
     "online_submission_create",
@@ -59,6 +61,7 @@ __all__ = [
     "person_update",
     "persons_merge",
     "prevented_dispute_record",
+    "queue_applicant_messages",
     "visit_answer_on_spot",
     "visit_open_case",
     "visit_register",

@@ -67,6 +67,17 @@ def consent_changes(person: Person, changes: dict) -> list[str]:
     return fields
 
 
+def ensure_consent_addresses(person: Person) -> None:
+    """A channel the applicant consented to needs its address: no e-mail address, no e-mail."""
+    errors = {}
+    if person.notify_by_email and not person.email:
+        errors["email"] = _("Give the e-mail address to inform by e-mail.")
+    if person.notify_by_sms and not person.phone:
+        errors["phone"] = _("Give the phone number to inform by SMS.")
+    if errors:
+        raise ValidationError(errors)
+
+
 def person_consent_from_submission(visit: Visit, *, by: User) -> None:
     """The reception takes up a question sent online: the sender's consent to be informed and the
     page's language become the person's (the anonymous form itself changed no record)."""

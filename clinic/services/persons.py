@@ -14,7 +14,7 @@ from ..models import Application, Person, Visit
 from ..selectors import describe_persons, possible_duplicates
 from ..validators import normalize_phone
 from .common import center_of
-from .messages import CONSENT_FIELDS, consent_changes
+from .messages import CONSENT_FIELDS, consent_changes, ensure_consent_addresses
 
 
 def _normalized_person_fields(fields: dict) -> dict:
@@ -136,6 +136,7 @@ def person_create(
     consent_changes(
         person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
     )
+    ensure_consent_addresses(person)
     person.full_clean(validate_constraints=False)  # the language among the choices
     with acting_as(by):
         person.save()
@@ -164,6 +165,7 @@ def person_update(*, person: Person, by: User, expected_version: int | None = No
     consented = "notify_consent_at" in consent_changes(person, changes)  # before the new values are set
     assign_changes(person, _normalized_person_fields(changes), editable=PERSON_EDITABLE)
     fields = [*changes, "notify_consent_at"] if consented else list(changes)
+    ensure_consent_addresses(person)
     _ensure_iin_free(person)
     with acting_as(by):
         return save_changes(person, fields)
