@@ -164,11 +164,17 @@ class PersonAdminForm(forms.ModelForm):
             "is_union_member",
             "primary_organization",
             "employer",
-            "email",
             "notify_by_sms",
             "notify_by_email",
             "language",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].required = False  # Russian unless chosen
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or "ru"
 
 
 @admin.register(Person)

@@ -17,6 +17,7 @@ from .models import (
     Channel,
     LaborDispute,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -227,4 +228,16 @@ class PreventedDisputeFilter(filters.FilterSet):
 
     class Meta:
         model = PreventedDispute
+        fields: list[str] = []
+
+
+class OutgoingMessageFilter(filters.FilterSet):
+    case = IdFilter(field_name="application", label=_("case"))
+    person = IdFilter(field_name="person", label=_("person"))
+    status = filters.ChoiceFilter(choices=OutgoingMessage.State.choices)
+    channel = filters.ChoiceFilter(choices=OutgoingMessage.Channel.choices)
+    purpose = filters.ChoiceFilter(choices=OutgoingMessage.Purpose.choices)
+
+    class Meta:
+        model = OutgoingMessage
         fields: list[str] = []

@@ -263,8 +263,12 @@ class WalkInForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), required=False)
     notify_by_sms = forms.BooleanField(label=_("Inform by SMS about the case"), required=False)
     notify_by_email = forms.BooleanField(label=_("Inform by e-mail about the case"), required=False)
-    language = forms.ChoiceField(
-        label=_("Language of the messages"), choices=APPLICANT_LANGUAGES, initial="ru"
+    language = forms.TypedChoiceField(
+        label=_("Language of the messages"),
+        choices=APPLICANT_LANGUAGES,
+        initial="ru",
+        required=False,
+        empty_value="ru",
     )
     is_union_member = forms.TypedChoiceField(
         label=_("Union member?"),

@@ -21,6 +21,7 @@ from clinic.models import (
     LaborDispute,
     Note,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -28,6 +29,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
+from clinic.personal_data import recipient_shown
 from core.api.common import CompiledReadSerializer
 from organizations.models import Employer, PrimaryOrganization, RepresentativeOffice, TerritorialCenter, User
 
@@ -693,3 +695,40 @@ class SearchResultsSerializer(serializers.Serializer):
     persons = SearchPersonsGroupSerializer()
     cases = SearchCasesGroupSerializer()
     notes = SearchNotesGroupSerializer()
+
+
+# Messages to applicants
+
+
+class OutgoingMessageSerializer(serializers.ModelSerializer):
+    recipient = serializers.SerializerMethodField(
+        help_text="The e-mail address or phone it went to, masked as the person's own for those who "
+        "may not see them."
+    )
+
+    class Meta:
+        model = OutgoingMessage
+        fields = [
+            "id",
+            "center",
+            "person",
+            "application",
+            "submission",
+            "extension",
+            "purpose",
+            "channel",
+            "language",
+            "recipient",
+            "subject",
+            "body",
+            "status",
+            "attempts",
+            "last_error",
+            "queued_at",
+            "sent_at",
+            "provider_id",
+        ]
+        read_only_fields = fields
+
+    def get_recipient(self, message: OutgoingMessage) -> str:
+        return recipient_shown(getattr(self.context.get("request"), "user", None), message)

@@ -25,6 +25,7 @@ from clinic.filters import (
     ApplicationFilter,
     LaborDisputeFilter,
     NamedFiltersBackend,
+    OutgoingMessageFilter,
     PersonFilter,
     PreventedDisputeFilter,
     VisitFilter,
@@ -35,6 +36,7 @@ from clinic.models import (
     Channel,
     LaborDispute,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -581,6 +583,35 @@ class PreventedDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         )
         data = self.get_serializer(self.reload(prevented)).data
         return Response(data, status=status.HTTP_201_CREATED)
+
+
+# Messages to applicants
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List messages to applicants"),
+    retrieve=extend_schema(summary="Read a message to an applicant"),
+)
+class OutgoingMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """The outbox: e-mails and SMS to applicants about their cases, newest first, with what became of
+    each. Recipients are masked for users who may not see the person's contact details."""
+
+    serializer_class = s.OutgoingMessageSerializer
+    filterset_class = OutgoingMessageFilter
+
+    def get_queryset(self):
+        return OutgoingMessage.objects.visible_to(self.request.user).order_by("-queued_at", "-pk")
+
+    @extend_schema(
+        summary="Send a failed message again",
+        request=None,
+        responses={202: s.OutgoingMessageSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """A manager of the center queues a failed message again; its attempts start afresh."""
+        message = services.message_resend(message=self.get_object(), by=request.user)
+        return Response(self.get_serializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 
 # Reference lists
