@@ -223,7 +223,9 @@ def online_submission_create(
         for file in stored:  # no rows, no files
             file.delete(save=False)
         raise
-    queue_applicant_messages(purpose=Purpose.SUBMISSION, submission=submission, tracking_code=code)
+    queue_applicant_messages(
+        purpose=Purpose.SUBMISSION, submission=submission, tracking_code=online.tracking_code_display(code)
+    )
     return submission, code
 
 
