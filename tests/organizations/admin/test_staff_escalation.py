@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")
 PASSWORD = "Zhanaozen-2011-clinic"
 
 
+
 @pytest.fixture
 def center_admin(center):
     return StaffFactory(role=Role.ADMINISTRATOR, center=center)
