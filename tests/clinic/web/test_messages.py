@@ -5,6 +5,7 @@ is sent exactly once, a failing gateway is retried and then marked failed, and t
 shows every message."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from clinic.services.messages import CODE_MARK
 from clinic.tasks import send_applicant_message, send_waiting_messages
 from core.sms import MemorySmsBackend, SmsError
 from tests import factories
+from tests.celery_worker import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -434,3 +436,44 @@ def test_the_task_retries_a_failing_gateway_with_celerys_autoretry(
     assert result.get() == State.FAILED
     sms.refresh_from_db()
     assert (sms.status, sms.attempts, sms.last_error) == (State.FAILED, 4, "The SMS gateway answered 502")
+
+
+# Through a real worker on Redis
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_sends_a_message_once_though_its_task_is_delivered_twice(redis_worker, gateway):
+    # given: the reference rows (a transactional test starts from an empty database)
+    center = factories.CenterFactory()
+    reception = factories.StaffFactory(center=center, role="reception")
+    person = consenting_person(center)
+
+    # when: a case is registered; its commit sends the tasks to the worker
+    case = services.application_register(
+        by=reception,
+        person=person,
+        service=factories.service("legal_clinic"),
+        kind=factories.kind("written_application"),
+        topic=factories.topic("wages"),
+        channel=factories.channel("in_person"),
+    )
+
+    # then the worker sends both
+    def sent() -> bool:
+        return OutgoingMessage.objects.filter(application=case, status=State.SENT).count() == 2
+
+    assert wait_until(sent), list(OutgoingMessage.objects.values_list("status", "last_error"))
+    assert len(gateway.outbox) == 1
+    assert ("clinic.tasks.send_applicant_message", "default") in redis_worker.deliveries
+
+    # when: the SMS's task is delivered again
+    sms = OutgoingMessage.objects.get(application=case, channel="sms")
+    deliveries = len(redis_worker.deliveries)
+    send_applicant_message.delay(sms.pk)
+    assert wait_until(lambda: len(redis_worker.deliveries) > deliveries)
+    time.sleep(1)  # the task started: a second send would reach the gateway well within this
+
+    # then nothing more was sent
+    assert len(gateway.outbox) == 1
+    assert len(mail.outbox) == 1
