@@ -3,8 +3,10 @@ and receive an online question, each through the channels the applicant consente
 language; sent exactly once by a Celery task (clinic.tasks.send_applicant_message)."""
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import make_msgid
+from functools import partial
 from smtplib import SMTPException
 
 from django.conf import settings
@@ -40,7 +42,7 @@ Channel, Purpose, State = OutgoingMessage.Channel, OutgoingMessage.Purpose, Outg
 # the code itself in `secret` until the message is sent, then forgets it.
 CODE_MARK = "********"
 
-SUBJECTS = {
+SUBJECTS: dict[str, Callable[[], str]] = {
     Purpose.SUBMISSION: lambda: _("Your question has been received"),
     Purpose.REGISTRATION: lambda: _("Your application %(number)s has been registered"),
     Purpose.EXTENSION: lambda: _("The answer to your application %(number)s is postponed"),
@@ -99,7 +101,7 @@ def person_consent_from_submission(visit: Visit, *, by: User) -> None:
 
 def _recipients(*, email: str, phone: str, by_email: bool, by_sms: bool) -> dict[str, str]:
     """The consented channels that have an address: no e-mail address, no e-mail."""
-    found = {}
+    found: dict[str, str] = {}
     if by_email and email:
         found[Channel.EMAIL] = email
     if by_sms and phone:
@@ -166,7 +168,7 @@ def queue_applicant_messages(
             },
         )
         if created:
-            transaction.on_commit(lambda pk=message.pk: enqueue(pk))
+            transaction.on_commit(partial(enqueue, message.pk))
             queued.append(message)
     return queued
 
