@@ -171,7 +171,8 @@ class PersonAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].required = False  # Russian unless chosen
+        if "language" in self.fields:  # not on a read-only page
+            self.fields["language"].required = False  # Russian unless chosen
 
     def clean_language(self) -> str:
         return self.cleaned_data.get("language") or "ru"
