@@ -73,7 +73,6 @@ CASE_ACTIONS: dict[str, RecordAction] = {
         _manage,
         done=gettext_lazy("Deadline extended."),
         available=lambda case: case.is_open and case.kind.extendable,
-        initial=lambda case: {"applicant_notified_on": timezone.localdate()},
     ),
     "public_answer": RecordAction(
         forms.PublicAnswerForm,

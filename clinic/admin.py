@@ -8,7 +8,8 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from auditlog.render import get_field_verbose_name
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
@@ -38,6 +39,7 @@ from .models import (
     OnlineAttachment,
     OnlineSubmission,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     RetentionRun,
@@ -46,7 +48,13 @@ from .models import (
     Topic,
     Visit,
 )
-from .personal_data import PERSONAL_FIELDS, searches_by_personal_data, sees_personal_data, shown
+from .personal_data import (
+    PERSONAL_FIELDS,
+    recipient_shown,
+    searches_by_personal_data,
+    sees_personal_data,
+    shown,
+)
 
 # Reference lists
 
@@ -163,7 +171,18 @@ class PersonAdminForm(forms.ModelForm):
             "is_union_member",
             "primary_organization",
             "employer",
+            "notify_by_sms",
+            "notify_by_email",
+            "language",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:  # not on a read-only page
+            self.fields["language"].required = False  # Russian unless chosen
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or "ru"
 
 
 @admin.register(Person)
@@ -184,6 +203,9 @@ class PersonAdmin(PersonalDataAdmin, ServiceBackedAdmin):
         "is_union_member",
         "primary_organization",
         "employer",
+        "notify_by_sms",
+        "notify_by_email",
+        "language",
     )
 
     def get_fields(self, request, obj=None):
@@ -665,3 +687,92 @@ def _federation_level(user) -> bool:
 
 admin.site.unregister(LogEntry)
 admin.site.register(LogEntry, FederationLogEntryAdmin)
+
+
+# The outbox of messages to applicants
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(CenterScopedAdmin):
+    """The messages to applicants, read-only (they are the record of what the applicant was told); a
+    failed one is sent again through the service (a manager of its center)."""
+
+    list_display = ("queued_at", "purpose", "channel", "recipient_column", "status", "attempts", "sent_at")
+    list_filter = ("status", "channel", "purpose", "center")
+    list_select_related = ("center", "application")
+    search_fields = ("application__registration_number",)
+    date_hierarchy = "queued_at"
+    fields = (
+        "center",
+        "person",
+        "application",
+        "submission",
+        "extension",
+        "purpose",
+        "channel",
+        "language",
+        "recipient_column",
+        "subject",
+        "body",
+        "status",
+        "attempts",
+        "last_error",
+        "queued_at",
+        "sent_at",
+        "provider_id",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("recipient"))
+    def recipient_column(self, message: OutgoingMessage) -> str:
+        """Masked; each request shows its own column instead (_recipient_column)."""
+        return recipient_shown(None, message)
+
+    def _recipient_column(self, request):
+        """The recipient as this user may see it: one column object per request (the admin is shared)."""
+        if not hasattr(request, "recipient_column"):
+
+            @admin.display(description=_("recipient"))
+            def recipient(message: OutgoingMessage) -> str:
+                return recipient_shown(request.user, message)
+
+            request.recipient_column = recipient
+        return request.recipient_column
+
+    def _with_recipient(self, request, names):
+        return [self._recipient_column(request) if name == "recipient_column" else name for name in names]
+
+    def get_list_display(self, request):
+        return self._with_recipient(request, super().get_list_display(request))
+
+    def get_fields(self, request, obj=None):
+        return self._with_recipient(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._with_recipient(request, super().get_readonly_fields(request, obj))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Send the failed messages again"))
+    def send_again(self, request, queryset):
+        sent, refused = 0, []
+        for message in queryset.order_by("pk"):
+            try:
+                services.message_resend(message=message, by=request.user)
+                sent += 1
+            except (ValidationError, PermissionDenied) as error:
+                refused.append(f"{message.pk}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+        if sent:
+            self.message_user(
+                request, ngettext("%d message queued again.", "%d messages queued again.", sent) % sent
+            )
+        for text in refused:
+            self.message_user(request, text, level=messages.WARNING)

@@ -24,6 +24,7 @@ from .models import (
     Event,
     LaborDispute,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -299,3 +300,15 @@ class EventFilter(filters.FilterSet):
 
     def filter_starts_until(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(starts_at__lt=_day_start(value + timedelta(days=1))) if value else queryset
+
+
+class OutgoingMessageFilter(filters.FilterSet):
+    case = IdFilter(field_name="application", label=_("case"))
+    person = IdFilter(field_name="person", label=_("person"))
+    status = filters.ChoiceFilter(choices=OutgoingMessage.State.choices)
+    channel = filters.ChoiceFilter(choices=OutgoingMessage.Channel.choices)
+    purpose = filters.ChoiceFilter(choices=OutgoingMessage.Purpose.choices)
+
+    class Meta:
+        model = OutgoingMessage
+        fields: list[str] = []

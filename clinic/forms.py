@@ -20,6 +20,7 @@ from organizations.models import Employer, PrimaryOrganization, Role, Territoria
 
 from . import services
 from .models import (
+    APPLICANT_LANGUAGES,
     TRANSITIONS,
     Application,
     ApplicationKind,
@@ -36,6 +37,14 @@ from .models import (
 )
 from .personal_data import searches_by_personal_data
 from .validators import normalize_phone
+
+
+def add_consent_errors(form: forms.Form, data: dict[str, Any]) -> None:
+    """A channel the applicant consented to needs its address: no e-mail address, no e-mail."""
+    if data.get("notify_by_email") and not data.get("email"):
+        form.add_error("email", _("Give the e-mail address to inform by e-mail."))
+    if data.get("notify_by_sms") and not (data.get("phone") or "").strip():
+        form.add_error("phone", _("Give the phone number to inform by SMS."))
 
 
 def _center_lawyers(center_id: int | None):
@@ -106,7 +115,11 @@ class AssignForm(VersionedActionForm):
 class ExtendDeadlineForm(VersionedActionForm):
     new_due_on = DateField(label=_("New due date"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
-    applicant_notified_on = DateField(label=_("Applicant told on"))
+    applicant_notified_on = DateField(
+        label=_("Applicant told on"),
+        required=False,
+        help_text=_("Empty: the date the message to the applicant is sent, if they agreed to messages."),
+    )
 
     def apply(self, *, target, by, **data):
         return services.application_extend_deadline(application=target, by=by, **data)
@@ -318,6 +331,16 @@ class WalkInForm(forms.Form):
         help_text=_("Optional: name or BIN."),
         widget=forms.TextInput(attrs={"list": "employers", "autocomplete": "off"}),  # the desk's <datalist>
     )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    notify_by_sms = forms.BooleanField(label=_("Inform by SMS about the case"), required=False)
+    notify_by_email = forms.BooleanField(label=_("Inform by e-mail about the case"), required=False)
+    language = forms.TypedChoiceField(
+        label=_("Language of the messages"),
+        choices=APPLICANT_LANGUAGES,
+        initial="ru",
+        required=False,
+        empty_value="ru",
+    )
     is_union_member = forms.TypedChoiceField(
         label=_("Union member?"),
         choices=[("yes", _("Member of a trade union")), ("no", _("Not a member"))],
@@ -425,6 +448,8 @@ class WalkInForm(forms.Form):
             if not data.get("full_name", "").strip():
                 self.add_error("full_name", _("Enter the visitor's full name."))
             self._check_new_person(data)
+        if "person" in data and data["person"] is None:
+            add_consent_errors(self, data)
         if "topics" in data and not data["topics"]:
             self.add_error("topics", _("Choose at least one topic."))
         if data.get("result") == self.ANSWERED and not data.get("action_taken", "").strip():
@@ -470,6 +495,10 @@ class WalkInForm(forms.Form):
                         is_union_member=bool(data["is_union_member"]),
                         primary_organization=data["primary_organization"],
                         confirm_not_duplicate=data["confirm_not_duplicate"],
+                        email=data["email"],
+                        notify_by_email=data["notify_by_email"],
+                        notify_by_sms=data["notify_by_sms"],
+                        language=data["language"],
                     )
                 visit = services.visit_register(
                     by=by,

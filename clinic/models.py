@@ -38,6 +38,9 @@ from .querysets import (
 )
 from .validators import validate_phone
 
+# The languages an applicant is written to in.
+APPLICANT_LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh"))]
+
 MONEY: dict[str, Any] = {
     "max_digits": 14,
     "decimal_places": 2,
@@ -159,6 +162,17 @@ class Person(Versioned):
     )
     employer = models.ForeignKey(
         Employer, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("employer")
+    )
+    # How the applicant agreed to be kept informed of their case (clinic.services.messages), and when.
+    notify_by_email = models.BooleanField(_("informed by e-mail"), default=False)
+    notify_by_sms = models.BooleanField(_("informed by SMS"), default=False)
+    notify_consent_at = models.DateTimeField(_("consent to be informed given at"), null=True, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=APPLICANT_LANGUAGES,
+        default="ru",
+        help_text=_("Of the messages."),
     )
     # Set when this record was merged into another (clinic.services.persons_merge): the record stays,
     # as a tombstone pointing at the person who now holds its visits and cases, out of every search.
@@ -479,8 +493,12 @@ class DeadlineExtension(models.Model):
     reason = models.TextField(_("reason"))
     extended_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     extended_at = models.DateTimeField(_("extended at"), default=timezone.now)
+    # Empty until the applicant is told: set by the manager, or by the sending of the extension's message.
     applicant_notified_on = models.DateField(
-        _("applicant told on"), help_text=_("Within 3 working days of the decision to extend.")
+        _("applicant told on"),
+        null=True,
+        blank=True,
+        help_text=_("Within 3 working days of the decision to extend."),
     )
 
     objects = ApplicationRelatedQuerySet.as_manager()
@@ -572,6 +590,11 @@ class OnlineSubmission(models.Model):
     due_on = models.DateField(_("answer expected by"))
     consent_version = models.CharField(_("consent text version"), max_length=16)
     consented_at = models.DateTimeField(_("consent given at"))
+    # The sender's consent to be informed, and the page's language: given to the person when the
+    # reception opens a case from the question (a found person's record is not changed before that).
+    notify_by_email = models.BooleanField(_("informed by e-mail"), default=False)
+    notify_by_sms = models.BooleanField(_("informed by SMS"), default=False)
+    language = models.CharField(_("language"), max_length=2, choices=APPLICANT_LANGUAGES, default="ru")
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
     # Set when the retention rules anonymised this record (clinic.services.retention).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
@@ -1063,3 +1086,91 @@ class LimitationRule(ReferenceItem):
     class Meta(ReferenceItem.Meta):
         verbose_name = _("limitation rule")
         verbose_name_plural = _("limitation rules")
+
+
+class OutgoingMessage(models.Model):
+    """The outbox: one e-mail or SMS to an applicant, rendered when queued, sent once by a Celery task
+    (clinic.services.messages). The idempotency key makes queueing the same message twice a no-op."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Purpose(models.TextChoices):
+        SUBMISSION = "submission", _("Question received (tracking code)")
+        REGISTRATION = "registration", _("Case registered")
+        EXTENSION = "extension", _("Deadline extended")
+        DECISION = "decision", _("Decision")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="+", verbose_name=_("territorial center")
+    )
+    person = models.ForeignKey(
+        Person, models.PROTECT, related_name="outgoing_messages", verbose_name=_("person")
+    )
+    application = models.ForeignKey(
+        Application,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("case"),
+    )
+    submission = models.ForeignKey(
+        OnlineSubmission,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("online submission"),
+    )
+    extension = models.ForeignKey(
+        DeadlineExtension,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("deadline extension"),
+    )
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    language = models.CharField(_("language"), max_length=2, choices=APPLICANT_LANGUAGES)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    body = models.TextField(_("text"))
+    status = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    provider_id = models.CharField(_("provider's message id"), max_length=255, blank=True)
+    # An online question's tracking code until the message is sent (the body holds a mark in its place).
+    secret = models.CharField(max_length=64, blank=True, editable=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, unique=True, editable=False)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+        verbose_name = _("message to an applicant")
+        verbose_name_plural = _("messages to applicants")
+        indexes = [
+            models.Index(fields=["center", "-queued_at", "-id"], name="message_center_newest"),
+            models.Index(fields=["-queued_at", "-id"], name="message_newest"),
+            models.Index(fields=["application", "queued_at"], name="message_case"),
+            models.Index(fields=["person", "queued_at"], name="message_person"),
+            # The sweep: the few messages still waiting or stuck.
+            models.Index(
+                fields=["queued_at"], condition=Q(status__in=["queued", "sending"]), name="message_waiting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({self.get_channel_display()}): {self.get_status_display()}"

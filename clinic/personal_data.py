@@ -78,3 +78,10 @@ def log_full_record_access(*, person, user: User) -> None:
         return  # a masked record discloses nothing to log
     with acting_as(user):
         accessed.send(sender=type(person), instance=person)
+
+
+def recipient_shown(user: AnyUser, message) -> str:
+    """An outgoing message's address (an e-mail address or a phone), masked as the person's own would be."""
+    return shown(
+        user, message.center_id, "email" if message.channel == "email" else "phone", message.recipient
+    )

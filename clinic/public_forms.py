@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_refusal
@@ -11,6 +12,7 @@ from core.inputs import parse_id
 from organizations.models import RepresentativeOffice, TerritorialCenter
 
 from . import online, services
+from .forms import add_consent_errors
 from .models import OnlineSubmission, Topic
 
 
@@ -105,6 +107,8 @@ class OnlineQuestionForm(forms.Form):
     # A field named like BaseForm.files (the uploads): the form's metaclass moves it to base_fields.
     files = MultipleFileField(label=_("Documents"), required=False)  # type: ignore[assignment]
     consent = forms.BooleanField(label=_("I consent to the processing of my personal data"), required=True)
+    notify_by_sms = forms.BooleanField(label=_("Inform me by SMS about my question"), required=False)
+    notify_by_email = forms.BooleanField(label=_("Inform me by e-mail about my question"), required=False)
     # A trap for robots: hidden from people (CSS and aria-hidden), left empty by them.
     website = forms.CharField(label=_("Leave this field empty"), required=False, widget=NeverFilledInput)
 
@@ -143,6 +147,11 @@ class OnlineQuestionForm(forms.Form):
             )
         return ""
 
+    def clean(self):
+        data = super().clean()
+        add_consent_errors(self, data)
+        return data
+
     def perform(self) -> tuple[OnlineSubmission, str] | None:
         """Send the question; None with the errors next to their fields if anything was refused."""
         if not self.is_valid():
@@ -165,6 +174,9 @@ class OnlineQuestionForm(forms.Form):
                     question=data["question"],
                     uploads=data["files"],
                     consent=data["consent"],
+                    notify_by_email=data["notify_by_email"],
+                    notify_by_sms=data["notify_by_sms"],
+                    language=(translation.get_language() or "ru")[:2],  # the page's language
                 )
         except ValidationError as error:
             errors = error.update_error_dict({}) if hasattr(error, "error_dict") else None

@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -39,7 +40,7 @@ class TimelineEntry:
     trail's entries with their changes."""
 
     at: datetime
-    kind: str  # status_change, note, document, deadline_extension, audit
+    kind: str  # status_change, note, document, deadline_extension, message, audit
     title: str
     by: User | None
     text: str = ""
@@ -153,9 +154,28 @@ def case_timeline(case: Application, *, with_audit_trail: bool = False) -> list[
                 notified_on=extension.applicant_notified_on,
             )
         )
+    entries += _message_entries(case)
     if with_audit_trail:
         entries += _audit_entries(case, recorded)
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def _message_entries(case: Application) -> list[TimelineEntry]:
+    """The messages to the applicant: when queued, the channel, what about, and what became of them
+    (with the gateway's or mail server's error, for the staff)."""
+    entries = []
+    for message in case.outgoing_messages.order_by("queued_at", "pk"):
+        title = _("%(channel)s to the applicant: %(purpose)s (%(status)s)") % {
+            "channel": message.get_channel_display(),
+            "purpose": message.get_purpose_display(),
+            "status": message.get_status_display(),
+        }
+        if message.sent_at:
+            text = _("Sent %s.") % date_format(timezone.localtime(message.sent_at), "SHORT_DATETIME_FORMAT")
+        else:
+            text = message.last_error
+        entries.append(TimelineEntry(message.queued_at, "message", title, None, text))
+    return entries
 
 
 # The staff's search box

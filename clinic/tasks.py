@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .reminders import reminders_send
+from .services.messages import MessageNotSent, message_send, messages_send_waiting
 from .services.retention import retention_run
 
 
@@ -18,3 +19,23 @@ def apply_retention(self) -> int:
     """Daily: anonymise what the retention periods say is due; returns the run's id. A second delivery
     finds nothing more to do: anonymised records are marked, and each batch commits with its count."""
     return retention_run(started_by=f"clinic.tasks.apply_retention {self.request.id}").pk
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(MessageNotSent, OperationalError),
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=None,  # the outbox counts the attempts (CLINIC_MESSAGE_MAX_ATTEMPTS), then marks failed
+)
+def send_applicant_message(self, message_id: int) -> str | None:
+    """Send one message of the outbox; a redelivery finds it claimed and sends nothing."""
+    return message_send(message_id=message_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def send_waiting_messages() -> int:
+    """Every 5 minutes: the messages whose task was lost or never sent."""
+    return messages_send_waiting()

@@ -183,3 +183,7 @@ ROLE_PERMISSIONS[Role.LAWYER]["clinic.lettertemplate"] = READ
 ROLE_PERMISSIONS[Role.MANAGER]["clinic.lettertemplate"] = WRITE
 ROLE_PERMISSIONS[Role.ANALYST]["clinic.lettertemplate"] = READ
 ROLE_PERMISSIONS[Role.ADMINISTRATOR]["clinic.lettertemplate"] = WRITE
+# The outbox of messages to applicants: read by every center role and the federation; a manager sends a
+# failed message again through the service (clinic.rules), not through a model permission.
+for _role in (Role.RECEPTION, Role.LAWYER, Role.MANAGER, Role.ANALYST, Role.ADMINISTRATOR):
+    ROLE_PERMISSIONS[_role]["clinic.outgoingmessage"] = READ

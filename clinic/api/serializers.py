@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
+    APPLICANT_LANGUAGES,
     OPEN_STATUSES,
     Application,
     ApplicationKind,
@@ -24,6 +25,7 @@ from clinic.models import (
     LimitationRule,
     Note,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -31,6 +33,7 @@ from clinic.models import (
     Topic,
     Visit,
 )
+from clinic.personal_data import recipient_shown
 from core.api.common import CompiledReadSerializer
 from organizations.models import Employer, PrimaryOrganization, RepresentativeOffice, TerritorialCenter, User
 
@@ -148,6 +151,10 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "is_union_member",
             "primary_organization",
             "employer",
+            "notify_by_email",
+            "notify_by_sms",
+            "notify_consent_at",
+            "language",
             "merged_into",
             "version",
             "created_at",
@@ -167,6 +174,15 @@ class PersonUpdateSerializer(serializers.Serializer):
     is_union_member = serializers.BooleanField(required=False)
     primary_organization = _visible(PrimaryOrganization, allow_null=True, required=False)
     employer = _visible(Employer, allow_null=True, required=False)
+    notify_by_email = serializers.BooleanField(
+        required=False, help_text="The applicant consents to messages about their cases by e-mail."
+    )
+    notify_by_sms = serializers.BooleanField(
+        required=False, help_text="The applicant consents to messages about their cases by SMS."
+    )
+    language = serializers.ChoiceField(
+        choices=APPLICANT_LANGUAGES, required=False, help_text="The language of the messages."
+    )
 
 
 class PersonCreateSerializer(PersonUpdateSerializer):
@@ -431,7 +447,12 @@ class ApplicationAssignSerializer(serializers.Serializer):
 class ApplicationExtendDeadlineSerializer(serializers.Serializer):
     new_due_on = serializers.DateField()
     reason = _text()
-    applicant_notified_on = serializers.DateField(help_text="Within 3 working days of today.")
+    applicant_notified_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Within 3 working days of today; omitted, the day the extension's message to the applicant "
+        "is sent (through the channels the applicant consented to).",
+    )
 
 
 class NoteSerializer(serializers.ModelSerializer):
@@ -468,11 +489,12 @@ class DocumentUploadSerializer(serializers.Serializer):
     )
 
 
-TIMELINE_KINDS = ("status_change", "note", "document", "deadline_extension")
+TIMELINE_KINDS = ("status_change", "note", "document", "deadline_extension", "message")
 
 
 class TimelineEntrySerializer(serializers.Serializer):
-    """One event of a case: a status change, a note, a document or a deadline extension."""
+    """One event of a case: a status change, a note, a document, a deadline extension or a message to the
+    applicant (its text: when it was sent, or why it failed)."""
 
     kind = serializers.ChoiceField(choices=TIMELINE_KINDS)
     at = serializers.DateTimeField()
@@ -863,3 +885,40 @@ class LimitationRuleSerializer(_ReferenceSerializer):
             "legal_basis",
         ]
         read_only_fields = fields
+
+
+# Messages to applicants
+
+
+class OutgoingMessageSerializer(serializers.ModelSerializer):
+    recipient = serializers.SerializerMethodField(
+        help_text="The e-mail address or phone it went to, masked as the person's own for those who "
+        "may not see them."
+    )
+
+    class Meta:
+        model = OutgoingMessage
+        fields = [
+            "id",
+            "center",
+            "person",
+            "application",
+            "submission",
+            "extension",
+            "purpose",
+            "channel",
+            "language",
+            "recipient",
+            "subject",
+            "body",
+            "status",
+            "attempts",
+            "last_error",
+            "queued_at",
+            "sent_at",
+            "provider_id",
+        ]
+        read_only_fields = fields
+
+    def get_recipient(self, message: OutgoingMessage) -> str:
+        return recipient_shown(getattr(self.context.get("request"), "user", None), message)

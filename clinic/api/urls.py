@@ -11,6 +11,7 @@ router.register("applications", views.ApplicationViewSet, basename="application"
 router.register("labor-disputes", views.LaborDisputeViewSet, basename="labor-dispute")
 router.register("prevented-disputes", views.PreventedDisputeViewSet, basename="prevented-dispute")
 router.register("events", views.EventViewSet, basename="event")
+router.register("messages", views.OutgoingMessageViewSet, basename="message")
 router.register("search", views.SearchViewSet, basename="search")
 router.register("destruction-records", views.DestructionRecordViewSet, basename="destruction-record")
 router.register("letter-templates", views.LetterTemplateViewSet, basename="letter-template")

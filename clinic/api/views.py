@@ -26,6 +26,7 @@ from clinic.filters import (
     EventFilter,
     LaborDisputeFilter,
     NamedFiltersBackend,
+    OutgoingMessageFilter,
     PersonFilter,
     PreventedDisputeFilter,
     VisitFilter,
@@ -40,6 +41,7 @@ from clinic.models import (
     LetterTemplate,
     LimitationRule,
     Outcome,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Service,
@@ -692,6 +694,35 @@ class EventViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     def destroy(self, request, pk=None):
         self._change(services.event_delete)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# Messages to applicants
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List messages to applicants"),
+    retrieve=extend_schema(summary="Read a message to an applicant"),
+)
+class OutgoingMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
+    """The outbox: e-mails and SMS to applicants about their cases, newest first, with what became of
+    each. Recipients are masked for users who may not see the person's contact details."""
+
+    serializer_class = s.OutgoingMessageSerializer
+    filterset_class = OutgoingMessageFilter
+
+    def get_queryset(self):
+        return OutgoingMessage.objects.visible_to(self.request.user).order_by("-queued_at", "-pk")
+
+    @extend_schema(
+        summary="Send a failed message again",
+        request=None,
+        responses={202: s.OutgoingMessageSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def resend(self, request, pk=None):
+        """A manager of the center queues a failed message again; its attempts start afresh."""
+        message = services.message_resend(message=self.get_object(), by=request.user)
+        return Response(self.get_serializer(message).data, status=status.HTTP_202_ACCEPTED)
 
 
 # Reference lists

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clinic', '0015_limitation'),
+        ('clinic', '0016_messages'),
         ('organizations', '0005_statistics_to_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

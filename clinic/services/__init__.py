@@ -37,6 +37,7 @@ from .events import (
 )
 from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
 from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
+from .messages import message_resend, queue_applicant_messages
 from .online import application_publish_answer, online_submission_create
 from .personal_data import person_anonymise_on_request, person_data_export
 from .persons import PERSON_EDITABLE, person_create, person_update, persons_merge
@@ -79,6 +80,7 @@ __all__ = [
     "letter_template_save",
     "letter_write",
     "limitation_rule_save",
+    "message_resend",
     "note_add",
     "online_due_date",
     "online_submission_create",
@@ -90,6 +92,7 @@ __all__ = [
     "prevented_dispute_record",
     "retention_plan",
     "retention_run",
+    "queue_applicant_messages",
     "visit_answer_on_spot",
     "visit_open_case",
     "visit_register",

@@ -34,6 +34,7 @@ from ..models import (
     Visit,
 )
 from ..selectors import open_cases_on_topic
+from .messages import Purpose, queue_applicant_messages
 
 
 def due_date(kind: ApplicationKind, received_on: date) -> date:
@@ -122,6 +123,7 @@ def application_register(
     with acting_as(by):
         application.save()
         StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
+    queue_applicant_messages(purpose=Purpose.REGISTRATION, application=application)
     return application
 
 
@@ -223,7 +225,11 @@ def application_decide(
     application.recovered_kzt, application.decided_on = recovered_kzt, decided_on
     with acting_as(by):
         _move(application, Status.DECIDED, by)
-        return save_changes(application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"])
+        application = save_changes(
+            application, ["status", "outcome", "decision", "recovered_kzt", "decided_on"]
+        )
+    queue_applicant_messages(purpose=Purpose.DECISION, application=application)
+    return application
 
 
 @transaction.atomic
@@ -263,11 +269,12 @@ def application_extend_deadline(
     by: User,
     new_due_on: date,
     reason: str,
-    applicant_notified_on: date,
+    applicant_notified_on: date | None = None,
     expected_version: int | None = None,
 ) -> DeadlineExtension:
     """A manager extends the deadline by a reasoned decision: at most 2 months from receipt in all,
-    the applicant told within 3 working days."""
+    the applicant told within 3 working days: by the manager (`applicant_notified_on`), or by the
+    extension's message, whose sending records the day."""
     rules.ensure_can_manage(by, application.center_id)
     application = locked(application, expected_version)
     errors = {}
@@ -285,7 +292,7 @@ def application_extend_deadline(
         )
     if not reason.strip():
         errors["reason"] = _("Give the reason for the extension.")
-    if not today <= applicant_notified_on <= workdays.add_working_days(today, 3):
+    if applicant_notified_on and not today <= applicant_notified_on <= workdays.add_working_days(today, 3):
         errors["applicant_notified_on"] = _("The applicant must be told within 3 working days.")
     if errors:
         raise ValidationError(errors)
@@ -300,6 +307,7 @@ def application_extend_deadline(
         )
         application.due_on = new_due_on
         save_changes(application, ["due_on"])
+    queue_applicant_messages(purpose=Purpose.EXTENSION, extension=extension)
     return extension
 
 

@@ -21,6 +21,7 @@ from ..models import Application, Channel, OnlineAttachment, OnlineSubmission, P
 from ..validators import normalize_phone
 from .applications import online_due_date
 from .documents import _check_upload, accepted_content_type
+from .messages import Purpose, queue_applicant_messages
 from .persons import _person_new
 from .visits import _visit_save
 
@@ -121,6 +122,9 @@ def online_submission_create(
     uploads: Iterable[UploadedFile] = (),
     is_union_member: bool | None = None,
     primary_organization_name: str = "",
+    notify_by_email: bool = False,
+    notify_by_sms: bool = False,
+    language: str = "ru",
 ) -> tuple[OnlineSubmission, str]:
     """Receive a question sent through the public page: the person (found or new), a pending visit
     with the channel "online" in the center's reception queue, the consent and the documents, all or
@@ -195,6 +199,9 @@ def online_submission_create(
         consent_version=online.CONSENT_VERSION,
         consented_at=now,
         created_at=now,
+        notify_by_email=notify_by_email,
+        notify_by_sms=notify_by_sms,
+        language=language if language in ("ru", "kk") else "ru",
     )
     submission.full_clean(exclude=["visit"])
     stored = []
@@ -216,6 +223,9 @@ def online_submission_create(
         for file in stored:  # no rows, no files
             file.delete(save=False)
         raise
+    queue_applicant_messages(
+        purpose=Purpose.SUBMISSION, submission=submission, tracking_code=online.tracking_code_display(code)
+    )
     return submission, code
 
 

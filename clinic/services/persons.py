@@ -14,6 +14,7 @@ from ..models import Application, Person, Visit
 from ..selectors import describe_persons, possible_duplicates
 from ..validators import normalize_phone
 from .common import center_of
+from .messages import CONSENT_FIELDS, consent_changes, ensure_consent_addresses
 
 
 def _normalized_person_fields(fields: dict) -> dict:
@@ -113,6 +114,9 @@ def person_create(
     primary_organization: PrimaryOrganization | None = None,
     employer: Employer | None = None,
     confirm_not_duplicate: bool = False,
+    notify_by_email: bool = False,
+    notify_by_sms: bool = False,
+    language: str = "ru",
 ) -> Person:
     """Register an applicant; a second person with the same IIN in the center is refused, one with the
     same phone or a similar name only when `confirm_not_duplicate` says it is another person."""
@@ -129,6 +133,11 @@ def person_create(
         employer=employer,
         confirm_not_duplicate=confirm_not_duplicate,
     )
+    consent_changes(
+        person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
+    )
+    ensure_consent_addresses(person)
+    person.full_clean(validate_constraints=False)  # the language among the choices
     with acting_as(by):
         person.save()
     return person
@@ -142,6 +151,7 @@ PERSON_EDITABLE = {
     "is_union_member",
     "primary_organization",
     "employer",
+    *CONSENT_FIELDS,
 }
 
 
@@ -152,10 +162,13 @@ def person_update(*, person: Person, by: User, expected_version: int | None = No
     person = locked(person, expected_version)
     if person.merged_into_id is not None:
         raise ValidationError(_("This record was merged into another person's: change that one."))
+    consented = "notify_consent_at" in consent_changes(person, changes)  # before the new values are set
     assign_changes(person, _normalized_person_fields(changes), editable=PERSON_EDITABLE)
+    fields = [*changes, "notify_consent_at"] if consented else list(changes)
+    ensure_consent_addresses(person)
     _ensure_iin_free(person)
     with acting_as(by):
-        return save_changes(person, changes)
+        return save_changes(person, fields)
 
 
 # What the survivor of a merge takes from the duplicate when it has none of its own.

@@ -16,6 +16,7 @@ from organizations.models import Employer, RepresentativeOffice, User
 from .. import rules
 from ..models import Application, ApplicationKind, Channel, Person, Service, Topic, Visit
 from .applications import application_register
+from .messages import person_consent_from_submission
 
 
 def _visit_save(visit: Visit, topics: Iterable[Topic], actor: User | None) -> Visit:
@@ -121,6 +122,7 @@ def visit_open_case(
     rules.ensure_can_register(by, visit.center)
     visit = locked(visit, expected_version)
     _ensure_visit_pending(visit)
+    person_consent_from_submission(visit, by=by)
     application = application_register(
         by=by,
         person=visit.person,

@@ -187,6 +187,16 @@ STORAGES = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="clinic@localhost")
+# Text messages to applicants (core.sms): the console in the demo, core.sms.HttpSmsBackend in production.
+SMS_BACKEND = env("SMS_BACKEND", default="core.sms.ConsoleSmsBackend")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
+# Messages to applicants (clinic.services.messages): attempts before a message is marked failed, and
+# how long a message may wait in the outbox before the sweep sends its task again.
+CLINIC_MESSAGE_MAX_ATTEMPTS = env.int("CLINIC_MESSAGE_MAX_ATTEMPTS", default=5)
+CLINIC_MESSAGE_STALE_MINUTES = env.int("CLINIC_MESSAGE_STALE_MINUTES", default=10)
 
 REST_FRAMEWORK = {
     # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token (session
@@ -303,6 +313,14 @@ PERIODIC_TASKS: list[dict[str, Any]] = [
         "crontab": {"minute": "30", "hour": "2"},
         "description": "Daily at 02:30: anonymises what the retention periods (RETENTION_YEARS) say is due "
         "and writes a destruction record of each rule's count.",
+    },
+    {
+        "name": "Send the messages to applicants that wait in the outbox",
+        "task": "clinic.tasks.send_waiting_messages",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "description": "Every 5 minutes: sends again the task of each message to an applicant queued for "
+        "longer than CLINIC_MESSAGE_STALE_MINUTES (its task lost, or Redis down when it was queued), and "
+        "marks failed a message whose sending was interrupted.",
     },
     {
         "name": "Send again the report builds that wait for the queue",

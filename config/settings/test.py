@@ -10,6 +10,7 @@ from .base import BASE_DIR, INSTALLED_APPS, STORAGES, env  # noqa: E402
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "core.sms.MemorySmsBackend"  # the tests' gateway; tests/core/test_sms.py runs a real HTTP one
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 # Unit tests run tasks in-process; the integration tests start a real worker on Redis.

@@ -36,6 +36,7 @@ from clinic.models import (
     Note,
     OnlineAttachment,
     OnlineSubmission,
+    OutgoingMessage,
     Person,
     PreventedDispute,
     Status,
@@ -177,7 +178,12 @@ def _build_center_b(tmp_path, settings) -> CenterB:
     regional = RegionalBranch.objects.create(branch_union=factories.BranchUnionFactory(), center=center)
     iin = make_iin(date(1979, 11, 23), female=True, serial=4242)
     person = services.person_create(
-        by=reception, full_name="Zenobia Quillfeather", iin=iin, phone="+77019998877", employer=employer
+        by=reception,
+        full_name="Zenobia Quillfeather",
+        iin=iin,
+        phone="+77019998877",
+        employer=employer,
+        notify_by_sms=True,  # the case's messages go to the outbox
     )
     visit = services.visit_register(
         by=reception,
@@ -245,6 +251,7 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         Person: [person],
         Visit: [visit, submission.visit],
         OnlineSubmission: [submission],
+        OutgoingMessage: list(OutgoingMessage.objects.filter(center=center)),
         OnlineAttachment: list(submission.attachments.all()),
         Application: [application],
         Note: list(Note.objects.filter(application=application)),
