@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "DisputeStageEnum": "clinic.models.LaborDispute.Stage",
         "DisputeResultEnum": "clinic.models.LaborDispute.Result",
         "EventKindEnum": "clinic.models.Event.Kind",
+        "LetterPurposeEnum": "clinic.models.LetterTemplate.Purpose",
+        "MessagePurposeEnum": "clinic.models.OutgoingMessage.Purpose",
         "CenterKindEnum": "organizations.models.TerritorialCenter.Kind",
         "EmployerSizeEnum": "organizations.models.Employer.Size",
         "RoleEnum": "organizations.models.Role",
