@@ -1,9 +1,10 @@
 """Everything the system holds about one person, as one JSON document: what a manager gives the person
 who asks (Law of Kazakhstan No. 94-V, art. 24: the right to learn what is held about oneself).
 
-The person's record (and the records merged into it), their visits, online questions, cases with
-status changes, extensions, notes and the list of documents, and the audit trail of all of these: who
-created, changed and viewed them, when. A fixed number of queries, whatever the history's length.
+The person's record (and the records merged into it, their consent to be informed), their visits,
+online questions, cases with status changes, extensions, notes, hearings and the list of documents, the
+messages sent to them, and the audit trail of all of these: who created, changed and viewed them,
+when. A fixed number of queries, whatever the history's length.
 """
 
 from datetime import date, datetime
@@ -21,8 +22,10 @@ from .models import (
     Application,
     DeadlineExtension,
     Document,
+    Event,
     Note,
     OnlineSubmission,
+    OutgoingMessage,
     Person,
     Visit,
 )
@@ -52,7 +55,20 @@ def _person(person: Person) -> dict[str, Any]:
     return {
         **_fields(
             person,
-            ["id", "full_name", "iin", "phone", "email", "is_union_member", "created_at", "anonymised_at"],
+            [
+                "id",
+                "full_name",
+                "iin",
+                "phone",
+                "email",
+                "is_union_member",
+                "language",
+                "notify_by_email",
+                "notify_by_sms",
+                "notify_consent_at",
+                "created_at",
+                "anonymised_at",
+            ],
         ),
         "center": person.center.name,
         "employer": {"name": person.employer.name, "bin": person.employer.bin} if person.employer else None,
@@ -138,6 +154,20 @@ def _case(case: Application) -> dict[str, Any]:
             }
             for document in case.documents.all()
         ],
+        "hearings_and_meetings": [
+            {**_fields(event, ["starts_at", "place", "notes", "outcome"]), "kind": event.get_kind_display()}
+            for event in case.events.all()
+        ],
+    }
+
+
+def _message(message: OutgoingMessage) -> dict[str, Any]:
+    return {
+        **_fields(message, ["queued_at", "sent_at", "recipient", "subject", "body", "language"]),
+        "channel": message.get_channel_display(),
+        "purpose": message.get_purpose_display(),
+        "status": message.get_status_display(),
+        "case": message.application.registration_number if message.application else None,
     }
 
 
@@ -184,10 +214,16 @@ def person_dossier(person: Person, *, exported_by: User) -> dict[str, Any]:
             "extensions__extended_by",
             "notes__author",
             "documents__uploaded_by",
+            "events",
         )
         .order_by("received_on", "pk")
     )
     case_ids = [case.pk for case in cases]
+    messages = list(
+        OutgoingMessage.objects.filter(person__in=[person, *merged])
+        .select_related("application")
+        .order_by("queued_at", "pk")
+    )
     trail = _audit_trail(
         {
             Person: [person.pk, *(record.pk for record in merged)],
@@ -199,6 +235,7 @@ def person_dossier(person: Person, *, exported_by: User) -> dict[str, Any]:
             DeadlineExtension: list(
                 DeadlineExtension.objects.filter(application_id__in=case_ids).values_list("pk", flat=True)
             ),
+            Event: list(Event.objects.filter(application_id__in=case_ids).values_list("pk", flat=True)),
         }
     )
     return {
@@ -210,5 +247,6 @@ def person_dossier(person: Person, *, exported_by: User) -> dict[str, Any]:
         "visits": [_visit(visit) for visit in visits],
         "online_questions": [_fields(submission, ONLINE_FIELDS) for submission in online],
         "cases": [_case(case) for case in cases],
+        "messages": [_message(message) for message in messages],
         "audit_trail": trail,
     }

@@ -29,9 +29,11 @@ from ..models import (
     DeadlineExtension,
     DestructionRecord,
     Document,
+    Event,
     Note,
     OnlineAttachment,
     OnlineSubmission,
+    OutgoingMessage,
     Person,
     RetentionRun,
     StatusChange,
@@ -79,6 +81,11 @@ def _delete_files_after_commit(names: list[str]) -> None:
     transaction.on_commit(delete)
 
 
+def _anonymise_messages(messages: QuerySet[OutgoingMessage]) -> None:
+    """The outbox keeps that a message went, when and how, not to whom or what it said."""
+    messages.update(recipient="", subject="", body="", last_error="", secret="")
+
+
 def anonymise_visits(visits: QuerySet[Visit], now: datetime) -> None:
     ids = list(visits.values_list("pk", flat=True))
     Visit.objects.filter(pk__in=ids).update(question="", action_taken="", anonymised_at=now)
@@ -95,6 +102,10 @@ def anonymise_cases(ids: list[int], now: datetime) -> int:
     _scrub_audit_trail(Note, notes.values_list("pk", flat=True))
     notes.update(text="")
     StatusChange.objects.filter(application_id__in=ids).update(reason="")
+    events = Event.objects.filter(application_id__in=ids)
+    _scrub_audit_trail(Event, events.values_list("pk", flat=True))
+    events.update(notes="", outcome="")
+    _anonymise_messages(OutgoingMessage.objects.filter(application_id__in=ids))
     extensions = DeadlineExtension.objects.filter(application_id__in=ids)
     _scrub_audit_trail(DeadlineExtension, extensions.values_list("pk", flat=True))
     extensions.update(reason="")
@@ -137,6 +148,7 @@ def anonymise_persons(ids: list[int], now: datetime) -> int:
         full_name=ANONYMISED_NAME, name_key="", iin="", phone="", email="", anonymised_at=now
     )
     _scrub_audit_trail(Person, ids)
+    _anonymise_messages(OutgoingMessage.objects.filter(person_id__in=ids))
     return 0
 
 

@@ -6,6 +6,7 @@ import json
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from clinic import services
 from clinic.models import DestructionRecord, Person, RetentionRun, Status
@@ -24,7 +25,14 @@ def last_access(person):
 @pytest.fixture
 def person(center, manager):
     """A person with a consultation and a closed case with a note and a document."""
-    person = PersonFactory(center=center, full_name="Жанна Омарова", iin="", phone="+77017776655")
+    person = PersonFactory(
+        center=center,
+        full_name="Жанна Омарова",
+        iin="",
+        phone="+77017776655",
+        notify_by_sms=True,
+        notify_consent_at=timezone.now(),
+    )
     visit = VisitFactory(person=person, question="Где мой расчёт?")
     services.visit_answer_on_spot(visit=visit, by=manager, action_taken="Разъяснено")
     case = ApplicationFactory(center=center, person=person, summary="Не выплачен расчёт")
@@ -52,6 +60,9 @@ def test_a_manager_downloads_everything_held_about_the_person(client, manager, p
     assert case["summary"] == "Не выплачен расчёт"
     assert [note["text"] for note in case["notes"]] == ["Звонок работодателю"]
     assert [document["original_name"] for document in case["documents"]] == ["Расчёт.pdf"]
+    assert {message["purpose"] for message in data["messages"]} >= {"Case registered"}
+    assert all(message["recipient"] == "+77017776655" for message in data["messages"])
+    assert data["person"]["notify_by_sms"] is True
     assert [change["to"] for change in case["status_changes"]][-1] == "Closed"
     actions = {(entry["record"].split()[0], entry["action"]) for entry in data["audit_trail"]}
     assert ("person", "access") in actions  # who viewed it

@@ -16,8 +16,10 @@ from clinic import services
 from clinic.models import (
     Application,
     DestructionRecord,
+    Event,
     LaborDispute,
     OnlineSubmission,
+    OutgoingMessage,
     Person,
     RetentionRun,
     Status,
@@ -141,6 +143,33 @@ def test_a_run_anonymises_what_is_due_and_every_report_figure_stays(
         ("persons", DestructionRecord.Kind.PERSONS): 3,
     }
     assert run.finished_at is not None
+
+
+def test_the_messages_and_hearings_of_an_anonymised_case_lose_their_text(
+    center, manager, django_capture_on_commit_callbacks
+):
+    person = PersonFactory(
+        center=center, phone="+77015554433", notify_by_sms=True, notify_consent_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        closed = closed_case(center, manager, person=person, with_document=False)
+    services.event_create(
+        by=manager,
+        record=closed,
+        kind=Event.Kind.HEARING,
+        starts_at=timezone.now(),
+        place="Суд Алмалинского района",
+        notes="Свидетель: Ахметов",
+    )
+    sent = OutgoingMessage.objects.filter(person=person)
+    assert sent.exists()
+
+    retention_run(started_by="test", today=LATER)
+
+    assert set(sent.values_list("recipient", "body")) == {("", "")}
+    assert set(sent.values_list("channel", flat=True)) == {"sms"}  # that it went, and how, stays
+    event = closed.events.get()
+    assert (event.notes, event.outcome, event.kind) == ("", "", Event.Kind.HEARING)
 
 
 def test_nothing_is_due_before_its_period(center, manager):
