@@ -485,6 +485,17 @@ def template_docx(name: str, paragraphs: Paragraphs) -> bytes:
     return fixed.getvalue()
 
 
+# The files built in this process, by name: the same bytes every time (template_docx is deterministic),
+# so a second load (each test module seeds the reference data) does not build them again.
+_BUILT: dict[str, bytes] = {}
+
+
+def _built(name: str, paragraphs: Paragraphs) -> bytes:
+    if name not in _BUILT:
+        _BUILT[name] = template_docx(name, paragraphs)
+    return _BUILT[name]
+
+
 @transaction.atomic
 def letter_templates_load() -> int:
     """Create the templates missing from the database; return how many were created."""
@@ -495,7 +506,7 @@ def letter_templates_load() -> int:
             continue
         letter_template_save(
             by=None,
-            upload=ContentFile(template_docx(name, paragraphs), name=f"{name}.docx"),
+            upload=ContentFile(_built(name, paragraphs), name=f"{name}.docx"),
             name=name,
             purpose=purpose,
             language=language,
