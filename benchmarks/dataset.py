@@ -106,7 +106,8 @@ STAFF_PREFIX = "ds-"  # usernames of the dataset's staff: ds-<center code>-<role
 COLUMNS = {
     "clinic_person": (
         "id", "version", "created_at", "updated_at", "center_id", "full_name", "name_key", "iin", "phone",
-        "email", "is_union_member", "employer_id", "primary_organization_id",
+        "email", "is_union_member", "employer_id", "primary_organization_id", "language", "notify_by_email",
+        "notify_by_sms",
     ),
     "clinic_visit": (
         "id", "version", "created_at", "updated_at", "center_id", "office_id", "person_id", "employer_id",
@@ -543,6 +544,9 @@ class _Generator:
                 member,
                 employer,
                 center.organizations.get(employer) if member and employer else None,
+                "ru",  # no random draw: the dataset stays the same for the same seed
+                False,
+                False,
             )
         )
         person = (pk, employer)

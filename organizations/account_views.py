@@ -7,7 +7,7 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -24,6 +24,7 @@ from core.middleware import lockout_response
 from . import two_factor
 from .forms import AuthenticatorCodeForm, SecondFactorForm
 from .http import AuthenticatedHttpRequest
+from .models import StaffSession
 
 
 def _next(request: AuthenticatedHttpRequest) -> str:
@@ -113,9 +114,12 @@ def _refused(request: AuthenticatedHttpRequest, error: PermissionDenied) -> Http
 @require_POST
 @login_required
 def session_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    session_id = parse_id(pk)
+    if session_id is None or not StaffSession.objects.filter(user=request.user, pk=session_id).exists():
+        raise Http404  # another user's session (or one already ended) is not confirmed to exist
     try:
         two_factor.session_revoke(
-            user=request.user, session_id=parse_id(pk), current_key=request.session.session_key
+            user=request.user, session_id=session_id, current_key=request.session.session_key
         )
     except PermissionDenied as error:
         return _refused(request, error)

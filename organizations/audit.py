@@ -5,7 +5,6 @@ made again (organizations.two_factor writes that entry), a session ended, an API
 from auditlog.registry import auditlog
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from .models import StaffSession
 
@@ -16,4 +15,5 @@ USAGE = ["last_used_at", "created_at"]
 auditlog.register(TOTPDevice, exclude_fields=[*DEVICE_COUNTERS, *USAGE])
 auditlog.register(StaticDevice, exclude_fields=[*DEVICE_COUNTERS, *USAGE])
 auditlog.register(StaffSession, include_fields=["user"])
-auditlog.register(Token, exclude_fields=["key"])
+# Not the API token's own rows: their name is the token itself. two_factor.token_revoke writes the
+# revocation on the staff member's record instead.

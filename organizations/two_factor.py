@@ -344,6 +344,10 @@ def sessions_revoke_others(*, user: User, current_key: str | None) -> int:
 
 @transaction.atomic
 def token_revoke(*, user: User) -> None:
-    """Delete the user's API token: clients using it are refused; a new one comes from the token endpoint."""
-    for token in Token.objects.filter(user=user):
-        token.delete()
+    """Delete the user's API token: clients using it are refused; a new one comes from the token endpoint.
+    The trail records it on the staff member's record (a token's own row is named by the secret)."""
+    deleted, _by_model = Token.objects.filter(user=user).delete()
+    if deleted:
+        LogEntry.objects.log_create(
+            user, action=LogEntry.Action.UPDATE, changes={"API token": ["(issued)", "(revoked)"]}
+        )

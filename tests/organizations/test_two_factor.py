@@ -316,8 +316,9 @@ def test_nobody_ends_another_persons_session(lawyer, reception):
     sign_in(theirs, reception)
     session = StaffSession.objects.get(user=reception)
 
-    mine.post(f"/account/security/sessions/{session.pk}/revoke/")
+    refused = mine.post(f"/account/security/sessions/{session.pk}/revoke/")
 
+    assert refused.status_code == 404  # another's session is not confirmed to exist
     assert theirs.get("/reception/").status_code == 200
 
 
@@ -399,7 +400,10 @@ def test_the_api_token_is_shown_and_revoked(lawyer):
 
     assert not Token.objects.filter(user=lawyer).exists()
     assert APIClient().get("/api/v1/centers/", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 401
-    assert LogEntry.objects.get_for_model(Token).filter(action=LogEntry.Action.DELETE, actor=lawyer).exists()
+    revoked = LogEntry.objects.get_for_object(lawyer).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    assert revoked.changes == {"API token": ["(issued)", "(revoked)"]}
+    assert revoked.actor == lawyer
+    assert not LogEntry.objects.get_for_model(Token).exists()  # the secret never names an entry
 
 
 def test_recovery_codes_are_made_again_and_the_old_ones_stop_working(manager, two_factor_on):

@@ -17,6 +17,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -49,6 +50,7 @@ from organizations.models import (
     RegionalBranch,
     RepresentativeOffice,
     Role,
+    StaffSession,
     TerritorialCenter,
     User,
 )
@@ -70,6 +72,7 @@ ROUTE_MODELS = {
     "clinic:case_action": Application,
     "clinic:person_detail": Person,
     "clinic:person_action": Person,
+    "clinic:person_data": Person,
     "clinic:dispute_detail": LaborDispute,
     "clinic:dispute_action": LaborDispute,
     "clinic:document_download": Document,
@@ -78,6 +81,7 @@ ROUTE_MODELS = {
     "clinic:online_visit_open_case": Visit,
     "clinic:online_attachment_download": OnlineAttachment,
     "clinic:calendar_feed": CalendarFeed,
+    "session_revoke": StaffSession,
     "admin:clinic_document_download": Document,
     "admin:reports_report_export": Report,
     "federation_center": TerritorialCenter,  # the federation's page of one center
@@ -240,6 +244,9 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         notes="Quillfeather hearing notes",
     )
     feed = services.calendar_feed_renew(by=lawyer)
+    session = StaffSession.objects.create(
+        user=lawyer, session_key="quillfeather-session-of-center-b", last_seen_at=timezone.now()
+    )
     prevented = services.prevented_dispute_record(
         by=manager, employer=employer, prevented_on=timezone.localdate(), how="Quillfeather mediation"
     )
@@ -261,6 +268,7 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         LaborDispute: [dispute],
         Event: [event],
         CalendarFeed: [feed],
+        StaffSession: [session],
         PreventedDispute: [prevented],
         Report: [report],
         type(employer): [employer],
@@ -301,7 +309,15 @@ def _snapshot(b: CenterB) -> dict:
         rows = model._default_manager.filter(pk__in=[obj.pk for obj in instances]).order_by("pk").values()
         snapshot[model.__name__] = list(rows)
     snapshot["topics"] = list(Visit.topics.through.objects.filter(visit__center=b.center).values())
-    snapshot["log_entries"] = LogEntry.objects.count()
+    # The trail of B's records (the walk's own sign-ins write center A's sessions and authenticators).
+    of_b = Q(pk__in=[])
+    for model, instances in b.objects.items():
+        if model is not LogEntry:
+            of_b |= Q(
+                content_type=ContentType.objects.get_for_model(model),
+                object_pk__in=[str(instance.pk) for instance in instances],
+            )
+    snapshot["log_entries"] = LogEntry.objects.filter(of_b).count()
     return snapshot
 
 
