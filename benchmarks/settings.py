@@ -42,5 +42,5 @@ warnings.filterwarnings("ignore", message="No directory at", category=UserWarnin
 
 # The benchmark measures pages and the API behind a signed-in session or a token, not the sign-in: its
 # staff sign in with a password only (the second factor is measured by nothing here).
-TWO_FACTOR_REQUIRED_ROLES: list[str] = []
+TWO_FACTOR_REQUIRED_ROLES = []
 TWO_FACTOR_REQUIRED_FOR_SUPERUSERS = False
