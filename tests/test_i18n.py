@@ -718,3 +718,13 @@ def test_the_admins_date_and_time_widgets_speak_kazakh_and_take_its_dates(signed
     assert catalog["abbrev. day Monday\x04Mon"] == "Дс"
     assert formats_["DATE_INPUT_FORMATS"][0] == "%d.%m.%Y"
     assert formats_["FIRST_DAY_OF_WEEK"] == 1
+
+
+def test_the_kazakh_day_names_are_the_usual_ones():
+    # Django's own Kazakh gives Tuesday "Сб" (Saturday's abbreviation) and spells Friday "Жума"
+    week = [date(2026, 11, 30) + timedelta(days=offset) for offset in range(7)]  # Monday to Sunday
+    with translation.override("kk"):
+        short = [formats.date_format(day, "D") for day in week]
+        friday = formats.date_format(week[4], "l")
+    assert short == ["Дс", "Сс", "Ср", "Бс", "Жм", "Сб", "Жс"]
+    assert friday == "Жұма"
