@@ -26,12 +26,15 @@ from .models import LaborDispute, Status, Visit
 from .personal_data import shown
 
 CHUNK_SIZE = 2000
+# The query-string key naming the file's format ("csv" or "xlsx"); the rest of the query are the filters.
+FORMAT_PARAMETER = "type"
 
 
 @dataclass(frozen=True)
 class Column:
     label: str | Promise
-    paths: tuple[str, ...]  # `.values()` paths ("{lang}" is the active language); several are joined by a space
+    # `.values()` paths ("{lang}": the active language's column); several are joined by a space
+    paths: tuple[str, ...]
     personal: str = ""  # "iin", "phone" or "email": masked by clinic.personal_data.shown
     choices: dict[str, Any] | None = None  # a stored choice shown by its label
 
@@ -76,7 +79,7 @@ EXPORTS = {
             LAWYER,
             _col(_("decided on"), "decided_on"),
             _col(_("outcome"), "outcome__name_{lang}"),
-            _col(_("territorial center"), "center__name"),
+            _col(_("territorial center"), "center__name_{lang}"),
         ),
     ),
     "persons": ListExport(
@@ -89,7 +92,7 @@ EXPORTS = {
             _col(_("e-mail"), "email", personal="email"),
             _col(_("employer"), "employer__name"),
             _col(_("union member"), "is_union_member"),
-            _col(_("territorial center"), "center__name"),
+            _col(_("territorial center"), "center__name_{lang}"),
         ),
     ),
     "visits": ListExport(
@@ -100,7 +103,7 @@ EXPORTS = {
             *PERSON,
             _col(_("channel"), "channel__name_{lang}"),
             _col(_("result"), "result", choices=Visit.Result.choices),
-            _col(_("territorial center"), "center__name"),
+            _col(_("territorial center"), "center__name_{lang}"),
         ),
     ),
     "disputes": ListExport(
@@ -117,7 +120,7 @@ EXPORTS = {
             _col(_("resolved on"), "resolved_on"),
             _col(_("result"), "result", choices=LaborDispute.Result.choices),
             LAWYER,
-            _col(_("territorial center"), "center__name"),
+            _col(_("territorial center"), "center__name_{lang}"),
         ),
     ),
 }
@@ -130,7 +133,8 @@ def header(export: ListExport) -> list[str]:
 def _plain(value: Any) -> Any:
     """A value as a cell holds it: a moment in local time without its zone (XLSX has none), yes/no."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None, microsecond=0) if timezone.is_aware(value) else value
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.replace(tzinfo=None, microsecond=0)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     return value
@@ -188,3 +192,11 @@ def log_export(user: User, name: str, filters: str, file_format: str, count: int
 
 def filename(export: ListExport) -> str:
     return f"{export.name}-{timezone.localdate():%Y-%m-%d}"
+
+
+def export_filters(query) -> str:
+    """The query string without the format and the page: the filters, as the audit trail keeps them."""
+    filters = query.copy()
+    for key in (FORMAT_PARAMETER, "page", "page_size", "cursor"):
+        filters.pop(key, None)
+    return filters.urlencode()

@@ -437,7 +437,14 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                    "service",
+                    "topic",
+                    "kind",
+                    "channel",
+                    "due_on",
+                    "decided_on",
+                    "outcome",
+                    "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",

@@ -69,7 +69,7 @@ def export_response(
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     # Write-only openpyxl keeps the rows in temporary files; the workbook itself is on disk, not in memory.
-    target = tempfile.TemporaryFile()
+    target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
     xlsx_file(header, rows, target)
     target.seek(0)
     return FileResponse(target, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
