@@ -127,7 +127,7 @@ EXPORTS = {
 
 
 def header(export: ListExport) -> list[str]:
-    return [str(capfirst(column.label)) for column in export.columns]
+    return [capfirst(str(column.label)) for column in export.columns]
 
 
 def _plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ class ExportMixin:
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request):
         file_format = export_format(request.query_params)
-        queryset = self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
+        queryset = self.filter_queryset(self.get_queryset())
         export = EXPORTS[self.export_name]
         rows = export_rows(
             export,

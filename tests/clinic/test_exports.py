@@ -95,11 +95,11 @@ def test_a_federation_analyst_gets_personal_data_masked(manager, analyst, center
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(manager, center):
-    PersonFactory(center=center, full_name="=HYPERLINK(\"http://x\")")
+    PersonFactory(center=center, full_name='=HYPERLINK("http://x")')
     row = _csv_rows(_api(manager).get("/api/v1/persons/export/"))[1]
-    assert row[0] == "'=HYPERLINK(\"http://x\")"
+    assert row[0] == '\'=HYPERLINK("http://x")'
     cell = _xlsx_rows(_api(manager).get("/api/v1/persons/export/", {"type": "xlsx"}))[1][0]
-    assert cell == "'=HYPERLINK(\"http://x\")"
+    assert cell == '\'=HYPERLINK("http://x")'
 
 
 def test_an_export_is_in_the_audit_trail(manager, center):
@@ -108,7 +108,10 @@ def test_an_export_is_in_the_audit_trail(manager, center):
     _content(_api(manager).get("/api/v1/persons/export/", {"is_union_member": "true", "type": "xlsx"}))
     entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, actor=manager).get()
     assert entry.additional_data == {
-        "export": "persons", "filters": "is_union_member=true", "format": "xlsx", "rows": 2
+        "export": "persons",
+        "filters": "is_union_member=true",
+        "format": "xlsx",
+        "rows": 2,
     }
 
 
