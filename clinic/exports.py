@@ -6,23 +6,32 @@ the related names selected with the row. IIN, phone and e-mail are masked by the
 (clinic.personal_data.shown). core.exports writes the files.
 """
 
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.http import QueryDict
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import acting_as
+from core.exports import csv_stream, xlsx_file
 from organizations.models import User
 
-from .models import LaborDispute, Status, Visit
+from .filters import ApplicationFilter, LaborDisputeFilter, PersonFilter, VisitFilter
+from .models import Application, ExportJob, LaborDispute, Person, Status, Visit
 from .personal_data import shown
 
 CHUNK_SIZE = 2000
@@ -200,3 +209,94 @@ def export_filters(query) -> str:
     for key in (FORMAT_PARAMETER, "page", "page_size", "cursor"):
         filters.pop(key, None)
     return filters.urlencode()
+
+
+# Large exports: built in the background (clinic.tasks.build_export) into a private file.
+
+API_LISTS = {
+    # The API list's own queryset (its view set's `get_queryset`, ordering included) and filter set.
+    "cases": (
+        lambda user: Application.objects.visible_to(user).order_by("-received_on", "-sequence"),
+        ApplicationFilter,
+    ),
+    "persons": (
+        lambda user: Person.objects.visible_to(user).active().order_by("full_name", "pk"),
+        PersonFilter,
+    ),
+    "visits": (lambda user: Visit.objects.visible_to(user).order_by("-visited_at", "-pk"), VisitFilter),
+    "disputes": (
+        lambda user: LaborDispute.objects.visible_to(user).order_by("-opened_on", "-pk"),
+        LaborDisputeFilter,
+    ),
+}
+
+
+def api_list(name: str, user: User, query: QueryDict) -> QuerySet:
+    """The API list `name` as `user` sees it filtered by `query`, outside a request (a background export)."""
+    base, filterset_class = API_LISTS[name]
+    filterset = filterset_class(data=query, queryset=base(user), request=SimpleNamespace(user=user))
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs
+
+
+def too_large(queryset: QuerySet) -> bool:
+    """Whether the list has more rows than an export streamed while the user waits (a bounded count)."""
+    limit = settings.EXPORT_SYNC_MAX_ROWS
+    return queryset.order_by().values("pk")[: limit + 1].count() > limit
+
+
+def export_later(*, user: User, name: str, filters: str, file_format: str) -> ExportJob:
+    """Record a background export and hand it to Celery once the record is saved."""
+    from .tasks import build_export  # the tasks module imports this one
+
+    job = ExportJob.objects.create(
+        user=user,
+        list_name=name,
+        filters=filters,
+        file_format=file_format,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(lambda: build_export.delay(job.pk))
+    return job
+
+
+def export_build(job: ExportJob) -> ExportJob:
+    """Write the job's file: the list as its owner sees it now, masked and audited as a streamed one."""
+    export = EXPORTS[job.list_name]
+    with translation.override(job.language):
+        queryset = api_list(job.list_name, job.user, QueryDict(job.filters))
+        rows = export_rows(export, queryset, user=job.user, filters=job.filters, file_format=job.file_format)
+        counted = _Counted(rows)
+        with tempfile.TemporaryFile() as target:
+            if job.file_format == "csv":
+                for chunk in csv_stream(header(export), counted):
+                    target.write(chunk)
+            else:
+                xlsx_file(header(export), counted, target)
+            target.seek(0)
+            job.file.save(f"{filename(export)}-{job.pk}.{job.file_format}", File(target), save=False)
+    job.status, job.row_count, job.finished_at = ExportJob.State.DONE, counted.count, timezone.now()
+    job.save(update_fields=["file", "status", "row_count", "finished_at"])
+    return job
+
+
+class _Counted:
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def exports_delete_old() -> int:
+    """Delete the background exports older than settings.EXPORT_KEEP_DAYS, their files first."""
+    cutoff = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = list(ExportJob.objects.filter(created_at__lt=cutoff))
+    for job in old:
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+    return len(old)

@@ -40,6 +40,7 @@ from .downloads import stored_file_response
 from .models import (
     Application,
     Document,
+    ExportJob,
     LaborDispute,
     OnlineAttachment,
     OnlineSubmission,
@@ -797,3 +798,18 @@ def dispute_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The dispute list as filtered, as a file."""
     _filters, disputes = _filtered_disputes(request)
     return _list_export(request, "disputes", disputes)
+
+
+@staff_page
+@require_GET
+def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A background export's state, and its file once ready: its owner's only (another user: 404)."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    return render(request, "clinic/export_job.html", {"title": _("Export"), "job": job})
+
+
+@staff_page
+@require_GET
+def export_job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.State.DONE)
+    return stored_file_response(job.file, (job.file.name or "").rsplit("/", 1)[-1])

@@ -1,13 +1,24 @@
 """`export/` on the lists of the API: the list as filtered (the same filter set and queryset), as a
 streamed CSV or XLSX file (clinic.exports, core.exports)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from clinic.exports import EXPORTS, FORMAT_PARAMETER, export_filters, export_rows, filename, header
+from clinic.exports import (
+    EXPORTS,
+    FORMAT_PARAMETER,
+    export_filters,
+    export_later,
+    export_rows,
+    filename,
+    header,
+    too_large,
+)
 from core.exports import FORMATS, export_response
 
 
@@ -28,6 +39,7 @@ class ExportMixin:
         summary="Export the list as CSV or XLSX",
         parameters=[OpenApiParameter(FORMAT_PARAMETER, enum=list(FORMATS), default="csv")],
         responses={
+            (202, "application/json"): OpenApiTypes.OBJECT,
             (200, "text/csv"): OpenApiTypes.BINARY,
             (200, "application/octet-stream"): OpenApiTypes.BINARY,
         },
@@ -37,11 +49,12 @@ class ExportMixin:
         file_format = export_format(request.query_params)
         queryset = self.filter_queryset(self.get_queryset())
         export = EXPORTS[self.export_name]
-        rows = export_rows(
-            export,
-            queryset,
-            user=request.user,
-            filters=export_filters(request.query_params),
-            file_format=file_format,
-        )
+        filters = export_filters(request.query_params)
+        if too_large(queryset):
+            job = export_later(
+                user=request.user, name=self.export_name, filters=filters, file_format=file_format
+            )
+            url = request.build_absolute_uri(reverse("clinic:export_job", args=[job.pk]))
+            return Response({"id": job.pk, "status": job.status, "url": url}, status=202)
+        rows = export_rows(export, queryset, user=request.user, filters=filters, file_format=file_format)
         return export_response(file_format, filename(export), header(export), rows)

@@ -2,18 +2,23 @@
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from clinic import services
-from clinic.models import Status
+from clinic.models import ExportJob, Status
+from clinic.tasks import delete_old_exports
 from organizations.models import Role
 from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, VisitFactory
 from tests.fixtures.api_support import new_employer
@@ -170,3 +175,41 @@ def test_the_dispute_page_exports_xlsx(lawyer, center):
     rows = _xlsx_rows(response)
     assert rows[1][3] == "Overtime"
     assert response["Content-Disposition"].startswith('attachment; filename="disputes-')
+
+
+def test_a_large_export_is_built_in_the_background_for_its_owner_only(
+    settings, media_root, manager, center, django_capture_on_commit_callbacks
+):
+    # given a list longer than an export streamed while the user waits
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    for _ in range(3):
+        PersonFactory(center=center)
+    # when it is exported through the API
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _api(manager).get("/api/v1/persons/export/", {"type": "xlsx"})
+    # then a job is started, built by the (eager) task, and its file downloads for its owner
+    assert response.status_code == 202
+    job = ExportJob.objects.get(pk=response.json()["id"])
+    assert (job.status, job.row_count, job.filters) == (ExportJob.State.DONE, 3, "")
+    assert response.json()["url"].endswith(f"/exports/{job.pk}/")
+    owner = _web(manager)
+    assert "3 rows." in owner.get(f"/exports/{job.pk}/").content.decode()
+    download = owner.get(f"/exports/{job.pk}/download/")
+    assert len(_xlsx_rows(download)) == 4
+    # and nobody else sees it
+    other = _web(StaffFactory(role=Role.MANAGER, center=center))
+    assert other.get(f"/exports/{job.pk}/").status_code == 404
+    assert other.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+def test_old_background_exports_are_deleted_with_their_files(settings, media_root, manager):
+    job = ExportJob.objects.create(user=manager, list_name="persons", file_format="csv")
+    job.file.save("persons.csv", ContentFile(b"x"))
+    path = job.file.path
+    ExportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS + 1)
+    )
+    assert delete_old_exports.delay().get() == 1
+    assert not ExportJob.objects.exists()
+    assert not Path(path).exists()
+    assert any(task["task"] == "clinic.tasks.delete_old_exports" for task in settings.PERIODIC_TASKS)
