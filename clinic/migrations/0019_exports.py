@@ -7,32 +7,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0017_retention'),
+        ("clinic", "0017_retention"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_name', models.CharField(max_length=32, verbose_name='list')),
-                ('filters', models.TextField(blank=True, verbose_name='filters')),
-                ('file_format', models.CharField(max_length=4, verbose_name='format')),
-                ('language', models.CharField(default='ru', max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'Being prepared'), ('done', 'Ready'), ('failed', 'Failed')], default='pending', max_length=16, verbose_name='status')),
-                ('row_count', models.PositiveIntegerField(blank=True, null=True, verbose_name='rows')),
-                ('file', models.FileField(blank=True, max_length=255, upload_to='exports/%Y/%m/', verbose_name='file')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='staff member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_name", models.CharField(max_length=32, verbose_name="list")),
+                ("filters", models.TextField(blank=True, verbose_name="filters")),
+                ("file_format", models.CharField(max_length=4, verbose_name="format")),
+                ("language", models.CharField(default="ru", max_length=8, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Being prepared"), ("done", "Ready"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("row_count", models.PositiveIntegerField(blank=True, null=True, verbose_name="rows")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, max_length=255, upload_to="exports/%Y/%m/", verbose_name="file"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False, verbose_name="created at"
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="staff member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'exports',
-                'indexes': [models.Index(fields=['user', '-created_at'], name='exportjob_user_created'), models.Index(fields=['created_at'], name='exportjob_created')],
+                "verbose_name": "export",
+                "verbose_name_plural": "exports",
+                "indexes": [
+                    models.Index(fields=["user", "-created_at"], name="exportjob_user_created"),
+                    models.Index(fields=["created_at"], name="exportjob_created"),
+                ],
             },
         ),
     ]
