@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.http import StreamingHttpResponse
@@ -18,7 +19,7 @@ from rest_framework.test import APIClient
 
 from clinic import services
 from clinic.models import ExportJob, Status
-from clinic.tasks import delete_old_exports
+from clinic.tasks import build_export, delete_old_exports
 from organizations.models import Role
 from tests.factories import ApplicationFactory, PersonFactory, StaffFactory, VisitFactory
 from tests.fixtures.api_support import new_employer
@@ -213,3 +214,13 @@ def test_old_background_exports_are_deleted_with_their_files(settings, media_roo
     assert not ExportJob.objects.exists()
     assert not Path(path).exists()
     assert any(task["task"] == "clinic.tasks.delete_old_exports" for task in settings.PERIODIC_TASKS)
+
+
+def test_a_background_export_that_cannot_be_built_is_marked_failed(manager):
+    job = ExportJob.objects.create(
+        user=manager, list_name="cases", filters="received_after=not-a-day", file_format="csv"
+    )
+    with pytest.raises(ValidationError):
+        build_export.run(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.file.name) == (ExportJob.State.FAILED, "")
