@@ -437,7 +437,14 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                    "service",
+                    "topic",
+                    "kind",
+                    "channel",
+                    "due_on",
+                    "decided_on",
+                    "outcome",
+                    "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -1174,3 +1181,37 @@ class OutgoingMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.get_channel_display()}): {self.get_status_display()}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to stream while the user waits: built by a Celery task into a private
+    file, downloadable by its owner only, deleted after settings.EXPORT_KEEP_DAYS."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("staff member")
+    )
+    list_name = models.CharField(_("list"), max_length=32)
+    filters = models.TextField(_("filters"), blank=True)
+    file_format = models.CharField(_("format"), max_length=4)
+    language = models.CharField(_("language"), max_length=8, default="ru")  # of the headers and names
+    status = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.PENDING)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="exportjob_user_created"),
+            models.Index(fields=["created_at"], name="exportjob_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.list_name}.{self.file_format} ({self.get_status_display()})"

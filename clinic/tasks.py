@@ -39,3 +39,27 @@ def send_applicant_message(self, message_id: int) -> str | None:
 def send_waiting_messages() -> int:
     """Every 5 minutes: the messages whose task was lost or never sent."""
     return messages_send_waiting()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def build_export(job_id: int) -> int | None:
+    """Build a large list export's file (clinic.exports); a failure marks the job failed."""
+    from .exports import export_build
+    from .models import ExportJob
+
+    job = ExportJob.objects.select_related("user").filter(pk=job_id, status=ExportJob.State.PENDING).first()
+    if job is None:
+        return None  # a second delivery of a job already built
+    try:
+        return export_build(job).row_count
+    except Exception:
+        ExportJob.objects.filter(pk=job_id).update(status=ExportJob.State.FAILED)
+        raise
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def delete_old_exports() -> int:
+    """Daily: delete the background exports past settings.EXPORT_KEEP_DAYS, with their files."""
+    from .exports import exports_delete_old
+
+    return exports_delete_old()

@@ -25,6 +25,7 @@ urlpatterns = [
     path("persons/<int:pk>/data/", views.person_data, name="person_data"),
     path("persons/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("cases/", views.case_list, name="case_list"),
+    path("cases/export/", views.case_export, name="case_export"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/<slug:action>/", views.case_action, name="case_action"),
     path("calendar/", calendar_views.calendar, name="calendar"),
@@ -32,6 +33,9 @@ urlpatterns = [
     # Public: the secret in the URL is the key (a phone's calendar subscribes without signing in).
     path("calendar/feed/<int:pk>-<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("disputes/", views.dispute_list, name="dispute_list"),
+    path("disputes/export/", views.dispute_export, name="dispute_export"),
+    path("exports/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/<int:pk>/download/", views.export_job_download, name="export_job_download"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("disputes/<int:pk>/<slug:action>/", views.dispute_action, name="dispute_action"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),

@@ -15,7 +15,8 @@ from typing import cast
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.actions import OfferedAction, allowed, offered_actions
 from core.api.common import BoundedCountPaginator, InvalidCursor, Keyset, KeysetPage
+from core.exports import FORMATS as EXPORT_FORMATS
+from core.exports import export_response
 from core.inputs import parse_id
 from core.spreadsheets import csv_content
 from core.views import record_action_taken, staff_page
@@ -31,12 +34,13 @@ from organizations.http import AuthenticatedHttpRequest
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, Role, User
 
-from . import forms, limitation, rules, services, workdays
+from . import exports, forms, limitation, rules, services, workdays
 from .actions import CASE_ACTIONS, DISPUTE_ACTIONS, PERSON_ACTIONS, sent_online
 from .downloads import stored_file_response
 from .models import (
     Application,
     Document,
+    ExportJob,
     LaborDispute,
     OnlineAttachment,
     OnlineSubmission,
@@ -393,10 +397,8 @@ def _quick_filter(request: AuthenticatedHttpRequest, filters: forms.CaseFilterFo
     return ""
 
 
-@staff_page
-@require_GET
-def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A lawyer's own cases (or the center's); a manager's center; an analyst's federation."""
+def _filtered_cases(request: AuthenticatedHttpRequest):
+    """The case list's filter form and its cases, as the page and its export read them."""
     user = request.user
     today = timezone.localdate()
     soon_until = _soon_until(today)
@@ -407,6 +409,15 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         today=today,
         soon_until=soon_until,
     )
+    return filters, cases
+
+
+@staff_page
+@require_GET
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A lawyer's own cases (or the center's); a manager's center; an analyst's federation."""
+    user = request.user
+    filters, cases = _filtered_cases(request)
     paging = ListPaging.of(cases, request, CASES_PER_PAGE)
     mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
     if mine:
@@ -428,6 +439,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "quick_filter": _quick_filter(request, filters),
             "read_only": user.is_read_only,
             "days_ahead": settings.CLINIC_REMINDER_DAYS_AHEAD,
+            "export_query": exports.export_filters(request.GET),
         },
     )
 
@@ -653,21 +665,28 @@ def destruction_records_csv(records) -> bytes:
 # Labor disputes
 
 
+def _filtered_disputes(request: AuthenticatedHttpRequest):
+    """The dispute list's filter form and its disputes, as the page and its export read them."""
+    user = request.user
+    today = timezone.localdate()
+    filters = forms.DisputeFilterForm.for_user(request.GET, user=user)
+    disputes = filters.filter(
+        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
+        user=user,
+        today=today,
+        soon_until=today + timedelta(days=settings.CLINIC_DISPUTE_DAYS_AHEAD),
+    )
+    return filters, disputes
+
+
 @staff_page
 @require_GET
 def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A lawyer's own disputes (or the center's), a manager's center, an analyst's federation: the
     nearest last day to file or expected decision first, those due soon and passed flagged."""
     user = request.user
-    today = timezone.localdate()
     days_ahead = settings.CLINIC_DISPUTE_DAYS_AHEAD
-    filters = forms.DisputeFilterForm.for_user(request.GET, user=user)
-    disputes = filters.filter(
-        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
-        user=user,
-        today=today,
-        soon_until=today + timedelta(days=days_ahead),
-    )
+    filters, disputes = _filtered_disputes(request)
     paging = ListPaging.of(disputes, request, DISPUTES_PER_PAGE)
     mine = user.role == Role.LAWYER and filters.cleaned_data.get("scope") != filters.CENTER
     if mine:
@@ -686,6 +705,7 @@ def dispute_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "show_scope": user.role == Role.LAWYER,
             "show_center": user.sees_all_centers,
             "days_ahead": days_ahead,
+            "export_query": exports.export_filters(request.GET),
         },
     )
 
@@ -750,3 +770,46 @@ def dispute_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
         back_to=reverse("clinic:dispute_detail", args=[dispute.pk]),
         page=lambda offered: _render_dispute(request, dispute, offered, status=422),
     )
+
+
+def _list_export(request: AuthenticatedHttpRequest, name: str, queryset) -> HttpResponseBase:
+    """The list as filtered on its page, as a CSV or XLSX download (clinic.exports); the filters are
+    the page's own query string."""
+    file_format = request.GET.get(exports.FORMAT_PARAMETER, "csv")
+    if file_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest(_("Choose CSV or XLSX."))
+    export = exports.EXPORTS[name]
+    filters = exports.export_filters(request.GET)
+    rows = exports.export_rows(export, queryset, user=request.user, filters=filters, file_format=file_format)
+    return export_response(file_format, exports.filename(export), exports.header(export), rows)
+
+
+@staff_page
+@require_GET
+def case_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The case list as filtered, as a file."""
+    _filters, cases = _filtered_cases(request)
+    return _list_export(request, "cases", cases)
+
+
+@staff_page
+@require_GET
+def dispute_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    """The dispute list as filtered, as a file."""
+    _filters, disputes = _filtered_disputes(request)
+    return _list_export(request, "disputes", disputes)
+
+
+@staff_page
+@require_GET
+def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A background export's state, and its file once ready: its owner's only (another user: 404)."""
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)
+    return render(request, "clinic/export_job.html", {"title": _("Export"), "job": job})
+
+
+@staff_page
+@require_GET
+def export_job_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.State.DONE)
+    return stored_file_response(job.file, (job.file.name or "").rsplit("/", 1)[-1])

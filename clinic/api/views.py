@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clinic import rules, services
+from clinic.api.exports import ExportMixin
 from clinic.downloads import stored_file_response
 from clinic.filters import (
     ApplicationFilter,
@@ -87,7 +88,7 @@ class ClinicViewSet(viewsets.GenericViewSet):
     def filter_queryset(self, queryset):
         # The list's filters narrow lists only: a record's own URL already names it, and building the
         # filter set (a deep copy of every filter and its form) is a third of a detail request's time.
-        if self.action != "list":
+        if self.action not in ("list", "export"):
             return queryset
         return super().filter_queryset(queryset)
 
@@ -99,11 +100,12 @@ class ClinicViewSet(viewsets.GenericViewSet):
     list=extend_schema(summary="List applicants"),
     retrieve=extend_schema(summary="Read an applicant"),
 )
-class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+class PersonViewSet(ExportMixin, ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     """Applicants. IIN and phone are masked for users who need not see them."""
 
     serializer_class = s.PersonSerializer
     filterset_class = PersonFilter
+    export_name = "persons"
     conditional_actions = frozenset({"partial_update", "merge", "anonymise"})
 
     def get_queryset(self):
@@ -235,11 +237,12 @@ class PersonViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     list=extend_schema(summary="List reception visits"),
     retrieve=extend_schema(summary="Read a visit"),
 )
-class VisitViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+class VisitViewSet(ExportMixin, ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     """Public reception: who came, when, about what, and what was done."""
 
     serializer_class = s.VisitSerializer
     filterset_class = VisitFilter
+    export_name = "visits"
     conditional_actions = frozenset({"partial_update", "answer", "open_case"})
 
     def get_queryset(self):
@@ -330,11 +333,12 @@ class BinaryRenderer(renderers.BaseRenderer):
     list=extend_schema(summary="List cases"),
     retrieve=extend_schema(summary="Read a case"),
 )
-class ApplicationViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+class ApplicationViewSet(ExportMixin, ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     """Cases: registered, worked by a lawyer, decided; with notes, documents and a timeline."""
 
     serializer_class = s.ApplicationSerializer
     filterset_class = ApplicationFilter
+    export_name = "cases"
     conditional_actions = frozenset(
         {"partial_update", "change_status", "decide", "reopen", "assign", "extend_deadline", "public_answer"}
     )
@@ -558,11 +562,12 @@ def _change_status(*, status, **kwargs) -> Application:
     list=extend_schema(summary="List labor disputes"),
     retrieve=extend_schema(summary="Read a labor dispute"),
 )
-class LaborDisputeViewSet(ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
+class LaborDisputeViewSet(ExportMixin, ConditionalMixin, mixins.ListModelMixin, ClinicViewSet):
     """Individual and collective labor disputes against employers."""
 
     serializer_class = s.LaborDisputeSerializer
     filterset_class = LaborDisputeFilter
+    export_name = "disputes"
     conditional_actions = frozenset({"partial_update", "move_stage", "resolve", "register_claim"})
 
     def get_queryset(self):

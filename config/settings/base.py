@@ -297,6 +297,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # migrate (by name: a row a manager has changed in the admin is left as it is); beat reads the rows.
 PERIODIC_TASKS: list[dict[str, Any]] = [
     {
+        "name": "Delete old list exports",
+        "task": "clinic.tasks.delete_old_exports",
+        "crontab": {"minute": "30", "hour": "3"},
+        "description": "Daily at 03:30: deletes the exports built in the background (and their files) "
+        "older than EXPORT_KEEP_DAYS.",
+    },
+    {
         "name": "Build the reports of the last month, quarter and year",
         "task": "reports.tasks.build_scheduled_reports",
         "crontab": {"minute": "0", "hour": "1"},
@@ -354,6 +361,10 @@ CLINIC_REMINDER_DAYS_AHEAD = 3
 CLINIC_EXTENSION_MAX_MONTHS = 2
 # A labor dispute's last day to file or expected decision is flagged this many calendar days ahead.
 CLINIC_DISPUTE_DAYS_AHEAD = 7
+# A list export with more rows than this is built in the background (clinic.exports), and its file is
+# kept this many days.
+EXPORT_SYNC_MAX_ROWS = 100_000
+EXPORT_KEEP_DAYS = 7
 # Decrees newer than the installed python-holidays: date,working,decree (clinic/workdays.py).
 CLINIC_CALENDAR_OVERRIDES = BASE_DIR / "seeds" / "calendar_overrides.csv"
 
