@@ -352,6 +352,8 @@ RETENTION_YEARS = {
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
 CLINIC_EXTENSION_MAX_MONTHS = 2
+# Rows of an imported register written in one transaction (clinic.services.imports).
+CLINIC_IMPORT_CHUNK = env.int("CLINIC_IMPORT_CHUNK", default=500)
 # A labor dispute's last day to file or expected decision is flagged this many calendar days ahead.
 CLINIC_DISPUTE_DAYS_AHEAD = 7
 # Decrees newer than the installed python-holidays: date,working,decree (clinic/workdays.py).
