@@ -133,3 +133,10 @@ def ensure_can_import(user: User, center_id: int) -> None:
     _ensure_in_scope(user, center_id)
     if user.role not in MANAGING_ROLES and not user.is_superuser:
         raise PermissionDenied(_("Only a manager may import registers."))
+
+
+def may_import(user: User) -> bool:
+    """Whether the imports' pages and API are offered: managers and administrators who may write."""
+    return (
+        user.is_active and not user.is_read_only and (user.role in MANAGING_ROLES or user.is_superuser)
+    )

@@ -79,9 +79,11 @@ def import_create(
     file: UploadedFile,
     center: TerritorialCenter | None = None,
     language: str = "ru",
+    dry_run: bool = True,
 ) -> ImportJob:
-    """Store an uploaded register privately and queue its check (the dry run). Managers import into
-    their own center; the federation's administrators choose one."""
+    """Store an uploaded register privately and queue its check (the dry run, confirmed later by
+    import_confirm) or, `dry_run=False`, its import. Managers import into their own center; the
+    federation's administrators choose one."""
     if center is not None:  # a manager naming another center is refused, not redirected to the own
         rules.ensure_can_import(by, center.pk)
     center = center_of(by, center)
@@ -98,6 +100,7 @@ def import_create(
         token=secrets.token_hex(16),
         file_name=name[-255:],
         language=language[:2] if language[:2] in ("ru", "kk", "en") else "ru",
+        dry_run=dry_run,
     )
     job.file.save(job.token, file, save=False)
     with acting_as(by):
