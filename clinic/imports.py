@@ -199,7 +199,13 @@ def text(value: Any) -> str:
 class References:
     """The reference lists, loaded once per import, matched by code or by name in any language."""
 
-    MODELS = {"service": Service, "kind": ApplicationKind, "topic": Topic, "channel": Channel, "outcome": Outcome}
+    MODELS = {
+        "service": Service,
+        "kind": ApplicationKind,
+        "topic": Topic,
+        "channel": Channel,
+        "outcome": Outcome,
+    }
 
     def __init__(self) -> None:
         self.items: dict[str, dict[str, Any]] = {}

@@ -137,6 +137,4 @@ def ensure_can_import(user: User, center_id: int) -> None:
 
 def may_import(user: User) -> bool:
     """Whether the imports' pages and API are offered: managers and administrators who may write."""
-    return (
-        user.is_active and not user.is_read_only and (user.role in MANAGING_ROLES or user.is_superuser)
-    )
+    return user.is_active and not user.is_read_only and (user.role in MANAGING_ROLES or user.is_superuser)

@@ -139,7 +139,9 @@ def test_kazakh_headers_and_visits_from_xlsx(manager, center):
     assert list(visit.topics.values_list("code", flat=True)) == ["dismissal"]
 
 
-def test_the_task_imports_in_chunks_and_saves_progress(manager, center, settings, django_capture_on_commit_callbacks):
+def test_the_task_imports_in_chunks_and_saves_progress(
+    manager, center, settings, django_capture_on_commit_callbacks
+):
     settings.CLINIC_IMPORT_CHUNK = 2
     rows = [[f"K-{n}", f"Заявитель {n}", "", f"+7702000000{n}", "01.06.2019", "legal_clinic",
              "written_application", "wages", "phone", "", "", "", ""] for n in range(5)]  # fmt: skip
@@ -196,18 +198,28 @@ def test_queries_per_row_are_bounded(manager, center, settings):
 
 def test_a_manager_imports_only_into_the_own_center(manager, other_center):
     with pytest.raises(PermissionDenied):
-        services.import_create(by=manager, kind="persons", file=csv_file(["ФИО"], [["А"]]), center=other_center)
+        services.import_create(
+            by=manager, kind="persons", file=csv_file(["ФИО"], [["А"]]), center=other_center
+        )
     assert not ImportJob.objects.exists()
 
 
 def test_the_federation_administrator_chooses_the_center(other_center):
     admin = StaffFactory(role=Role.ADMINISTRATOR, center=None)
-    job = run(admin, csv_file(["ФИО", "ИИН"], [["Ахметов Ерлан", IIN]]), kind="persons", center=other_center, confirm=True)
+    job = run(
+        admin,
+        csv_file(["ФИО", "ИИН"], [["Ахметов Ерлан", IIN]]),
+        kind="persons",
+        center=other_center,
+        confirm=True,
+    )
     assert job.center == other_center
     assert Person.objects.get(iin=IIN).center == other_center
 
 
-@pytest.mark.parametrize("language, first", [("ru", "№ в реестре"), ("kk", "Тізілімдегі №"), ("en", "Registration number")])
+@pytest.mark.parametrize(
+    "language, first", [("ru", "№ в реестре"), ("kk", "Тізілімдегі №"), ("en", "Registration number")]
+)
 def test_the_template_speaks_the_language_and_its_example_imports(manager, center, language, first):
     content = template("applications", language)
     sheet = load_workbook(io.BytesIO(content)).active

@@ -27,7 +27,12 @@ def test_upload_check_and_confirm(client_for, manager, center, django_capture_on
     job_id = response.data["id"]
 
     polled = client.get(f"/api/v1/imports/{job_id}/").data
-    assert (polled["state"], polled["created"], polled["refused"], polled["rows_done"]) == ("checked", 3, 3, 6)
+    assert (polled["state"], polled["created"], polled["refused"], polled["rows_done"]) == (
+        "checked",
+        3,
+        3,
+        6,
+    )
     assert {"row": 6, "column": "Тема", "message": "«Космос» нет в списке."} in polled["refused_rows"]
     assert not Application.objects.exists()
 
@@ -63,7 +68,9 @@ def test_a_lawyer_may_not_import(client_for, lawyer):
 
 def test_the_template_is_in_the_users_language(client_for, manager):
     response = client_for(manager).get(
-        "/api/v1/imports/template/?kind=visits", HTTP_ACCEPT_LANGUAGE="kk", HTTP_ACCEPT="application/octet-stream"
+        "/api/v1/imports/template/?kind=visits",
+        HTTP_ACCEPT_LANGUAGE="kk",
+        HTTP_ACCEPT="application/octet-stream",
     )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
