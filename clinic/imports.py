@@ -120,7 +120,7 @@ def read_sheet(file: IO[bytes], file_name: str) -> Sheet:
             book = load_workbook(file, read_only=True, data_only=True)
         except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
             raise ValidationError({"file": _("The file is not an Excel workbook (.xlsx).")}) from error
-        rows: Iterator[tuple] = book.worksheets[0].iter_rows(values_only=True)
+        rows: Iterator[Any] = book.worksheets[0].iter_rows(values_only=True)
     elif file_name.lower().endswith(".csv"):
         try:
             text = file.read().decode("utf-8-sig")
@@ -170,7 +170,7 @@ def parse_date(value: Any, column: str) -> date | None:
         return value
     for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(str(value).strip(), pattern).date()
+            return datetime.strptime(str(value).strip(), pattern).date()  # noqa: DTZ007  (a date only)
         except ValueError:
             continue
     raise RowError(column, _("“%(value)s” is not a date: write it as dd.mm.yyyy.") % {"value": value})
@@ -211,7 +211,7 @@ class References:
         self.items: dict[str, dict[str, Any]] = {}
         for column, model in self.MODELS.items():
             found: dict[str, Any] = {}
-            for item in model.objects.all():
+            for item in model._default_manager.all():
                 for name in (item.code, item.name_ru, item.name_kk, item.name_en):
                     if name:
                         found.setdefault(name.strip().casefold(), item)

@@ -269,11 +269,14 @@ class Visit(Versioned):
     # Set when the retention rules anonymised this record (clinic.services.retention).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    objects = VisitQuerySet.as_manager()
-
     # The register's own number of an imported visit (clinic.services.imports): unique in the center,
-    # so importing the same file twice finds the row instead of adding it again.
-    external_key = models.CharField(_("number in the register"), max_length=64, null=True, blank=True)
+    # so importing the same file twice finds the row instead of adding it again. NULL, not "", for the
+    # visits recorded at the desk: NULLs never collide in the unique constraint.
+    external_key = models.CharField(  # noqa: DJ001
+        _("number in the register"), max_length=64, null=True, blank=True
+    )
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_at"]
@@ -381,8 +384,11 @@ class Application(Versioned):
     # Set when the retention rules anonymised this record (clinic.services.retention).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    # The register's own number of an imported case, kept as given (clinic.services.imports).
-    external_key = models.CharField(_("number in the register"), max_length=64, null=True, blank=True)
+    # The register's own number of an imported case, kept as given (clinic.services.imports); NULL for
+    # the others, so that they never collide in the unique constraint.
+    external_key = models.CharField(  # noqa: DJ001
+        _("number in the register"), max_length=64, null=True, blank=True
+    )
 
     objects = ApplicationQuerySet.as_manager()
 

@@ -12,7 +12,6 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from clinic.models import (
-    ImportJob,
     APPLICANT_LANGUAGES,
     OPEN_STATUSES,
     Application,
@@ -21,6 +20,7 @@ from clinic.models import (
     DestructionRecord,
     Document,
     Event,
+    ImportJob,
     LaborDispute,
     LetterTemplate,
     LimitationRule,

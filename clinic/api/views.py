@@ -21,7 +21,6 @@ from rest_framework.response import Response
 
 from clinic import rules, services
 from clinic.downloads import stored_file_response
-from clinic.imports import template_response as import_template_response
 from clinic.filters import (
     ApplicationFilter,
     EventFilter,
@@ -32,13 +31,14 @@ from clinic.filters import (
     PreventedDisputeFilter,
     VisitFilter,
 )
+from clinic.imports import template_response as import_template_response
 from clinic.letters import PLACEHOLDERS
 from clinic.models import (
-    ImportJob,
     Application,
     ApplicationKind,
     Channel,
     Event,
+    ImportJob,
     LaborDispute,
     LetterTemplate,
     LimitationRule,

@@ -221,7 +221,7 @@ def _refusals(error: Exception, language: str) -> list[tuple[str, str]]:
     if isinstance(error, RowError):
         return [(header(error.column, language), error.message)]
     if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        found = []
+        found: list[tuple[str, str]] = []
         for name, errors in error.message_dict.items():
             column = FIELD_COLUMNS.get(name, name)
             label = header(column, language) if column in COLUMNS else ""

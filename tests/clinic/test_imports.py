@@ -218,7 +218,7 @@ def test_the_federation_administrator_chooses_the_center(other_center):
 
 
 @pytest.mark.parametrize(
-    "language, first", [("ru", "№ в реестре"), ("kk", "Тізілімдегі №"), ("en", "Registration number")]
+    ("language", "first"), [("ru", "№ в реестре"), ("kk", "Тізілімдегі №"), ("en", "Registration number")]
 )
 def test_the_template_speaks_the_language_and_its_example_imports(manager, center, language, first):
     content = template("applications", language)
