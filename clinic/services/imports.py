@@ -156,6 +156,9 @@ def _required_date(values: dict[str, Any], column: str):
 def _import_row(job: ImportJob, values: dict[str, Any], refs: References) -> str:
     by, center = job.created_by, job.center
     if job.kind == ImportJob.Kind.PERSONS:
+        if not text(values.get("iin")) and not text(values.get("phone")):
+            # Without either, the same file imported twice would register the person twice.
+            raise RowError("iin", _("Fill in the IIN or the phone: a person is found again by them."))
         return CREATED if _person(values, center, by)[1] else UNCHANGED
     key = text(values.get("external_key"))
     if not key:

@@ -123,6 +123,17 @@ def test_an_existing_person_is_found_by_iin_or_phone(manager, center):
     assert set(Person.objects.filter(center=center)) == {by_iin, by_phone}
 
 
+def test_a_person_without_iin_or_phone_is_refused_so_that_a_second_import_adds_nobody(manager, center):
+    file = csv_file(["ФИО", "ИИН", "Телефон"], [["Без Номера", "", ""], ["С Телефоном", "", "87015550011"]])
+    job = run(manager, file, kind="persons", confirm=True)
+    assert (job.created, job.refused) == (1, 1)
+    assert job.refused_rows == [
+        {"row": 2, "column": "ИИН", "message": "Укажите ИИН или телефон: по ним лицо находится повторно."}
+    ]
+    file.seek(0)
+    assert run(manager, file, kind="persons", confirm=True).created == 0
+
+
 def test_kazakh_headers_and_visits_from_xlsx(manager, center):
     headers = ["Тізілімдегі №", "Аты-жөні", "ЖСН", "Күні", "Арна", "Тақырып", "Өтініштің мәні"]
     rows = [
