@@ -12,6 +12,7 @@ any other (the year of its receipt), and the register's number is kept beside it
 Storing the register's numbers as our own would collide with numbers already given that year and
 leave the counter with gaps or duplicates; keeping both lets a case be found by either."""
 
+import logging
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, time
@@ -47,6 +48,8 @@ from .applications import application_change_status, application_decide, applica
 from .common import center_of
 from .persons import person_create
 from .visits import visit_register
+
+logger = logging.getLogger(__name__)
 
 CREATED, UNCHANGED = "created", "unchanged"
 
@@ -125,6 +128,9 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
 
 def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tuple[Person, bool]:
     """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+    raw_iin = values.get("iin")
+    if isinstance(raw_iin, int | float):  # typed into a number cell, which dropped the leading zero
+        values["iin"] = text(raw_iin).zfill(12)
     iin = normalize_identifier(text(values.get("iin")))
     phone = normalize_phone(text(values.get("phone"))) if text(values.get("phone")) else ""
     found = None
@@ -286,6 +292,8 @@ def import_run(*, job_id: int) -> ImportJob:
         job.state = ImportJob.State.CHECKING if job.dry_run else ImportJob.State.RUNNING
         job.created = job.unchanged = job.refused = job.rows_done = 0
         job.refused_rows, job.error = [], ""
+        counts = {CREATED: 0, UNCHANGED: 0}
+        refused: list[dict] = []
         try:
             with job.file.open("rb") as file:
                 sheet = read_sheet(file, job.file_name)
@@ -293,21 +301,23 @@ def import_run(*, job_id: int) -> ImportJob:
                 job.rows_total = sum(1 for _row in sheet.rows)
             job.save()
             refs = References()
-            counts = {CREATED: 0, UNCHANGED: 0}
-            refused: list[dict] = []
             with job.file.open("rb") as file:
                 sheet = read_sheet(file, job.file_name)
                 for chunk in _chunks(sheet.rows, settings.CLINIC_IMPORT_CHUNK):
                     _run_chunk(job, sheet, chunk, refs, counts, refused)
                     job.rows_done += len(chunk)
                     ImportJob.objects.filter(pk=job.pk).update(rows_done=job.rows_done)
-            job.created, job.unchanged = counts[CREATED], counts[UNCHANGED]
-            job.refused = len({item["row"] for item in refused})
-            job.refused_rows = refused
             job.state = ImportJob.State.CHECKED if job.dry_run else ImportJob.State.DONE
         except ValidationError as error:
             job.state = ImportJob.State.FAILED
             job.error = " ".join(error.messages)
+        except Exception:  # a file that breaks while read: the job says so instead of staying "importing"
+            logger.exception("Import %s failed", job.pk)
+            job.state = ImportJob.State.FAILED
+            job.error = _("The file could not be read to its end: the counts are of the rows before.")
+        job.created, job.unchanged = counts[CREATED], counts[UNCHANGED]
+        job.refused = len({item["row"] for item in refused})
+        job.refused_rows = refused
         job.finished_at = timezone.now()
         with acting_as(job.created_by):
             job.save()

@@ -238,3 +238,19 @@ def test_the_template_speaks_the_language_and_its_example_imports(manager, cente
     job = run(manager, SimpleUploadedFile("template.xlsx", content), language=language, confirm=True)
     assert (job.created, job.refused) == (1, 0), job.refused_rows
     assert Application.objects.get(center=center).status == Status.DECIDED
+
+
+def test_a_file_without_the_required_columns_fails_saying_which(manager):
+    job = run(manager, csv_file(["ФИО", "Тема"], [["Ахметов Ерлан", "wages"]]), kind="visits")
+    assert job.state == ImportJob.State.FAILED
+    assert job.error == "В файле нет столбцов: № в реестре, Дата, Канал."
+
+
+def test_an_iin_typed_into_a_number_cell_keeps_its_leading_zero(manager, center):
+    iin = make_iin(date(2005, 3, 4), female=False, serial=5)
+    assert iin.startswith("0")
+    job = run(
+        manager, xlsx_file(["ФИО", "ИИН"], [["Молодой Заявитель", int(iin)]]), kind="persons", confirm=True
+    )
+    assert (job.created, job.refused) == (1, 0), job.refused_rows
+    assert Person.objects.get(center=center).iin == iin
