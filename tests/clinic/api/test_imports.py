@@ -75,3 +75,13 @@ def test_the_template_is_in_the_users_language(client_for, manager):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [cell.value for cell in sheet[1]][:2] == ["Тізілімдегі №", "Аты-жөні"]
+
+
+def test_dry_run_false_imports_straight_away(client_for, manager, center, django_capture_on_commit_callbacks):
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, file=csv_file(HEADERS_RU, GOOD), dry_run="false")
+    assert (response.status_code, response.data["state"]) == (201, "queued")  # the task runs after commit
+    polled = client.get(f"/api/v1/imports/{response.data['id']}/").data
+    assert (polled["state"], polled["dry_run"], polled["created"]) == ("done", False, 3)
+    assert Application.objects.filter(center=center).count() == 3
