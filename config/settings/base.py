@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "clinic.models.Event.Kind",
         "LetterPurposeEnum": "clinic.models.LetterTemplate.Purpose",
         "MessagePurposeEnum": "clinic.models.OutgoingMessage.Purpose",
+        "ImportKindEnum": "clinic.models.ImportJob.Kind",
+        "ImportStateEnum": "clinic.models.ImportJob.State",
+        "StateEnum": "core.snapshots.Snapshot.State",  # the reports' (named apart from the imports')
         "CenterKindEnum": "organizations.models.TerritorialCenter.Kind",
         "EmployerSizeEnum": "organizations.models.Employer.Size",
         "RoleEnum": "organizations.models.Role",
