@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")
 REFERENCE_MODELS = (Topic, ApplicationKind, Service, Channel, Outcome)
 
 
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

@@ -15,6 +15,7 @@ RUSSIAN = {"HTTP_ACCEPT_LANGUAGE": "ru"}
 NUL_MESSAGE = "В запросе есть нулевой символ (код 0)"
 
 
+
 def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)

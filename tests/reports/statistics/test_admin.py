@@ -15,6 +15,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded_reference")
 CHANGELIST = "/admin/reports/statisticalreturn/"
 
 
+
 def login(client, user):
     client.force_login(user)
     return client
