@@ -71,7 +71,9 @@ from benchmarks.floor import floor_figures, mismatches  # noqa: E402
 from benchmarks.urls import FLOOR_PATH  # noqa: E402
 from clinic.filters import ApplicationFilter  # noqa: E402
 from clinic.forms import CaseFilterForm  # noqa: E402
-from clinic.models import Application, Person, Service, Status  # noqa: E402
+from clinic.imports import COLUMNS, KIND_COLUMNS  # noqa: E402
+from clinic.models import Application, ImportJob, Person, Service, Status  # noqa: E402
+from clinic.services.imports import import_run  # noqa: E402
 from organizations.models import Role, TerritorialCenter, User  # noqa: E402
 from organizations.services import staff_create  # noqa: E402
 from reports.models import Report  # noqa: E402
@@ -317,6 +319,52 @@ def bench_reports(center: TerritorialCenter, repeat: int, today) -> dict:
         "max_s": round(max(seconds), 4) if seconds else None,
     }
     return results
+
+
+def import_csv(rows: int, today) -> bytes:
+    """A register of `rows` cases with Russian headers, each with its own number and phone."""
+    columns = KIND_COLUMNS[ImportJob.Kind.APPLICATIONS]
+    received = today.replace(day=1).strftime("%d.%m.%Y")
+    stamp = int(time.time())
+    values = {
+        "service": "legal_clinic", "kind": "written_application", "channel": "in_person",
+        "topic": "Оплата труда и задолженность по зарплате", "date": received, "status": "В работе",
+    }  # fmt: skip
+    lines = [";".join(COLUMNS[key]["ru"] for key in columns)]
+    for number in range(rows):
+        row = values | {
+            "external_key": f"bench-{stamp}-{number}",
+            "full_name": f"Импортов Заявитель {number}",
+            "phone": f"+7708{(stamp + number) % 10_000_000:07d}",
+        }
+        lines.append(";".join(row.get(key, "") for key in columns))
+    return ("\ufeff" + "\r\n".join(lines)).encode()
+
+
+def bench_import(center: TerritorialCenter, manager: User, rows: int, today) -> dict:
+    """Rows per second of checking a register (the dry run: every row through the desk's services,
+    each chunk rolled back, so the dataset is left as it was)."""
+    from django.core.files.base import ContentFile
+
+    job = ImportJob(center=center, created_by=manager, kind=ImportJob.Kind.APPLICATIONS,
+                    token=os.urandom(16).hex(), file_name="bench.csv")  # fmt: skip
+    job.file.save(job.token, ContentFile(import_csv(rows, today)), save=True)
+    try:
+        started = time.perf_counter()
+        job = import_run(job_id=job.pk)
+        seconds = time.perf_counter() - started
+    finally:
+        job.file.delete(save=False)
+        job.delete()
+    return {
+        "rows": rows,
+        "chunk": settings.CLINIC_IMPORT_CHUNK,
+        "created": job.created,
+        "refused": job.refused,
+        "first_refusals": job.refused_rows[:3],
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds, 1) if seconds else None,
+    }
 
 
 def explain(sql: str) -> str | None:
@@ -740,6 +788,14 @@ def markdown(results: dict) -> str:
         f"database {data['database_mib']:,} MiB.",
         "",
     ]
+    imported = results.get("imports")
+    if imported:
+        lines += [
+            f"Import check of a register: {imported['rows']:,} cases in chunks of {imported['chunk']}, "
+            f"{imported['seconds']} s, {imported['rows_per_second']} rows/s "
+            f"({imported['created']} would be created, {imported['refused']} refused).",
+            "",
+        ]
     reports = results.get("reports")
     if reports:
         lines += [
@@ -848,6 +904,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="wrk (required without --smoke), python (threads), auto")  # fmt: skip
     parser.add_argument("--skip-http", action="store_true", help="reports and query counts only")
     parser.add_argument("--skip-reports", action="store_true", help="the API only")
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        help="rows of the register import's check (default 2,000; smoke 200; 0 skips)",
+    )
     args = parser.parse_args(argv)
     args.out = INVOKED_FROM / args.out  # an absolute --out stays as it is
     args.repeat = args.repeat or (1 if args.smoke else 5)
@@ -858,6 +919,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ]
     args.page_seconds = args.page_seconds or (0.5 if args.smoke else 10.0)
     args.workers = args.workers or (2 if args.smoke else 3)
+    if args.import_rows is None:
+        args.import_rows = 200 if args.smoke else 2000
     if args.tool == "auto":
         args.tool = "wrk" if load.wrk_available() or not args.smoke else "python"
     if args.tool == "wrk" and not load.wrk_available():
@@ -904,6 +967,10 @@ def main(argv: list[str] | None = None) -> int:
     tokens = {username: Token.objects.get_or_create(user=user)[0].key for username, user in users.items()}
     if not args.skip_reports:
         results["reports"] = bench_reports(center, args.repeat, today)
+    if args.import_rows:
+        log(f"import check of {args.import_rows} rows")
+        results["imports"] = bench_import(center, users[MANAGER], args.import_rows, today)
+        log(f"import: {results['imports']['rows_per_second']} rows/s")
     details = detail_paths(center)
     endpoints: dict[str, dict[str, Any]] = {
         "list": {"paths": list_paths(today), "user": MANAGER, "floor": "floor"},

@@ -12,6 +12,7 @@ from .models import (
     DeadlineExtension,
     Document,
     Event,
+    ImportJob,
     LaborDispute,
     LetterTemplate,
     Note,
@@ -45,6 +46,7 @@ auditlog.register(LetterTemplate, exclude_fields=["content", "updated_at"])
 
 # Events; a calendar feed's creation and renewal (who revoked which URL, when), never its secret token.
 auditlog.register(Event, exclude_fields=NOT_AUDITED)
+auditlog.register(ImportJob, exclude_fields=["file", "token", "rows_done", "refused_rows"])
 
 
 def hidden(value: str) -> str:

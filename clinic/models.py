@@ -269,12 +269,22 @@ class Visit(Versioned):
     # Set when the retention rules anonymised this record (clinic.services.retention).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
+    # The register's own number of an imported visit (clinic.services.imports): unique in the center,
+    # so importing the same file twice finds the row instead of adding it again. NULL, not "", for the
+    # visits recorded at the desk: NULLs never collide in the unique constraint.
+    external_key = models.CharField(  # noqa: DJ001
+        _("number in the register"), max_length=64, null=True, blank=True
+    )
+
     objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visited_at"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "external_key"], name="one_imported_visit_per_key")
+        ]
         indexes = [
             models.Index(fields=["center", "visited_at"]),
             # The federation's reports: the visits of a period and who came, from the index alone.
@@ -374,6 +384,12 @@ class Application(Versioned):
     # Set when the retention rules anonymised this record (clinic.services.retention).
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
+    # The register's own number of an imported case, kept as given (clinic.services.imports); NULL for
+    # the others, so that they never collide in the unique constraint.
+    external_key = models.CharField(  # noqa: DJ001
+        _("number in the register"), max_length=64, null=True, blank=True
+    )
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -381,6 +397,7 @@ class Application(Versioned):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         constraints = [
+            models.UniqueConstraint(fields=["center", "external_key"], name="one_imported_case_per_key"),
             models.UniqueConstraint(fields=["center", "year", "sequence"], name="one_number_per_center_year"),
             models.CheckConstraint(
                 condition=Q(recovered_kzt__gte=0), name="application_recovered_not_negative"
@@ -437,14 +454,7 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service",
-                    "topic",
-                    "kind",
-                    "channel",
-                    "due_on",
-                    "decided_on",
-                    "outcome",
-                    "recovered_kzt",
+                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -1215,3 +1225,59 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.list_name}.{self.file_format} ({self.get_status_display()})"
+
+
+def import_path(job: "ImportJob", filename: str) -> str:
+    # Private storage under a random name, as documents: the original name is kept in a column.
+    return f"imports/{job.center_id}/{job.token}"
+
+
+class ImportJob(models.Model):
+    """One file of a register imported into a center: checked first (a dry run that writes nothing),
+    then, once confirmed, imported by a task in chunks, each chunk in one transaction."""
+
+    class Kind(models.TextChoices):
+        PERSONS = "persons", _("Persons")
+        VISITS = "visits", _("Visits")
+        APPLICATIONS = "applications", _("Applications")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    center = models.ForeignKey(
+        TerritorialCenter, models.PROTECT, related_name="+", verbose_name=_("territorial center")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(_("file"), upload_to=import_path, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    language = models.CharField(max_length=8, default="ru")
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    dry_run = models.BooleanField(_("dry run"), default=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    # [{"row": 3, "column": "ИИН", "message": "..."}], in the language of the user who uploaded the file.
+    refused_rows = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CenterScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["center", "-created_at", "-id"], name="import_center_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_kind_display()}): {self.get_state_display()}"

@@ -125,3 +125,16 @@ def ensure_can_change_reference(user: User) -> None:
     _ensure_not_read_only(user)
     if not (user.sees_all_centers and (user.role == Role.ADMINISTRATOR or user.is_superuser)):
         raise PermissionDenied(_("Only the federation's administrators change the reference lists."))
+
+
+def ensure_can_import(user: User, center_id: int) -> None:
+    """Registers are imported by managers into their center, by the federation's administrators into any."""
+    _ensure_not_read_only(user)
+    _ensure_in_scope(user, center_id)
+    if user.role not in MANAGING_ROLES and not user.is_superuser:
+        raise PermissionDenied(_("Only a manager may import registers."))
+
+
+def may_import(user: User) -> bool:
+    """Whether the imports' pages and API are offered: managers and administrators who may write."""
+    return user.is_active and not user.is_read_only and (user.role in MANAGING_ROLES or user.is_superuser)

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .reminders import reminders_send
+from .services.imports import import_run
 from .services.messages import MessageNotSent, message_send, messages_send_waiting
 from .services.retention import retention_run
 
@@ -63,3 +64,9 @@ def delete_old_exports() -> int:
     from .exports import exports_delete_old
 
     return exports_delete_old()
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True)
+def run_import(job_id: int) -> str:
+    """Check or import an uploaded register, chunk by chunk; returns the job's state."""
+    return import_run(job_id=job_id).state

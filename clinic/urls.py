@@ -3,7 +3,7 @@ reception under /online/ (no account needed)."""
 
 from django.urls import path
 
-from . import calendar_views, public_views, views
+from . import calendar_views, import_views, public_views, views
 
 app_name = "clinic"
 
@@ -32,6 +32,10 @@ urlpatterns = [
     path("calendar/feed/", calendar_views.calendar_feed_renew, name="calendar_feed_renew"),
     # Public: the secret in the URL is the key (a phone's calendar subscribes without signing in).
     path("calendar/feed/<int:pk>-<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
+    path("imports/", import_views.import_list, name="import_list"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("imports/template/<slug:kind>.xlsx", import_views.import_template, name="import_template"),
     path("disputes/", views.dispute_list, name="dispute_list"),
     path("disputes/export/", views.dispute_export, name="dispute_export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),

@@ -20,6 +20,7 @@ from clinic.models import (
     DestructionRecord,
     Document,
     Event,
+    ImportJob,
     LaborDispute,
     LetterTemplate,
     LimitationRule,
@@ -922,3 +923,26 @@ class OutgoingMessageSerializer(serializers.ModelSerializer):
 
     def get_recipient(self, message: OutgoingMessage) -> str:
         return recipient_shown(getattr(self.context.get("request"), "user", None), message)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import: its state, its progress (rows done of the total) and, once checked or imported, the
+    counts and the refused rows (row number, column header, message in the uploader's language)."""
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "center", "kind", "file_name", "language", "state", "dry_run", "rows_total", "rows_done",
+            "created", "unchanged", "refused", "refused_rows", "error", "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ImportJobCreateSerializer(serializers.Serializer):
+    """Multipart: the register's file, what it holds, the center (federation administrators only) and
+    `dry_run` (true, the default: only check, then confirm; false: import straight away)."""
+
+    file = serializers.FileField(max_length=255)
+    kind = serializers.ChoiceField(choices=ImportJob.Kind.choices)
+    center = serializers.PrimaryKeyRelatedField(queryset=TerritorialCenter.objects.all(), required=False)
+    dry_run = serializers.BooleanField(required=False, default=True)

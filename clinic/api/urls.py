@@ -20,6 +20,7 @@ router.register("topics", views.TopicViewSet, basename="topic")
 router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("kinds", views.ApplicationKindViewSet, basename="kind")
 router.register("outcomes", views.OutcomeViewSet, basename="outcome")
+router.register("imports", views.ImportJobViewSet, basename="import")
 router.register("limitation-rules", views.LimitationRuleViewSet, basename="limitation-rule")
 
 urlpatterns = router.urls

@@ -8,7 +8,7 @@ from functools import cache
 from typing import cast
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -32,12 +32,14 @@ from clinic.filters import (
     PreventedDisputeFilter,
     VisitFilter,
 )
+from clinic.imports import template_response as import_template_response
 from clinic.letters import PLACEHOLDERS
 from clinic.models import (
     Application,
     ApplicationKind,
     Channel,
     Event,
+    ImportJob,
     LaborDispute,
     LetterTemplate,
     LimitationRule,
@@ -941,3 +943,58 @@ class DestructionRecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return destruction_records()
+
+
+# Imports of registers
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List imports"),
+    retrieve=extend_schema(summary="Read an import: its state, progress, counts and refused rows"),
+)
+class ImportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ClinicViewSet):
+    """Imports of registers (XLSX, CSV) into a center: upload (a dry run by default), poll the job for
+    its progress and its refused rows, confirm a checked one; managers of the center and the
+    federation's administrators."""
+
+    serializer_class = s.ImportJobSerializer
+    filter_backends: list = []
+    parser_classes = [parsers.MultiPartParser, parsers.JSONParser]
+
+    def get_queryset(self):
+        user = cast(User, self.request.user)
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation, signed out
+            return ImportJob.objects.none()
+        if not rules.may_import(user):
+            raise PermissionDenied(_("Only a manager may import registers."))
+        return ImportJob.objects.visible_to(user).order_by("-created_at", "-id")
+
+    @extend_schema(
+        summary="Upload a register to check or import",
+        request={"multipart/form-data": s.ImportJobCreateSerializer},
+        responses={201: s.ImportJobSerializer},
+    )
+    def create(self, request):
+        self.get_queryset()  # the role (403) before the body (400)
+        data = self.validated(s.ImportJobCreateSerializer)
+        job = services.import_create(by=request.user, language=request.LANGUAGE_CODE, **data)
+        return Response(self.get_serializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Import a checked register", request=None, responses={200: s.ImportJobSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        job = services.import_confirm(job=self.get_object(), by=request.user)
+        return Response(self.get_serializer(job).data)
+
+    @extend_schema(
+        summary="The template of a register: headers in the user's language and one example row",
+        parameters=[OpenApiParameter("kind", enum=ImportJob.Kind.values, required=True)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
+    def template(self, request):
+        self.get_queryset()
+        kind = request.query_params.get("kind", "")
+        if kind not in ImportJob.Kind.values:
+            raise ValidationError({"kind": [_("Choose what the file holds.")]})
+        return import_template_response(kind, request.LANGUAGE_CODE)

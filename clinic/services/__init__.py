@@ -35,6 +35,7 @@ from .events import (
     event_record_outcome,
     event_update,
 )
+from .imports import import_confirm, import_create, import_run
 from .letters import LETTER_TEMPLATE_EDITABLE, letter_template_check, letter_template_save, letter_write
 from .limitation import dispute_deadlines_recompute, dispute_deadlines_set, limitation_rule_save
 from .messages import message_resend, queue_applicant_messages
@@ -76,6 +77,9 @@ __all__ = [
     "dispute_update",
     "document_attach",
     "due_date",
+    "import_confirm",
+    "import_create",
+    "import_run",
     "letter_template_check",
     "letter_template_save",
     "letter_write",

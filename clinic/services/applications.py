@@ -81,6 +81,7 @@ def application_register(
     lawyer: User | None = None,
     visit: Visit | None = None,
     confirm_second_case: bool = False,
+    external_key: str | None = None,
 ) -> Application:
     """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days. A
     second open case of the person on the same topic only when `confirm_second_case`."""
@@ -118,6 +119,7 @@ def application_register(
         due_on=due_on,
         lawyer=lawyer,
         registered_by=by,
+        external_key=external_key or None,
     )
     application.full_clean()
     with acting_as(by):

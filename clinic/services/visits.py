@@ -46,6 +46,7 @@ def visit_register(
     employer: Employer | None = None,
     office: RepresentativeOffice | None = None,
     visited_at: datetime | None = None,
+    external_key: str | None = None,
 ) -> Visit:
     """Record who came, when, through which channel and about what."""
     rules.ensure_can_register(by, person.center)
@@ -60,6 +61,7 @@ def visit_register(
         question=question.strip(),
         visited_at=visited_at or timezone.now(),
         registered_by=by,
+        external_key=external_key or None,
     )
     return _visit_save(visit, topics, by)
 

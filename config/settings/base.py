@@ -245,6 +245,9 @@ SPECTACULAR_SETTINGS = {
         "EventKindEnum": "clinic.models.Event.Kind",
         "LetterPurposeEnum": "clinic.models.LetterTemplate.Purpose",
         "MessagePurposeEnum": "clinic.models.OutgoingMessage.Purpose",
+        "ImportKindEnum": "clinic.models.ImportJob.Kind",
+        "ImportStateEnum": "clinic.models.ImportJob.State",
+        "StateEnum": "core.snapshots.Snapshot.State",  # the reports' (named apart from the imports')
         "CenterKindEnum": "organizations.models.TerritorialCenter.Kind",
         "EmployerSizeEnum": "organizations.models.Employer.Size",
         "RoleEnum": "organizations.models.Role",
@@ -359,6 +362,8 @@ RETENTION_YEARS = {
 # Clinic rules that are configuration, not code.
 CLINIC_REMINDER_DAYS_AHEAD = 3
 CLINIC_EXTENSION_MAX_MONTHS = 2
+# Rows of an imported register written in one transaction (clinic.services.imports).
+CLINIC_IMPORT_CHUNK = env.int("CLINIC_IMPORT_CHUNK", default=500)
 # A labor dispute's last day to file or expected decision is flagged this many calendar days ahead.
 CLINIC_DISPUTE_DAYS_AHEAD = 7
 # A list export with more rows than this is built in the background (clinic.exports), and its file is

@@ -65,6 +65,9 @@ def test_the_smoke_run_measures_reports_queries_the_api_searches_and_pages_under
         # The hand-written SQL and the report's queries count the same things.
         assert report["floor_matches"], report["mismatches"]
     assert results["reports"]["every_center_month"]["centers"] == 20
+    # The register import's check: every row through the desk's services, nothing refused.
+    assert results["imports"]["created"] == 200, results["imports"]["first_refusals"]
+    assert results["imports"]["rows_per_second"] > 0
     assert set(results["queries"]) == set(ENDPOINTS)
     # Every page answers signed in (a redirect to the sign-in page would be a 302).
     assert {name: endpoint["status"] for name, endpoint in results["queries"].items()} == dict.fromkeys(

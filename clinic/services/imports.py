@@ -1,0 +1,324 @@
+"""Imports of registers (persons, visits, cases) from XLSX and CSV: each row goes through the same
+services as the desk (person_create, visit_register, application_register, application_decide), so
+it is checked by the same rules. A job is first checked (a dry run: each chunk rolled back), then,
+once confirmed, imported in chunks of CLINIC_IMPORT_CHUNK rows, each chunk in one transaction.
+
+Idempotency: a person is found by IIN, then by phone, in the center before one is created; a visit or
+a case carries the register's own number (`external_key`, unique in the center), so a row already
+imported is counted unchanged and the same file imported twice creates nothing the second time.
+
+Registration numbers: an imported case is numbered by the same gapless per-center-year counter as
+any other (the year of its receipt), and the register's number is kept beside it as `external_key`.
+Storing the register's numbers as our own would collide with numbers already given that year and
+leave the counter with gaps or duplicates; keeping both lets a case be found by either."""
+
+import logging
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import acting_as
+from organizations.identifiers import normalize_identifier
+from organizations.models import TerritorialCenter, User
+
+from .. import rules
+from ..imports import (
+    COLUMNS,
+    References,
+    RowError,
+    check_headers,
+    header,
+    parse_date,
+    parse_money,
+    read_sheet,
+    row_values,
+    text,
+)
+from ..models import Application, ImportJob, Person, Status, Visit
+from ..validators import normalize_phone
+from .applications import application_change_status, application_decide, application_register
+from .common import center_of
+from .persons import person_create
+from .visits import visit_register
+
+logger = logging.getLogger(__name__)
+
+CREATED, UNCHANGED = "created", "unchanged"
+
+# A service's field names, as the columns of the file call them.
+FIELD_COLUMNS = {
+    "received_on": "date",
+    "visited_at": "date",
+    "topics": "topic",
+    "question": "summary",
+    "confirm_second_case": "topic",
+}
+
+
+class _DryRun(Exception):
+    """Raised at the end of a checked chunk to roll back what it wrote."""
+
+
+def _queue(job: ImportJob) -> None:
+    from ..tasks import run_import  # the tasks module imports the services
+
+    job_id = job.pk
+    transaction.on_commit(lambda: run_import.delay(job_id))
+
+
+@transaction.atomic
+def import_create(
+    *,
+    by: User,
+    kind: str,
+    file: UploadedFile,
+    center: TerritorialCenter | None = None,
+    language: str = "ru",
+    dry_run: bool = True,
+) -> ImportJob:
+    """Store an uploaded register privately and queue its check (the dry run, confirmed later by
+    import_confirm) or, `dry_run=False`, its import. Managers import into their own center; the
+    federation's administrators choose one."""
+    if center is not None:  # a manager naming another center is refused, not redirected to the own
+        rules.ensure_can_import(by, center.pk)
+    center = center_of(by, center)
+    rules.ensure_can_import(by, center.pk)
+    if kind not in ImportJob.Kind.values:
+        raise ValidationError({"kind": _("Choose what the file holds.")})
+    name = file.name or ""
+    if not name.lower().endswith((".xlsx", ".csv")):
+        raise ValidationError({"file": _("Upload an .xlsx or .csv file.")})
+    job = ImportJob(
+        center=center,
+        created_by=by,
+        kind=kind,
+        token=secrets.token_hex(16),
+        file_name=name[-255:],
+        language=language[:2] if language[:2] in ("ru", "kk", "en") else "ru",
+        dry_run=dry_run,
+    )
+    job.file.save(job.token, file, save=False)
+    with acting_as(by):
+        job.save()
+    _queue(job)
+    return job
+
+
+@transaction.atomic
+def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
+    """Import a checked file for real."""
+    rules.ensure_can_import(by, job.center_id)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.state != ImportJob.State.CHECKED:
+        raise ValidationError(_("Only a checked file can be imported."))
+    job.dry_run, job.state, job.rows_done = False, ImportJob.State.QUEUED, 0
+    with acting_as(by):
+        job.save(update_fields=["dry_run", "state", "rows_done"])
+    _queue(job)
+    return job
+
+
+def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tuple[Person, bool]:
+    """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+    raw_iin = values.get("iin")
+    if isinstance(raw_iin, int | float):  # typed into a number cell, which dropped the leading zero
+        values["iin"] = text(raw_iin).zfill(12)
+    iin = normalize_identifier(text(values.get("iin")))
+    phone = normalize_phone(text(values.get("phone"))) if text(values.get("phone")) else ""
+    found = None
+    if iin:
+        found = Person.objects.active().filter(center=center, iin=iin).first()
+    if found is None and phone:
+        found = Person.objects.active().filter(center=center, phone=phone).order_by("pk").first()
+    if found is not None:
+        return found, False
+    person = person_create(
+        by=by,
+        center=center,
+        full_name=text(values.get("full_name")),
+        iin=text(values.get("iin")),
+        phone=text(values.get("phone")),
+        email=text(values.get("email")),
+        confirm_not_duplicate=True,  # duplicates are the same IIN or phone, looked up above
+    )
+    return person, True
+
+
+def _required_date(values: dict[str, Any], column: str):
+    value = parse_date(values.get(column), column)
+    if value is None:
+        raise RowError(column, _("This column must be filled in."))
+    return value
+
+
+def _import_row(job: ImportJob, values: dict[str, Any], refs: References) -> str:
+    by, center = job.created_by, job.center
+    if job.kind == ImportJob.Kind.PERSONS:
+        if not text(values.get("iin")) and not text(values.get("phone")):
+            # Without either, the same file imported twice would register the person twice.
+            raise RowError("iin", _("Fill in the IIN or the phone: a person is found again by them."))
+        return CREATED if _person(values, center, by)[1] else UNCHANGED
+    key = text(values.get("external_key"))
+    if not key:
+        raise RowError("external_key", _("This column must be filled in."))
+    if job.kind == ImportJob.Kind.VISITS:
+        if Visit.objects.filter(center=center, external_key=key).exists():
+            return UNCHANGED
+        visited_on = _required_date(values, "date")
+        channel, topic = refs.get("channel", values.get("channel")), refs.get("topic", values.get("topic"))
+        person, _created = _person(values, center, by)
+        visit_register(
+            by=by,
+            person=person,
+            channel=channel,
+            topics=[topic],
+            question=text(values.get("summary")),
+            visited_at=timezone.make_aware(datetime.combine(visited_on, time(9))),
+            external_key=key,
+        )
+        return CREATED
+    if Application.objects.filter(center=center, external_key=key).exists():
+        return UNCHANGED
+    received_on = _required_date(values, "date")
+    service, kind = refs.get("service", values.get("service")), refs.get("kind", values.get("kind"))
+    topic, channel = refs.get("topic", values.get("topic")), refs.get("channel", values.get("channel"))
+    status = refs.status(values.get("status"))
+    outcome = refs.get("outcome", values.get("outcome"), required=status in (Status.DECIDED, Status.CLOSED))
+    decided_on = parse_date(values.get("decided_on"), "decided_on")
+    recovered = parse_money(values.get("recovered_kzt"), "recovered_kzt")
+    person, _created = _person(values, center, by)
+    case = application_register(
+        by=by,
+        person=person,
+        service=service,
+        kind=kind,
+        topic=topic,
+        channel=channel,
+        received_on=received_on,
+        summary=text(values.get("summary")),
+        confirm_second_case=True,  # a register holds a person's cases of many years
+        external_key=key,
+    )
+    if status != Status.REGISTERED:
+        case = application_change_status(application=case, by=by, to_status=Status.IN_PROGRESS)
+    if status == Status.ON_HOLD:
+        case = application_change_status(application=case, by=by, to_status=Status.ON_HOLD)
+    if status in (Status.DECIDED, Status.CLOSED):
+        case = application_decide(
+            application=case,
+            by=by,
+            outcome=outcome,
+            decision=text(values.get("decision")),
+            recovered_kzt=recovered,
+            decided_on=decided_on or received_on,
+        )
+    if status == Status.CLOSED:
+        application_change_status(application=case, by=by, to_status=Status.CLOSED)
+    return CREATED
+
+
+def _refusals(error: Exception, language: str) -> list[tuple[str, str]]:
+    """(column header, message) of a refused row."""
+    if isinstance(error, RowError):
+        return [(header(error.column, language), error.message)]
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        found: list[tuple[str, str]] = []
+        for name, errors in error.message_dict.items():
+            column = FIELD_COLUMNS.get(name, name)
+            label = header(column, language) if column in COLUMNS else ""
+            found.extend((label, message) for message in errors)
+        return found
+    if isinstance(error, ValidationError):
+        return [("", message) for message in error.messages]
+    return [("", str(error))]
+
+
+def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
+    chunk: list[tuple[int, list[Any]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_chunk(job: ImportJob, sheet, chunk, refs: References, counts: dict[str, int], refused: list) -> None:
+    """One chunk in one transaction, each row in a savepoint: a refused row is left out; a chunk that
+    fails as a whole leaves nothing behind, and its rows are reported refused."""
+    chunk_counts = {CREATED: 0, UNCHANGED: 0}
+    chunk_refused: list[dict] = []
+    try:
+        with transaction.atomic():
+            for number, cells in chunk:
+                try:
+                    with transaction.atomic():
+                        chunk_counts[_import_row(job, row_values(sheet, cells), refs)] += 1
+                except (RowError, ValidationError, PermissionDenied) as error:
+                    for column, message in _refusals(error, job.language):
+                        chunk_refused.append({"row": number, "column": column, "message": message})
+            if job.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    except Exception as error:  # noqa: BLE001  (the chunk is rolled back; the job goes on)
+        chunk_counts = {CREATED: 0, UNCHANGED: 0}
+        message = _("The chunk of rows %(first)s–%(last)s was not imported: %(error)s") % {
+            "first": chunk[0][0],
+            "last": chunk[-1][0],
+            "error": error,
+        }
+        chunk_refused = [{"row": number, "column": "", "message": message} for number, _cells in chunk]
+    counts[CREATED] += chunk_counts[CREATED]
+    counts[UNCHANGED] += chunk_counts[UNCHANGED]
+    refused.extend(chunk_refused)
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Check (dry run) or import a queued job, saving its progress after each chunk."""
+    job = ImportJob.objects.select_related("center", "created_by").get(pk=job_id)
+    if job.state not in (ImportJob.State.QUEUED, ImportJob.State.CHECKING, ImportJob.State.RUNNING):
+        return job  # a second delivery of a finished job
+    with translation.override(job.language):
+        job.state = ImportJob.State.CHECKING if job.dry_run else ImportJob.State.RUNNING
+        job.created = job.unchanged = job.refused = job.rows_done = 0
+        job.refused_rows, job.error = [], ""
+        counts = {CREATED: 0, UNCHANGED: 0}
+        refused: list[dict] = []
+        try:
+            with job.file.open("rb") as file:
+                sheet = read_sheet(file, job.file_name)
+                check_headers(sheet, job.kind, job.language)
+                job.rows_total = sum(1 for _row in sheet.rows)
+            job.save()
+            refs = References()
+            with job.file.open("rb") as file:
+                sheet = read_sheet(file, job.file_name)
+                for chunk in _chunks(sheet.rows, settings.CLINIC_IMPORT_CHUNK):
+                    _run_chunk(job, sheet, chunk, refs, counts, refused)
+                    job.rows_done += len(chunk)
+                    ImportJob.objects.filter(pk=job.pk).update(rows_done=job.rows_done)
+            job.state = ImportJob.State.CHECKED if job.dry_run else ImportJob.State.DONE
+        except ValidationError as error:
+            job.state = ImportJob.State.FAILED
+            job.error = " ".join(error.messages)
+        except Exception:  # a file that breaks while read: the job says so instead of staying "importing"
+            logger.exception("Import %s failed", job.pk)
+            job.state = ImportJob.State.FAILED
+            job.error = _("The file could not be read to its end: the counts are of the rows before.")
+        job.created, job.unchanged = counts[CREATED], counts[UNCHANGED]
+        job.refused = len({item["row"] for item in refused})
+        job.refused_rows = refused
+        job.finished_at = timezone.now()
+        with acting_as(job.created_by):
+            job.save()
+    return job
