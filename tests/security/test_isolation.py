@@ -15,6 +15,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.db.models import Q
@@ -33,6 +34,8 @@ from clinic.models import (
     DeadlineExtension,
     Document,
     Event,
+    ExportJob,
+    ImportJob,
     LaborDispute,
     Note,
     OnlineAttachment,
@@ -82,6 +85,10 @@ ROUTE_MODELS = {
     "clinic:online_attachment_download": OnlineAttachment,
     "clinic:calendar_feed": CalendarFeed,
     "session_revoke": StaffSession,
+    "clinic:export_job": ExportJob,
+    "clinic:export_job_download": ExportJob,
+    "clinic:import_detail": ImportJob,
+    "clinic:import_confirm": ImportJob,
     "admin:clinic_document_download": Document,
     "admin:reports_report_export": Report,
     "federation_center": TerritorialCenter,  # the federation's page of one center
@@ -247,6 +254,22 @@ def _build_center_b(tmp_path, settings) -> CenterB:
     session = StaffSession.objects.create(
         user=lawyer, session_key="quillfeather-session-of-center-b", last_seen_at=timezone.now()
     )
+    export_job = ExportJob.objects.create(
+        user=lawyer,
+        list_name="applications",
+        file_format="csv",
+        status=ExportJob.State.DONE,
+        row_count=1,
+        file=ContentFile("Quillfeather export\n", name="quillfeather-export.csv"),
+    )
+    import_job = ImportJob.objects.create(
+        center=center,
+        created_by=manager,
+        kind=ImportJob.Kind.PERSONS,
+        token="quillfeatherimportofcenterb00000",
+        file=ContentFile("Quillfeather import\n", name="quillfeather-import.csv"),
+        file_name="quillfeather-import.csv",
+    )
     prevented = services.prevented_dispute_record(
         by=manager, employer=employer, prevented_on=timezone.localdate(), how="Quillfeather mediation"
     )
@@ -269,6 +292,8 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         Event: [event],
         CalendarFeed: [feed],
         StaffSession: [session],
+        ExportJob: [export_job],
+        ImportJob: [import_job],
         PreventedDispute: [prevented],
         Report: [report],
         type(employer): [employer],
