@@ -280,6 +280,36 @@ class ClinicServices(RuleBasedStateMachine):
             )
         return case
 
+    @initialize(target=decided)
+    def a_decided_case(self):
+        """A decided case from the first step, so that every run can reopen one, whichever rules it draws."""
+        world = self.world
+        person = self.call(services.person_create, by=world.staff["reception"], full_name="Marat Sadykov")
+        case = self.call(
+            services.application_register,
+            by=world.staff["reception"],
+            person=person,
+            service=world.legal_clinic,
+            kind=world.kinds[ApplicationKind.WRITTEN_APPLICATION],
+            topic=world.topics["wages"],
+            channel=world.in_person,
+            lawyer=world.staff["lawyer"],
+        )
+        case = self.call(
+            services.application_change_status,
+            touched=(case,),
+            application=case,
+            by=world.staff["lawyer"],
+            to_status=Status.IN_PROGRESS,
+        )
+        return self.call(
+            services.application_decide,
+            touched=(case,),
+            application=case,
+            by=world.staff["manager"],
+            outcome=world.outcomes[Outcome.SATISFIED],
+        )
+
     # Persons
 
     @initialize(target=persons)
