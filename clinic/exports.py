@@ -1,8 +1,8 @@
 """The columns of each exportable list, and an export's rows and audit entry.
 
 An export is the list exactly as filtered (the caller passes the list's own filtered queryset, scoped by
-visible_to), read as `.values()` rows through a server-side cursor: no model instance, no query per row,
-the related names selected with the row. IIN, phone and e-mail are masked by the pages' own rule
+visible_to), read as `.values()` rows in chunks (core.db.rows_in_chunks): no model instance, no query
+per row, the related names selected with the row. IIN, phone and e-mail are masked by the pages' own rule
 (clinic.personal_data.shown). core.exports writes the files.
 """
 
@@ -27,6 +27,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import acting_as
+from core.db import rows_in_chunks
 from core.exports import csv_stream, xlsx_file
 from organizations.models import User
 
@@ -172,15 +173,16 @@ def _reader(export: ListExport, user: User, language: str) -> Callable[[dict], l
 def export_rows(
     export: ListExport, queryset: QuerySet, *, user: User, filters: str, file_format: str
 ) -> Iterator[list[Any]]:
-    """The list's rows, one query for them all (a server-side cursor read in chunks); the export is
-    written to the audit trail (who, which list, which filters, how many rows) once the last row is out."""
+    """The list's rows, read in chunks (core.db.rows_in_chunks: a server-side cursor, or behind a
+    transaction pooler the keys first); the export is written to the audit trail (who, which list,
+    which filters, how many rows) once the last row is out."""
     language = (get_language() or "en").split("-")[0]
     if language not in ("en", "ru", "kk"):
         language = "en"
     read = _reader(export, user, language)
     rows = queryset.prefetch_related(None).values(*export.paths(language))
     count = 0
-    for row in rows.iterator(chunk_size=CHUNK_SIZE):
+    for row in rows_in_chunks(rows, CHUNK_SIZE):
         count += 1
         yield read(row)
     log_export(user, export.name, filters, file_format, count)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from difflib import SequenceMatcher
 
 from auditlog.models import LogEntry
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber, Substr
 from django.utils import timezone
@@ -270,13 +270,14 @@ def possible_duplicates(
     same_phone = list(persons.filter(phone=phone).order_by("pk")[:DUPLICATES_SHOWN]) if phone else []
     similar = persons.similar_full_names(full_name, threshold=DUPLICATE_SIMILARITY)
     if connection.vendor == "postgresql":
-        # The % operator's threshold, for this transaction: the index then prunes the names that share
-        # a few common trigrams only, instead of handing thousands to the similarity filter.
-        with connection.cursor() as cursor:
+        # The % operator's threshold, for this transaction (one of its own, or the setting would end
+        # with the statement): the index then prunes the names that share a few common trigrams only,
+        # instead of handing thousands to the similarity filter.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(DUPLICATE_SIMILARITY)]
             )
-        similar_name = list(similar[:DUPLICATES_SHOWN])
+            similar_name = list(similar[:DUPLICATES_SHOWN])
     else:
         key = name_key(full_name)
         similar_name = [

@@ -5,7 +5,9 @@ empty media folder and checks the counts.
 PostgreSQL: the row counts and pg_dump's custom-format dump read one snapshot (a repeatable-read
 transaction exports it and pg_dump --snapshot reads it), so the manifest describes exactly the dump.
 The files are copied after the dump: a document's file is written before its row is committed, so every
-file the dump refers to is in the archive (a file written since is extra, and harmless).
+file the dump refers to is in the archive (a file written since is extra, and harmless). pg_dump and
+pg_restore connect to PostgreSQL itself (DATABASE_DIRECT_URL behind a pooler); the snapshot's
+transaction may go through the pooler, which keeps it on one server connection while it lasts.
 SQLite (the demo): the database file is copied with SQLite's online backup.
 """
 
@@ -25,7 +27,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils.translation import gettext as _
@@ -80,6 +82,19 @@ def _libpq_environment(database: dict[str, Any]) -> dict[str, str]:
             environment[variable] = str(database[key])
     environment["PGDATABASE"] = database["NAME"]
     return environment
+
+
+def _direct_database() -> dict[str, Any]:
+    """PostgreSQL itself, for pg_dump and pg_restore: DATABASE_DIRECT_URL, else the default database.
+    Not through a transaction pooler: their session settings would land on other server connections."""
+    if settings.DATABASE_DIRECT:
+        return settings.DATABASE_DIRECT
+    if settings.DATABASE_POOLER:
+        raise ImproperlyConfigured(
+            "Behind a connection pooler (DATABASE_POOLER) the backups need DATABASE_DIRECT_URL: "
+            "PostgreSQL itself, for pg_dump and pg_restore."
+        )
+    return settings.DATABASES["default"]
 
 
 def _run(command: list[str], environment: dict[str, str]) -> None:
@@ -140,12 +155,12 @@ def backup_create(directory: Path) -> Path:
     target = directory / f"tulegal-backup-{stamp}.tar"
     partial = target.with_suffix(".tar.partial")
     engine = _engine()
+    environment = _libpq_environment(_direct_database()) if engine == "postgresql" else {}
     with tempfile.TemporaryDirectory() as work, tarfile.open(partial, "w") as archive:
         if engine == "postgresql":
             dump = Path(work) / POSTGRESQL_DUMP
             with _one_snapshot() as snapshot:
                 counts = _row_counts()
-                environment = _libpq_environment(settings.DATABASES["default"])
                 _run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={dump}"], environment)
             archive.add(dump, arcname=POSTGRESQL_DUMP)
         else:
@@ -197,7 +212,7 @@ def _restore_database(archive: tarfile.TarFile, engine: str, work: Path) -> None
     connection = connections["default"]
     if engine == "postgresql":
         archive.extract(POSTGRESQL_DUMP, work, filter="data")
-        environment = _libpq_environment(settings.DATABASES["default"])
+        environment = _libpq_environment(_direct_database())
         connection.close()
         _run(
             [

@@ -5,7 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from core.db import POOLERS, behind_transaction_pooler
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -93,6 +96,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # spends 100-250 ms compiling each query, which then reads some ten thousand index entries and rows
     # at most; it never pays back here, and made the reports' cost jump with the table's size.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# "pgbouncer-transaction": the database is reached through PgBouncer in transaction mode (README,
+# "Behind PgBouncer"; core.db). DATABASE_DIRECT_URL, if set, reaches PostgreSQL itself: the backups'
+# pg_dump and pg_restore use it (required behind the pooler).
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER:
+    if DATABASE_POOLER not in POOLERS:
+        raise ImproperlyConfigured(f"DATABASE_POOLER must be empty or one of {', '.join(POOLERS)}.")
+    DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
+DATABASE_DIRECT = env.db("DATABASE_DIRECT_URL") if env("DATABASE_DIRECT_URL", default="") else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"

@@ -20,7 +20,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 REPORTS_LIVE_FIGURES_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and not DATABASE_POOLER:  # noqa: F405
     # A test database is thrown away: its commits (the migrations building it, the transactional
     # tests) need not wait for the disk.
     options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
