@@ -19,7 +19,12 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
+        from core.metrics import register_scrape_collector
+
         from . import audit  # noqa: F401  (registers the audited models)
+        from .metrics import outbox_backlog
+
+        register_scrape_collector("clinic.outbox", outbox_backlog)
 
         _configure_calendar()
         setting_changed.connect(_configure_calendar, dispatch_uid="clinic.calendar_overrides")

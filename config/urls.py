@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from core import health
 from organizations.api.views import ObtainTokenView
 from reports import urls as reports_urls
 
@@ -11,6 +12,9 @@ admin.site.site_header = admin.site.site_title = _("Trade-union legal clinic")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    # Answered by core.health.HealthProbeMiddleware before any other middleware; named here for reverse().
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
     path("", include("organizations.urls")),  # the role's home, sign-in, sign-out, password
     path("", include("clinic.urls")),  # the reception desk, cases, documents
     path("", include(reports_urls.pages)),  # the manager's dashboard, the federation page

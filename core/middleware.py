@@ -1,7 +1,10 @@
 """Security answers shared by the web pages and the API: no caching of API answers (they carry
 personal data), the 400 for text no page can use (a NUL character, an absurdly long address), and
-the page or JSON a locked-out sign-in gets (django-axes)."""
+the page or JSON a locked-out sign-in gets (django-axes); and the one log line and the metrics of every
+request (RequestLogMiddleware)."""
 
+import logging
+import time
 from collections.abc import Callable
 from typing import cast
 
@@ -16,6 +19,52 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from . import metrics, request_id
+
+request_logger = logging.getLogger("core.requests")
+
+
+class RequestLogMiddleware:
+    """Near the top of MIDDLEWARE: gives the request its id (core.request_id, echoed in the X-Request-ID
+    header of the answer), and when it is answered writes one log line and the request's metrics: the
+    view's route name, the method, the status, the duration and the user's numeric id. Never the address
+    or its query (a search by IIN or name), nor any name."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        current = request_id.from_header(request.META.get(request_id.META_KEY))
+        token = request_id.set_current(current)
+        started = time.monotonic()
+        try:
+            response = self.get_response(request)
+            seconds = time.monotonic() - started
+            response[request_id.HEADER] = current
+            match = getattr(request, "resolver_match", None)
+            view = (match.view_name if match else None) or "unresolved"
+            user = getattr(request, "user", None)
+            user_id = user.pk if user is not None and user.is_authenticated else None
+            metrics.observe_request(
+                view=view, method=request.method or "", status=response.status_code, seconds=seconds
+            )
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                view,
+                response.status_code,
+                extra={
+                    "user_id": user_id,
+                    "view": view,
+                    "method": request.method,
+                    "status": response.status_code,
+                    "duration_ms": round(seconds * 1000, 1),
+                },
+            )
+            return response
+        finally:
+            request_id.reset(token)
 
 
 class NoStoreApiMiddleware:

@@ -7,6 +7,7 @@ A build is idempotent: a redelivered task, or one that waited for a concurrent b
 report, finds it built and does nothing."""
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -20,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError as BrokerError
+
+from . import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +191,7 @@ def build(
         # Committed at once, so that the state shows the build is under way.
         report.state, report.attempts = model.State.RUNNING, report.attempts + 1
         report.save(update_fields=["state", "attempts", "updated_at"])
+    started = time.monotonic()
     try:
         with transaction.atomic():
             _lock_build(lock_namespace, report_id)
@@ -200,7 +204,13 @@ def build(
             report.figures, report.state, report.error = figures, model.State.DONE, ""
             report.data_as_of, report.built_at = as_of, timezone.now()
             report.save(update_fields=["figures", "state", "error", "data_as_of", "built_at", "updated_at"])
-            return report
     except Exception as error:
         _record_failure(model, report_id, error)
+        metrics.observe_build(
+            kind=model._meta.model_name or "", outcome="failed", seconds=time.monotonic() - started
+        )
         raise
+    seconds = time.monotonic() - started
+    metrics.observe_build(kind=model._meta.model_name or "", outcome="done", seconds=seconds)
+    logger.info("%s %s built in %.3f s", model._meta.model_name, report_id, seconds)
+    return report

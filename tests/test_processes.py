@@ -47,7 +47,7 @@ def database_url() -> str:
     return f"postgres://{credentials}@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
-def start(command: list[str], log: Path) -> subprocess.Popen:
+def start(command: list[str], log: Path, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
     env = {
         **os.environ,
         # The local settings: a REDIS_URL turns eager mode off (the test settings force it on).
@@ -57,6 +57,7 @@ def start(command: list[str], log: Path) -> subprocess.Popen:
         "REDIS_URL": settings.TEST_REDIS_URL,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     with log.open("w") as output:
         # A process group of its own, so that stopping it stops the children it forks too.

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /health/live and /health/ready answer before the host check and the HTTPS redirect.
+    "core.health.HealthProbeMiddleware",
+    # The request id, the one log line and the metrics of every request (core.middleware).
+    "core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -385,12 +389,49 @@ EXPORT_KEEP_DAYS = 7
 # Decrees newer than the installed python-holidays: date,working,decree (clinic/workdays.py).
 CLINIC_CALENDAR_OVERRIDES = BASE_DIR / "seeds" / "calendar_overrides.csv"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-}
+# Logs go to the standard error, readable lines by default, one JSON object a line with
+# LOG_FORMAT=json (the default in production). Every line carries the request id (core.request_id); a
+# request's line (logger core.requests) also the user's numeric id, the view, method, status and
+# duration: no names, no addresses or queries, no personal data.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+
+
+def logging_settings(log_format: str, level: str) -> dict[str, Any]:
+    if log_format not in ("text", "json"):
+        raise ValueError(f"LOG_FORMAT must be text or json, got {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+        "formatters": {
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+            "json": {
+                "()": "pythonjsonlogger.json.JsonFormatter",
+                "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+                "rename_fields": {"levelname": "level", "name": "logger"},
+                "timestamp": "time",  # ISO 8601, UTC
+            },
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["request_id"]}
+        },
+        "root": {"handlers": ["console"], "level": level},
+    }
+
+
+LOGGING = logging_settings(LOG_FORMAT, LOG_LEVEL)
+
+# Health probes (core.health) and metrics (core.metrics, served by manage.py serve_metrics).
+# A worker writes its heartbeat every HEALTH_WORKER_HEARTBEAT_SECONDS to Redis; /health/ready fails
+# when the newest is older than HEALTH_WORKER_HEARTBEAT_MAX_AGE.
+HEALTH_WORKER_HEARTBEAT_SECONDS = env.int("HEALTH_WORKER_HEARTBEAT_SECONDS", default=15)
+HEALTH_WORKER_HEARTBEAT_MAX_AGE = env.int("HEALTH_WORKER_HEARTBEAT_MAX_AGE", default=60)
+HEALTH_WORKER_HEARTBEAT_KEY = env("HEALTH_WORKER_HEARTBEAT_KEY", default="tulegal:worker-heartbeats")
+HEALTH_REDIS_TIMEOUT = env.float("HEALTH_REDIS_TIMEOUT", default=2.0)
+HEALTH_MIGRATIONS_CACHE_SECONDS = env.int("HEALTH_MIGRATIONS_CACHE_SECONDS", default=30)
+# Where serve_metrics listens: an address only the monitoring reaches, never the public one.
+METRICS_ADDRESS = env("METRICS_ADDRESS", default="127.0.0.1:9100")
 CLINIC_DOCUMENT_MAX_BYTES = env.int("CLINIC_DOCUMENT_MAX_BYTES", default=10 * 2**20)
 
 # The public online reception (clinic/online.py): files a sender may attach, and the limits as

@@ -19,6 +19,8 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests see their own writes at once; the tests of the cache turn it on.
 REPORTS_LIVE_FIGURES_SECONDS = 0
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The probes read the migrations afresh on every request.
+HEALTH_MIGRATIONS_CACHE_SECONDS = 0
 INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # manage.py generate_dataset
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and not DATABASE_POOLER:  # noqa: F405
     # A test database is thrown away: its commits (the migrations building it, the transactional
