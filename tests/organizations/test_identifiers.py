@@ -218,6 +218,7 @@ def test_iin_is_not_a_bin_and_vice_versa():
 # --- generators --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # an exhaustive walk: 100,000 IINs built and checked, seconds of pure arithmetic
 @pytest.mark.parametrize(
     "birth_date",
     [date(1800, 1, 1), date(1899, 12, 31), date(1900, 2, 28), date(1990, 1, 1), date(2000, 2, 29)],
