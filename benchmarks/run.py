@@ -39,7 +39,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,7 @@ from clinic.forms import CaseFilterForm  # noqa: E402
 from clinic.imports import COLUMNS, KIND_COLUMNS  # noqa: E402
 from clinic.models import Application, ImportJob, Person, Service, Status  # noqa: E402
 from clinic.services.imports import import_run  # noqa: E402
+from organizations.identifiers import make_iin  # noqa: E402
 from organizations.models import Role, TerritorialCenter, User  # noqa: E402
 from organizations.services import staff_create  # noqa: E402
 from reports.models import Report  # noqa: E402
@@ -322,49 +323,148 @@ def bench_reports(center: TerritorialCenter, repeat: int, today) -> dict:
 
 
 def import_csv(rows: int, today) -> bytes:
-    """A register of `rows` cases with Russian headers, each with its own number and phone."""
+    """A register of `rows` cases with Russian headers, as a clinic keeps one: each case with its own
+    number; every fifth applicant one who came before (found again by the phone), half with an IIN;
+    60% decided (an outcome, a date, an amount), 30% in progress, 10% just registered."""
     columns = KIND_COLUMNS[ImportJob.Kind.APPLICATIONS]
     received = today.replace(day=1).strftime("%d.%m.%Y")
     stamp = int(time.time())
     values = {
         "service": "legal_clinic", "kind": "written_application", "channel": "in_person",
-        "topic": "Оплата труда и задолженность по зарплате", "date": received, "status": "В работе",
+        "topic": "Оплата труда и задолженность по зарплате", "date": received,
     }  # fmt: skip
+    decided = {"status": "Рассмотрено", "outcome": "Удовлетворено", "decided_on": received}
     lines = [";".join(COLUMNS[key]["ru"] for key in columns)]
     for number in range(rows):
+        applicant = number - 1 if number % 5 == 4 else number  # the fifth: the fourth's applicant again
         row = values | {
             "external_key": f"bench-{stamp}-{number}",
-            "full_name": f"Импортов Заявитель {number}",
-            "phone": f"+7708{(stamp + number) % 10_000_000:07d}",
+            "full_name": f"Импортов Заявитель {applicant}",
+            "phone": f"+7708{(stamp + applicant) % 10_000_000:07d}",
+            "summary": "Задолженность по заработной плате за три месяца",
         }
+        if applicant % 2 == 0:
+            birth = date(1960 + applicant % 40, 1 + applicant % 12, 1 + applicant % 28)
+            row["iin"] = make_iin(birth, female=applicant % 4 == 0, serial=(stamp + applicant // 480) % 9000)
+        if number % 10 < 6:
+            row |= decided | {"recovered_kzt": str(50_000 + number % 7 * 25_000)}
+        elif number % 10 < 9:
+            row["status"] = "В работе"
         lines.append(";".join(row.get(key, "") for key in columns))
     return ("\ufeff" + "\r\n".join(lines)).encode()
 
 
-def bench_import(center: TerritorialCenter, manager: User, rows: int, today) -> dict:
+def bench_import(center: TerritorialCenter, manager: User, rows: int, today, *, real: bool = False) -> dict:
     """Rows per second of checking a register (the dry run: every row through the desk's services,
-    each chunk rolled back, so the dataset is left as it was)."""
+    each chunk rolled back, so the dataset is left as it was) and, `real`, of importing it for real
+    after the check (the same task's path, chunk by chunk committed: the rows stay in the database)."""
     from django.core.files.base import ContentFile
 
     job = ImportJob(center=center, created_by=manager, kind=ImportJob.Kind.APPLICATIONS,
                     token=os.urandom(16).hex(), file_name="bench.csv")  # fmt: skip
     job.file.save(job.token, ContentFile(import_csv(rows, today)), save=True)
+    result: dict[str, Any] = {"rows": rows, "chunk": settings.CLINIC_IMPORT_CHUNK}
     try:
         started = time.perf_counter()
         job = import_run(job_id=job.pk)
         seconds = time.perf_counter() - started
+        result |= {
+            "created": job.created,
+            "refused": job.refused,
+            "first_refusals": job.refused_rows[:3],
+            "seconds": round(seconds, 2),
+            "rows_per_second": round(rows / seconds, 1) if seconds else None,
+        }
+        if real:
+            cases_before = Application.objects.filter(center=center).count()
+            job.dry_run, job.state = False, ImportJob.State.QUEUED
+            job.save(update_fields=["dry_run", "state"])
+            started = time.perf_counter()
+            job = import_run(job_id=job.pk)
+            seconds = time.perf_counter() - started
+            result["real"] = {
+                "created": job.created,
+                "refused": job.refused,
+                "first_refusals": job.refused_rows[:3],
+                "cases_added": Application.objects.filter(center=center).count() - cases_before,
+                "seconds": round(seconds, 2),
+                "rows_per_second": round(rows / seconds, 1) if seconds else None,
+            }
     finally:
         job.file.delete(save=False)
         job.delete()
+    return result
+
+
+# Exports: each measured in a child process of its own, so that its memory high-water mark is its own.
+
+
+def export_child(file_format: str, rows: int, username: str) -> dict:
+    """Write the first `rows` of the federation's case list (as the API's `export/` reads it: masked,
+    the related names joined) as `file_format` into a temporary file, as a streamed download or a
+    background export does; the process's memory high-water mark before and after."""
+    import resource
+    import tempfile
+    from itertools import islice
+
+    from django.http import QueryDict
+
+    from clinic.exports import EXPORTS, api_list, export_rows, header
+    from core.exports import csv_stream, xlsx_file
+
+    user = User.objects.get(username=username)
+    export = EXPORTS["cases"]
+    queryset = api_list("cases", user, QueryDict(""))
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    rows_out = islice(export_rows(export, queryset, user=user, filters="", file_format=file_format), rows)
+    with tempfile.TemporaryFile() as target:
+        if file_format == "csv":
+            for chunk in csv_stream(header(export), rows_out):
+                target.write(chunk)
+        else:
+            xlsx_file(header(export), rows_out, target)
+        size = target.seek(0, os.SEEK_END)
+    seconds = time.perf_counter() - started
+    rss_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "rows": rows,
-        "chunk": settings.CLINIC_IMPORT_CHUNK,
-        "created": job.created,
-        "refused": job.refused,
-        "first_refusals": job.refused_rows[:3],
+        "format": file_format,
         "seconds": round(seconds, 2),
-        "rows_per_second": round(rows / seconds, 1) if seconds else None,
+        "rows_per_second": round(rows / seconds) if seconds else None,
+        "file_mib": round(size / 2**20, 1),
+        "rss_before_mib": round(rss_before / 1024, 1),
+        "rss_peak_mib": round(rss_peak / 1024, 1),
+        "rss_growth_mib": round((rss_peak - rss_before) / 1024, 1),
     }
+
+
+def bench_export(counts: list[int], username: str) -> dict:
+    """CSV and XLSX exports of 10k, 100k, 1M... rows: time and peak memory, each in a fresh process."""
+    available = Application.objects.count()
+    results: dict[str, Any] = {"available_rows": available, "runs": []}
+    connection.close()
+    for rows in counts:
+        if rows > available:
+            log(f"export: only {available} applications, {rows} rows skipped")
+            continue
+        for file_format in ("csv", "xlsx"):
+            log(f"export of {rows} rows as {file_format}")
+            completed = subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--export-child",
+                    f"{file_format}:{rows}:{username}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=os.environ,
+            )
+            results["runs"].append(json.loads(completed.stdout.strip().splitlines()[-1]))
+            log(f"export: {results['runs'][-1]}")
+    return results
 
 
 def explain(sql: str) -> str | None:
@@ -796,6 +896,29 @@ def markdown(results: dict) -> str:
             f"({imported['created']} would be created, {imported['refused']} refused).",
             "",
         ]
+        if imported.get("real"):
+            real = imported["real"]
+            lines += [
+                f"Import of the same register for real after the check: {real['seconds']} s, "
+                f"{real['rows_per_second']} rows/s ({real['created']} created, {real['refused']} refused, "
+                f"{real['cases_added']:,} cases added).",
+                "",
+            ]
+    exported = results.get("exports")
+    if exported:
+        lines += [
+            "Exports of the federation's case list (each in a process of its own; memory: the "
+            "process's high-water mark before the export and after it):",
+            "",
+            "| rows | format | seconds | rows/s | file MiB | RSS before MiB | RSS peak MiB | growth MiB |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {run['rows']:,} | {run['format']} | {run['seconds']} | {run['rows_per_second']:,} | "
+            f"{run['file_mib']} | {run['rss_before_mib']} | {run['rss_peak_mib']} | {run['rss_growth_mib']} |"
+            for run in exported["runs"]
+        ]
+        lines.append("")
     reports = results.get("reports")
     if reports:
         lines += [
@@ -909,6 +1032,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         help="rows of the register import's check (default 2,000; smoke 200; 0 skips)",
     )
+    parser.add_argument(
+        "--import-real",
+        action="store_true",
+        help="import the checked register for real too (its cases stay in the database)",
+    )
+    parser.add_argument(
+        "--export-rows",
+        help="comma-separated row counts of the case list's CSV and XLSX exports, e.g. 10000,100000,1000000 "
+        "(default none; smoke 100)",
+    )
+    parser.add_argument("--export-child", help=argparse.SUPPRESS)  # format:rows:username, one measurement
     args = parser.parse_args(argv)
     args.out = INVOKED_FROM / args.out  # an absolute --out stays as it is
     args.repeat = args.repeat or (1 if args.smoke else 5)
@@ -921,6 +1055,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.workers = args.workers or (2 if args.smoke else 3)
     if args.import_rows is None:
         args.import_rows = 200 if args.smoke else 2000
+    args.export_counts = [
+        int(count) for count in (args.export_rows or ("100" if args.smoke else "")).split(",") if count
+    ]
     if args.tool == "auto":
         args.tool = "wrk" if load.wrk_available() or not args.smoke else "python"
     if args.tool == "wrk" and not load.wrk_available():
@@ -932,6 +1069,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.export_child:
+        file_format, rows, username = args.export_child.split(":", 2)
+        print(json.dumps(export_child(file_format, int(rows), username)))
+        return 0
     if connection.vendor != "postgresql":
         log(f"The benchmark needs PostgreSQL, not {connection.vendor}: set DATABASE_URL.")
         return 2
@@ -969,8 +1110,12 @@ def main(argv: list[str] | None = None) -> int:
         results["reports"] = bench_reports(center, args.repeat, today)
     if args.import_rows:
         log(f"import check of {args.import_rows} rows")
-        results["imports"] = bench_import(center, users[MANAGER], args.import_rows, today)
-        log(f"import: {results['imports']['rows_per_second']} rows/s")
+        results["imports"] = bench_import(
+            center, users[MANAGER], args.import_rows, today, real=args.import_real
+        )
+        log(f"import: {results['imports']}")
+    if args.export_counts:
+        results["exports"] = bench_export(args.export_counts, ANALYST)
     details = detail_paths(center)
     endpoints: dict[str, dict[str, Any]] = {
         "list": {"paths": list_paths(today), "user": MANAGER, "floor": "floor"},

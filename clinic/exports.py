@@ -32,10 +32,12 @@ from core.exports import csv_stream, xlsx_file
 from organizations.models import User
 
 from .filters import ApplicationFilter, LaborDisputeFilter, PersonFilter, VisitFilter
+from .forms import PAGE_LISTS
 from .models import Application, ExportJob, LaborDispute, Person, Status, Visit
 from .personal_data import shown
 
 CHUNK_SIZE = 2000
+PROGRESS_EVERY = 5 * CHUNK_SIZE  # rows between two saves of a background export's progress
 # The query-string key naming the file's format ("csv" or "xlsx"); the rest of the query are the filters.
 FORMAT_PARAMETER = "type"
 
@@ -248,13 +250,17 @@ def too_large(queryset: QuerySet) -> bool:
     return queryset.order_by().values("pk")[: limit + 1].count() > limit
 
 
-def export_later(*, user: User, name: str, filters: str, file_format: str) -> ExportJob:
-    """Record a background export and hand it to Celery once the record is saved."""
+def export_later(
+    *, user: User, name: str, filters: str, file_format: str, source: str = ExportJob.Source.API
+) -> ExportJob:
+    """Record a background export and hand it to Celery once the record is saved. `source` says whose
+    filters `filters` are: the API list's filter set, or the web page's filter form."""
     from .tasks import build_export  # the tasks module imports this one
 
     job = ExportJob.objects.create(
         user=user,
         list_name=name,
+        source=source,
         filters=filters,
         file_format=file_format,
         language=translation.get_language() or settings.LANGUAGE_CODE,
@@ -267,9 +273,12 @@ def export_build(job: ExportJob) -> ExportJob:
     """Write the job's file: the list as its owner sees it now, masked and audited as a streamed one."""
     export = EXPORTS[job.list_name]
     with translation.override(job.language):
-        queryset = api_list(job.list_name, job.user, QueryDict(job.filters))
+        if job.source == ExportJob.Source.PAGE:
+            _filters, queryset = PAGE_LISTS[job.list_name](QueryDict(job.filters), user=job.user)
+        else:
+            queryset = api_list(job.list_name, job.user, QueryDict(job.filters))
         rows = export_rows(export, queryset, user=job.user, filters=job.filters, file_format=job.file_format)
-        counted = _Counted(rows)
+        counted = _Counted(rows, job)
         with tempfile.TemporaryFile() as target:
             if job.file_format == "csv":
                 for chunk in csv_stream(header(export), counted):
@@ -279,17 +288,22 @@ def export_build(job: ExportJob) -> ExportJob:
             target.seek(0)
             job.file.save(f"{filename(export)}-{job.pk}.{job.file_format}", File(target), save=False)
     job.status, job.row_count, job.finished_at = ExportJob.State.DONE, counted.count, timezone.now()
-    job.save(update_fields=["file", "status", "row_count", "finished_at"])
+    job.rows_done = counted.count
+    job.save(update_fields=["file", "status", "row_count", "rows_done", "finished_at"])
     return job
 
 
 class _Counted:
-    def __init__(self, rows):
-        self.rows, self.count = rows, 0
+    """The rows, counted; the job's progress saved every PROGRESS_EVERY rows for its page and the API."""
+
+    def __init__(self, rows, job: ExportJob):
+        self.rows, self.count, self.job = rows, 0, job
 
     def __iter__(self):
         for row in self.rows:
             self.count += 1
+            if self.count % PROGRESS_EVERY == 0:
+                ExportJob.objects.filter(pk=self.job.pk).update(rows_done=self.count)
             yield row
 
 

@@ -4,9 +4,11 @@ pages show the rule next to the field it concerns."""
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,7 @@ from core.inputs import parse_id
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, PrimaryOrganization, Role, TerritorialCenter, User
 
-from . import services
+from . import services, workdays
 from .models import (
     APPLICANT_LANGUAGES,
     TRANSITIONS,
@@ -732,3 +734,36 @@ class DisputeFilterForm(forms.Form):
         elif data.get("deadline") == self.PASSED:
             disputes = disputes.deadline_passed(today)
         return disputes.nearest_deadline_first()
+
+
+# The lists of the pages, as the page, its export and its background export (clinic.exports) read them.
+
+
+def filtered_cases(query, *, user: User) -> tuple[CaseFilterForm, Any]:
+    """The case list's filter form for `query` and its cases as `user` sees them."""
+    today = timezone.localdate()
+    soon_until = workdays.add_working_days(today, settings.CLINIC_REMINDER_DAYS_AHEAD)
+    filters = CaseFilterForm.for_user(query, user=user)
+    cases = filters.filter(
+        Application.objects.visible_to(user).with_list_relations().with_deadline_state(today, soon_until),
+        user=user,
+        today=today,
+        soon_until=soon_until,
+    )
+    return filters, cases
+
+
+def filtered_disputes(query, *, user: User) -> tuple[DisputeFilterForm, Any]:
+    """The dispute list's filter form for `query` and its disputes as `user` sees them."""
+    today = timezone.localdate()
+    filters = DisputeFilterForm.for_user(query, user=user)
+    disputes = filters.filter(
+        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
+        user=user,
+        today=today,
+        soon_until=today + timedelta(days=settings.CLINIC_DISPUTE_DAYS_AHEAD),
+    )
+    return filters, disputes
+
+
+PAGE_LISTS = {"cases": filtered_cases, "disputes": filtered_disputes}

@@ -1205,12 +1205,19 @@ class ExportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("staff member")
     )
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        PAGE = "page", _("Page")
+
     list_name = models.CharField(_("list"), max_length=32)
+    # Whose filters `filters` are: the API list's filter set, or the web page's filter form.
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices, default=Source.API)
     filters = models.TextField(_("filters"), blank=True)
     file_format = models.CharField(_("format"), max_length=4)
     language = models.CharField(_("language"), max_length=8, default="ru")  # of the headers and names
     status = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.PENDING)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows written"), default=0)  # the progress while pending
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -1263,6 +1270,7 @@ class ImportJob(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     refused = models.PositiveIntegerField(_("refused"), default=0)
     # [{"row": 3, "column": "ИИН", "message": "..."}], in the language of the user who uploaded the file.

@@ -8,7 +8,7 @@ the rules forbid; a refusal comes back as an error next to the field it concerns
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 from typing import cast
 
@@ -399,17 +399,7 @@ def _quick_filter(request: AuthenticatedHttpRequest, filters: forms.CaseFilterFo
 
 def _filtered_cases(request: AuthenticatedHttpRequest):
     """The case list's filter form and its cases, as the page and its export read them."""
-    user = request.user
-    today = timezone.localdate()
-    soon_until = _soon_until(today)
-    filters = forms.CaseFilterForm.for_user(request.GET, user=user)
-    cases = filters.filter(
-        Application.objects.visible_to(user).with_list_relations().with_deadline_state(today, soon_until),
-        user=user,
-        today=today,
-        soon_until=soon_until,
-    )
-    return filters, cases
+    return forms.filtered_cases(request.GET, user=request.user)
 
 
 @staff_page
@@ -667,16 +657,7 @@ def destruction_records_csv(records) -> bytes:
 
 def _filtered_disputes(request: AuthenticatedHttpRequest):
     """The dispute list's filter form and its disputes, as the page and its export read them."""
-    user = request.user
-    today = timezone.localdate()
-    filters = forms.DisputeFilterForm.for_user(request.GET, user=user)
-    disputes = filters.filter(
-        LaborDispute.objects.visible_to(user).select_related("employer", "lawyer", "center"),
-        user=user,
-        today=today,
-        soon_until=today + timedelta(days=settings.CLINIC_DISPUTE_DAYS_AHEAD),
-    )
-    return filters, disputes
+    return forms.filtered_disputes(request.GET, user=request.user)
 
 
 @staff_page
@@ -774,12 +755,22 @@ def dispute_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> H
 
 def _list_export(request: AuthenticatedHttpRequest, name: str, queryset) -> HttpResponseBase:
     """The list as filtered on its page, as a CSV or XLSX download (clinic.exports); the filters are
-    the page's own query string."""
+    the page's own query string. A list longer than settings.EXPORT_SYNC_MAX_ROWS is built in the
+    background: the user is sent to the export's page, which follows it to its download."""
     file_format = request.GET.get(exports.FORMAT_PARAMETER, "csv")
     if file_format not in EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Choose CSV or XLSX."))
     export = exports.EXPORTS[name]
     filters = exports.export_filters(request.GET)
+    if exports.too_large(queryset):
+        job = exports.export_later(
+            user=request.user,
+            name=name,
+            filters=filters,
+            file_format=file_format,
+            source=ExportJob.Source.PAGE,
+        )
+        return redirect("clinic:export_job", job.pk)
     rows = exports.export_rows(export, queryset, user=request.user, filters=filters, file_format=file_format)
     return export_response(file_format, exports.filename(export), exports.header(export), rows)
 
@@ -805,7 +796,12 @@ def dispute_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 def export_job(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A background export's state, and its file once ready: its owner's only (another user: 404)."""
     job = get_object_or_404(ExportJob, pk=pk, user=request.user)
-    return render(request, "clinic/export_job.html", {"title": _("Export"), "job": job})
+    template = (
+        "clinic/partials/export_job_state.html"
+        if request.headers.get("HX-Request")
+        else "clinic/export_job.html"
+    )
+    return render(request, template, {"title": _("Export"), "job": job})
 
 
 @staff_page

@@ -2,7 +2,8 @@
 
 - Text never turns into a formula: `cell_value` is the one place a value becomes a cell, for both
   formats. A name a user typed ("=HYPERLINK(...)", "+1", "@SUM(1)") reads as that text, not a formula
-  (OWASP, "CSV Injection"); numbers stay numbers, a negative one too.
+  (OWASP, "CSV Injection"); numbers stay numbers, a negative one too, and a phone ("+7 701 ...")
+  is written without the quote, as nothing can run from it.
 - CSV opens as columns in the user's Excel: UTF-8 with a byte-order mark, ";" between fields where
   the language writes decimals with a comma (Russian, Kazakh: Excel's list separator there), "," in
   English, and decimals with the language's decimal sign, so Excel reads them as numbers.
@@ -28,6 +29,10 @@ CSV_TYPE = "text/csv; charset=utf-8"
 # A cell whose text starts with one of these is read as a formula by Excel, LibreOffice or Google
 # Sheets: a tab or carriage return is skipped over, then = + - @ start the formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What starts like a formula but can hold none, written as it is: a phone ("+7 (701) 123-45-67": "+",
+# then at least 7 digits among spaces, dashes and parentheses) and a plain negative number ("-15",
+# "-2,5"). At worst a spreadsheet reads them as numbers; no function, reference or command fits.
+HARMLESS_STARTS = re.compile(r"\+(?=(?:[ ()\-]*[0-9]){7})[0-9 ()\-]+|-[0-9]+(?:[.,][0-9]+)?")
 # Control characters XML cannot hold: openpyxl refuses them, and they mean nothing in a name.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -40,11 +45,14 @@ class ExportFile(NamedTuple):
 
 def cell_value(value: Any) -> Any:
     """A value as a CSV or XLSX cell holds it: numbers and empty as they are; any other value as text,
-    behind a single quote when it starts like a formula, so a spreadsheet shows it and runs nothing."""
+    behind a single quote when it starts like a formula, so a spreadsheet shows it and runs nothing
+    (a phone or a plain negative number, which can run nothing, without the quote)."""
     if value is None or isinstance(value, int | float | Decimal):
         return value
     text = CONTROL_CHARACTERS.sub("", str(value))
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    if text.startswith(FORMULA_STARTS) and not HARMLESS_STARTS.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 def number(value: Any) -> Any:

@@ -54,7 +54,11 @@ class ExportMixin:
             job = export_later(
                 user=request.user, name=self.export_name, filters=filters, file_format=file_format
             )
-            url = request.build_absolute_uri(reverse("clinic:export_job", args=[job.pk]))
-            return Response({"id": job.pk, "status": job.status, "url": url}, status=202)
+            # `url`: the job's state in the API (clinic.api.views.ExportJobViewSet); `page_url`: its web page.
+            url = request.build_absolute_uri(reverse("clinic-api:export-detail", args=[job.pk]))
+            page_url = request.build_absolute_uri(reverse("clinic:export_job", args=[job.pk]))
+            return Response(
+                {"id": job.pk, "status": job.status, "url": url, "page_url": page_url}, status=202
+            )
         rows = export_rows(export, queryset, user=request.user, filters=filters, file_format=file_format)
         return export_response(file_format, filename(export), header(export), rows)

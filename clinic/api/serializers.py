@@ -20,6 +20,7 @@ from clinic.models import (
     DestructionRecord,
     Document,
     Event,
+    ExportJob,
     ImportJob,
     LaborDispute,
     LetterTemplate,
@@ -925,6 +926,36 @@ class OutgoingMessageSerializer(serializers.ModelSerializer):
         return recipient_shown(getattr(self.context.get("request"), "user", None), message)
 
 
+class ExportJobSerializer(serializers.ModelSerializer):
+    """A background export: `status` pending, done or failed; `rows_done` the rows written so far;
+    `download_url` once done (the file, to its owner only)."""
+
+    download_url = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id", "list_name", "file_format", "status", "rows_done", "row_count", "created_at", "finished_at",
+            "download_url", "page_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def _url(self, name: str, job: ExportJob) -> str:
+        url = reverse(name, args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, job: ExportJob) -> str | None:
+        return self._url("clinic-api:export-download", job) if job.status == ExportJob.State.DONE else None
+
+    @extend_schema_field(serializers.URLField())
+    def get_page_url(self, job: ExportJob) -> str:
+        """The export's web page, which follows it to its download."""
+        return self._url("clinic:export_job", job)
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
     """An import: its state, its progress (rows done of the total) and, once checked or imported, the
     counts and the refused rows (row number, column header, message in the uploader's language)."""
@@ -933,7 +964,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = [
             "id", "center", "kind", "file_name", "language", "state", "dry_run", "rows_total", "rows_done",
-            "created", "unchanged", "refused", "refused_rows", "error", "created_at", "finished_at",
+            "created", "updated", "unchanged", "refused", "refused_rows", "error", "created_at",
+            "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 

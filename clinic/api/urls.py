@@ -21,6 +21,7 @@ router.register("channels", views.ChannelViewSet, basename="channel")
 router.register("kinds", views.ApplicationKindViewSet, basename="kind")
 router.register("outcomes", views.OutcomeViewSet, basename="outcome")
 router.register("imports", views.ImportJobViewSet, basename="import")
+router.register("exports", views.ExportJobViewSet, basename="export")
 router.register("limitation-rules", views.LimitationRuleViewSet, basename="limitation-rule")
 
 urlpatterns = router.urls

@@ -39,6 +39,7 @@ from clinic.models import (
     ApplicationKind,
     Channel,
     Event,
+    ExportJob,
     ImportJob,
     LaborDispute,
     LetterTemplate,
@@ -998,3 +999,30 @@ class ImportJobViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, ClinicV
         if kind not in ImportJob.Kind.values:
             raise ValidationError({"kind": [_("Choose what the file holds.")]})
         return import_template_response(kind, request.LANGUAGE_CODE)
+
+
+class ExportJobViewSet(mixins.RetrieveModelMixin, ClinicViewSet):
+    """A list export built in the background (`export/` on a list answers 202 with its id when the list
+    is longer than EXPORT_SYNC_MAX_ROWS): its state, the rows written so far and, once ready, its
+    file. Only the staff member who asked for it sees it; anyone else gets a 404."""
+
+    serializer_class = s.ExportJobSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema's generation, signed out
+            return ExportJob.objects.none()
+        return ExportJob.objects.filter(user=self.request.user)
+
+    @extend_schema(summary="A background export's state", responses={200: s.ExportJobSerializer})
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Download a background export once ready",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, BinaryRenderer])
+    def download(self, request, pk=None):
+        job = get_object_or_404(self.get_queryset(), pk=pk, status=ExportJob.State.DONE)
+        return stored_file_response(job.file, (job.file.name or "").rsplit("/", 1)[-1])

@@ -4,8 +4,10 @@ it is checked by the same rules. A job is first checked (a dry run: each chunk r
 once confirmed, imported in chunks of CLINIC_IMPORT_CHUNK rows, each chunk in one transaction.
 
 Idempotency: a person is found by IIN, then by phone, in the center before one is created; a visit or
-a case carries the register's own number (`external_key`, unique in the center), so a row already
-imported is counted unchanged and the same file imported twice creates nothing the second time.
+a case carries the register's own number (`external_key`, unique in the center). A row already
+imported is counted unchanged when the record already says what it says, and updated (through the
+desk's services: clinic.services.imports._case_row says how) when it differs; the same file imported
+twice changes nothing the second time.
 
 Registration numbers: an imported case is numbered by the same gapless per-center-year counter as
 any other (the year of its receipt), and the register's number is kept beside it as `external_key`.
@@ -44,14 +46,20 @@ from ..imports import (
 )
 from ..models import Application, ImportJob, Person, Status, Visit
 from ..validators import normalize_phone
-from .applications import application_change_status, application_decide, application_register
+from .applications import (
+    application_change_status,
+    application_decide,
+    application_register,
+    application_reopen,
+    application_update,
+)
 from .common import center_of
-from .persons import person_create
-from .visits import visit_register
+from .persons import person_create, person_update
+from .visits import visit_register, visit_update
 
 logger = logging.getLogger(__name__)
 
-CREATED, UNCHANGED = "created", "unchanged"
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
 # A service's field names, as the columns of the file call them.
 FIELD_COLUMNS = {
@@ -126,18 +134,31 @@ def import_confirm(*, job: ImportJob, by: User) -> ImportJob:
     return job
 
 
-def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tuple[Person, bool]:
-    """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+def _identity(values: dict[str, Any]) -> tuple[str, str]:
+    """The row's IIN and phone, normalized as the desk stores them."""
     raw_iin = values.get("iin")
     if isinstance(raw_iin, int | float):  # typed into a number cell, which dropped the leading zero
         values["iin"] = text(raw_iin).zfill(12)
     iin = normalize_identifier(text(values.get("iin")))
     phone = normalize_phone(text(values.get("phone"))) if text(values.get("phone")) else ""
-    found = None
+    return iin, phone
+
+
+def _find_person(center: TerritorialCenter, iin: str, phone: str) -> tuple[Person | None, bool]:
+    """The center's person with the IIN, or else the phone; and whether it was found by the IIN."""
     if iin:
         found = Person.objects.active().filter(center=center, iin=iin).first()
-    if found is None and phone:
-        found = Person.objects.active().filter(center=center, phone=phone).order_by("pk").first()
+        if found is not None:
+            return found, True
+    if phone:
+        return Person.objects.active().filter(center=center, phone=phone).order_by("pk").first(), False
+    return None, False
+
+
+def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tuple[Person, bool]:
+    """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+    iin, phone = _identity(values)
+    found, _by_iin = _find_person(center, iin, phone)
     if found is not None:
         return found, False
     person = person_create(
@@ -152,6 +173,38 @@ def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tupl
     return person, True
 
 
+def _person_row(values: dict[str, Any], center: TerritorialCenter, by: User) -> str:
+    """A row of the persons' register: a new person, or the found one's details brought to the row's.
+    Found by the IIN, the person takes the row's name, phone and e-mail; found by a phone only (which a
+    family may share), only the blanks are filled, never a name replaced."""
+    if not text(values.get("iin")) and not text(values.get("phone")):
+        # Without either, the same file imported twice would register the person twice.
+        raise RowError("iin", _("Fill in the IIN or the phone: a person is found again by them."))
+    iin, phone = _identity(values)
+    found, by_iin = _find_person(center, iin, phone)
+    if found is None:
+        _person(values, center, by)
+        return CREATED
+    wanted = {
+        "full_name": " ".join(text(values.get("full_name")).split()),
+        "iin": iin,
+        "phone": phone,
+        "email": text(values.get("email")).lower(),
+    }
+    changes: dict[str, Any] = {
+        field: value
+        for field, value in wanted.items()
+        if field in values
+        and value
+        and value != getattr(found, field)
+        and (by_iin or not getattr(found, field))
+    }
+    if not changes:
+        return UNCHANGED
+    person_update(person=found, by=by, **changes)
+    return UPDATED
+
+
 def _required_date(values: dict[str, Any], column: str):
     value = parse_date(values.get(column), column)
     if value is None:
@@ -159,70 +212,138 @@ def _required_date(values: dict[str, Any], column: str):
     return value
 
 
-def _import_row(job: ImportJob, values: dict[str, Any], refs: References) -> str:
+def _visit_row(job: ImportJob, key: str, values: dict[str, Any], refs: References) -> str:
+    """A visit: registered, or the one with the register's number corrected to the row (its channel,
+    topic and question; the day and the person stay as recorded)."""
     by, center = job.created_by, job.center
-    if job.kind == ImportJob.Kind.PERSONS:
-        if not text(values.get("iin")) and not text(values.get("phone")):
-            # Without either, the same file imported twice would register the person twice.
-            raise RowError("iin", _("Fill in the IIN or the phone: a person is found again by them."))
-        return CREATED if _person(values, center, by)[1] else UNCHANGED
-    key = text(values.get("external_key"))
-    if not key:
-        raise RowError("external_key", _("This column must be filled in."))
-    if job.kind == ImportJob.Kind.VISITS:
-        if Visit.objects.filter(center=center, external_key=key).exists():
+    visited_on = _required_date(values, "date")
+    channel, topic = refs.get("channel", values.get("channel")), refs.get("topic", values.get("topic"))
+    visit = Visit.objects.filter(center=center, external_key=key).first()
+    if visit is not None:
+        changes: dict[str, Any] = {}
+        if visit.channel_id != channel.pk:
+            changes["channel"] = channel
+        if set(visit.topics.values_list("pk", flat=True)) != {topic.pk}:
+            changes["topics"] = [topic]
+        if "summary" in values and visit.question != text(values.get("summary")):
+            changes["question"] = text(values.get("summary"))
+        if not changes:
             return UNCHANGED
-        visited_on = _required_date(values, "date")
-        channel, topic = refs.get("channel", values.get("channel")), refs.get("topic", values.get("topic"))
-        person, _created = _person(values, center, by)
-        visit_register(
-            by=by,
-            person=person,
-            channel=channel,
-            topics=[topic],
-            question=text(values.get("summary")),
-            visited_at=timezone.make_aware(datetime.combine(visited_on, time(9))),
-            external_key=key,
-        )
-        return CREATED
-    if Application.objects.filter(center=center, external_key=key).exists():
-        return UNCHANGED
+        visit_update(visit=visit, by=by, **changes)
+        return UPDATED
+    person, _created = _person(values, center, by)
+    visit_register(
+        by=by,
+        person=person,
+        channel=channel,
+        topics=[topic],
+        question=text(values.get("summary")),
+        visited_at=timezone.make_aware(datetime.combine(visited_on, time(9))),
+        external_key=key,
+    )
+    return CREATED
+
+
+DECIDED_STATUSES = (Status.DECIDED, Status.CLOSED)
+
+
+def _bring_to(case: Application, status: str, by: User, decision: dict[str, Any]) -> Application:
+    """Move a case along the desk's transitions to `status`, deciding it with `decision` on the way; a
+    status the case cannot reach (back to registered, say) is refused by the services."""
+    if case.status == Status.REGISTERED and status != Status.REGISTERED:
+        case = application_change_status(application=case, by=by, to_status=Status.IN_PROGRESS)
+    if case.status == Status.ON_HOLD and status != Status.ON_HOLD:
+        case = application_change_status(application=case, by=by, to_status=Status.IN_PROGRESS)
+    if case.status == Status.IN_PROGRESS and status == Status.ON_HOLD:
+        case = application_change_status(application=case, by=by, to_status=Status.ON_HOLD)
+    if case.status == Status.IN_PROGRESS and status in DECIDED_STATUSES:
+        case = application_decide(application=case, by=by, **decision)
+    if case.status == Status.DECIDED and status == Status.CLOSED:
+        case = application_change_status(application=case, by=by, to_status=Status.CLOSED)
+    if case.status != status:
+        case = application_change_status(application=case, by=by, to_status=Status(status))
+    return case
+
+
+def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: References) -> str:
+    """A case: registered and brought to the row's status, or the one with the register's number
+    corrected to the row. A correction goes through the desk's services: the description while the
+    case is open, the status along the allowed transitions, and a decided case whose outcome (or
+    anything else) differs is reopened by the import, with the file named as the reason, and decided
+    again. The receipt date and the kind, which gave the case its number and due date, stay."""
+    by, center = job.created_by, job.center
     received_on = _required_date(values, "date")
     service, kind = refs.get("service", values.get("service")), refs.get("kind", values.get("kind"))
     topic, channel = refs.get("topic", values.get("topic")), refs.get("channel", values.get("channel"))
     status = refs.status(values.get("status"))
-    outcome = refs.get("outcome", values.get("outcome"), required=status in (Status.DECIDED, Status.CLOSED))
+    outcome = refs.get("outcome", values.get("outcome"), required=status in DECIDED_STATUSES)
     decided_on = parse_date(values.get("decided_on"), "decided_on")
     recovered = parse_money(values.get("recovered_kzt"), "recovered_kzt")
-    person, _created = _person(values, center, by)
-    case = application_register(
-        by=by,
-        person=person,
-        service=service,
-        kind=kind,
-        topic=topic,
-        channel=channel,
-        received_on=received_on,
-        summary=text(values.get("summary")),
-        confirm_second_case=True,  # a register holds a person's cases of many years
-        external_key=key,
-    )
-    if status != Status.REGISTERED:
-        case = application_change_status(application=case, by=by, to_status=Status.IN_PROGRESS)
-    if status == Status.ON_HOLD:
-        case = application_change_status(application=case, by=by, to_status=Status.ON_HOLD)
-    if status in (Status.DECIDED, Status.CLOSED):
-        case = application_decide(
-            application=case,
+    case = Application.objects.filter(center=center, external_key=key).first()
+    if case is None:
+        person, _created = _person(values, center, by)
+        case = application_register(
             by=by,
-            outcome=outcome,
-            decision=text(values.get("decision")),
-            recovered_kzt=recovered,
-            decided_on=decided_on or received_on,
+            person=person,
+            service=service,
+            kind=kind,
+            topic=topic,
+            channel=channel,
+            received_on=received_on,
+            summary=text(values.get("summary")),
+            confirm_second_case=True,  # a register holds a person's cases of many years
+            external_key=key,
         )
-    if status == Status.CLOSED:
-        application_change_status(application=case, by=by, to_status=Status.CLOSED)
-    return CREATED
+        decision = {
+            "outcome": outcome,
+            "decision": text(values.get("decision")),
+            "recovered_kzt": recovered,
+            "decided_on": decided_on or received_on,
+        }
+        _bring_to(case, status, by, decision)
+        return CREATED
+    if "status" not in values:
+        status = case.status  # a register without the column says nothing of the status
+    description: dict[str, Any] = {
+        field: item
+        for field, item in (("service", service), ("topic", topic), ("channel", channel))
+        if getattr(case, f"{field}_id") != item.pk
+    }
+    if "summary" in values and case.summary != text(values.get("summary")):
+        description["summary"] = text(values.get("summary"))
+    # A column the register lacks keeps the case's value.
+    decision = {
+        "outcome": outcome if "outcome" in values else case.outcome,
+        "decision": text(values.get("decision")) if "decision" in values else case.decision,
+        "recovered_kzt": recovered if "recovered_kzt" in values else case.recovered_kzt,
+        "decided_on": (decided_on if "decided_on" in values else case.decided_on) or case.received_on,
+    }
+    decision_differs = status in DECIDED_STATUSES and (
+        case.outcome_id != getattr(decision["outcome"], "pk", None)
+        or case.decision != decision["decision"]
+        or case.recovered_kzt != decision["recovered_kzt"]
+        or case.decided_on != decision["decided_on"]
+    )
+    if not description and status == case.status and not decision_differs:
+        return UNCHANGED
+    if case.status in DECIDED_STATUSES:
+        reason = _("Corrected by the import of the register %(file)s.") % {"file": job.file_name}
+        case = application_reopen(application=case, by=by, reason=reason)
+    if description:
+        case = application_update(application=case, by=by, **description)
+    _bring_to(case, status, by, decision)
+    return UPDATED
+
+
+def _import_row(job: ImportJob, values: dict[str, Any], refs: References) -> str:
+    if job.kind == ImportJob.Kind.PERSONS:
+        return _person_row(values, job.center, job.created_by)
+    key = text(values.get("external_key"))
+    if not key:
+        raise RowError("external_key", _("This column must be filled in."))
+    if job.kind == ImportJob.Kind.VISITS:
+        return _visit_row(job, key, values, refs)
+    return _case_row(job, key, values, refs)
 
 
 def _refusals(error: Exception, language: str) -> list[tuple[str, str]]:
@@ -255,7 +376,7 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[t
 def _run_chunk(job: ImportJob, sheet, chunk, refs: References, counts: dict[str, int], refused: list) -> None:
     """One chunk in one transaction, each row in a savepoint: a refused row is left out; a chunk that
     fails as a whole leaves nothing behind, and its rows are reported refused."""
-    chunk_counts = {CREATED: 0, UNCHANGED: 0}
+    chunk_counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     chunk_refused: list[dict] = []
     try:
         with transaction.atomic():
@@ -271,15 +392,15 @@ def _run_chunk(job: ImportJob, sheet, chunk, refs: References, counts: dict[str,
     except _DryRun:
         pass
     except Exception as error:  # noqa: BLE001  (the chunk is rolled back; the job goes on)
-        chunk_counts = {CREATED: 0, UNCHANGED: 0}
+        chunk_counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         message = _("The chunk of rows %(first)s–%(last)s was not imported: %(error)s") % {
             "first": chunk[0][0],
             "last": chunk[-1][0],
             "error": error,
         }
         chunk_refused = [{"row": number, "column": "", "message": message} for number, _cells in chunk]
-    counts[CREATED] += chunk_counts[CREATED]
-    counts[UNCHANGED] += chunk_counts[UNCHANGED]
+    for outcome, count in chunk_counts.items():
+        counts[outcome] += count
     refused.extend(chunk_refused)
 
 
@@ -290,9 +411,9 @@ def import_run(*, job_id: int) -> ImportJob:
         return job  # a second delivery of a finished job
     with translation.override(job.language):
         job.state = ImportJob.State.CHECKING if job.dry_run else ImportJob.State.RUNNING
-        job.created = job.unchanged = job.refused = job.rows_done = 0
+        job.created = job.updated = job.unchanged = job.refused = job.rows_done = 0
         job.refused_rows, job.error = [], ""
-        counts = {CREATED: 0, UNCHANGED: 0}
+        counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
         refused: list[dict] = []
         try:
             with job.file.open("rb") as file:
@@ -315,7 +436,7 @@ def import_run(*, job_id: int) -> ImportJob:
             logger.exception("Import %s failed", job.pk)
             job.state = ImportJob.State.FAILED
             job.error = _("The file could not be read to its end: the counts are of the rows before.")
-        job.created, job.unchanged = counts[CREATED], counts[UNCHANGED]
+        job.created, job.updated, job.unchanged = counts[CREATED], counts[UPDATED], counts[UNCHANGED]
         job.refused = len({item["row"] for item in refused})
         job.refused_rows = refused
         job.finished_at = timezone.now()

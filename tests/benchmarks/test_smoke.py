@@ -47,7 +47,7 @@ def run_smoke(out: Path, *extra: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_smoke_run_measures_reports_queries_the_api_searches_and_pages_under_load(tmp_path):
-    results = run_smoke(tmp_path)
+    results = run_smoke(tmp_path, "--import-real")
 
     assert {"meta", "machine", "dataset", "reports", "queries", "http", "targets"} <= set(results)
     assert results["meta"]["smoke"] is True
@@ -68,6 +68,13 @@ def test_the_smoke_run_measures_reports_queries_the_api_searches_and_pages_under
     # The register import's check: every row through the desk's services, nothing refused.
     assert results["imports"]["created"] == 200, results["imports"]["first_refusals"]
     assert results["imports"]["rows_per_second"] > 0
+    # The same register imported for real after its check: the task's path, committed chunk by chunk.
+    real = results["imports"]["real"]
+    assert (real["created"], real["refused"], real["cases_added"]) == (200, 0, 200), real["first_refusals"]
+    # The case list exported as CSV and XLSX, each measured in a process of its own.
+    runs = {run["format"]: run for run in results["exports"]["runs"]}
+    assert set(runs) == {"csv", "xlsx"}
+    assert all(run["rows"] == 100 and run["seconds"] > 0 and run["rss_peak_mib"] > 0 for run in runs.values())
     assert set(results["queries"]) == set(ENDPOINTS)
     # Every page answers signed in (a redirect to the sign-in page would be a 302).
     assert {name: endpoint["status"] for name, endpoint in results["queries"].items()} == dict.fromkeys(

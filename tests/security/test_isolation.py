@@ -87,6 +87,8 @@ ROUTE_MODELS = {
     "session_revoke": StaffSession,
     "clinic:export_job": ExportJob,
     "clinic:export_job_download": ExportJob,
+    "clinic-api:export-detail": ExportJob,
+    "clinic-api:export-download": ExportJob,
     "clinic:import_detail": ImportJob,
     "clinic:import_confirm": ImportJob,
     "admin:clinic_document_download": Document,
