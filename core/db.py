@@ -60,8 +60,10 @@ def _lsn_behind(alias: str, primary_lsn: str) -> tuple[bool, int | None]:
 
 
 def _primary_lsn() -> str:
+    # Where the primary's WAL ends as inserted: a commit with synchronous_commit off has returned before
+    # its record was written out, and must count too.
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         return cursor.fetchone()[0]
 
 

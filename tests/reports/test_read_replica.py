@@ -76,7 +76,7 @@ def _remove_replica() -> None:
 
 def _wait_caught_up(alias: str) -> None:
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
         lsn = cursor.fetchone()[0]
     with connections[alias].cursor() as cursor:
         for _attempt in range(200):
@@ -297,10 +297,14 @@ def test_writes_inside_the_replica_block_go_to_the_primary(replica, center, make
         CaptureQueriesContext(connections[replica]) as on_replica,
     ):
         read = Application.objects.get(pk=application.pk)
-        Application.objects.filter(pk=read.pk).update(registration_number="ALR-2021-99999")
+        read_on = read._state.db
+        read.registration_number = "ALR-2021-99999"
+        read.save(update_fields=["registration_number"])
+        Application.objects.filter(pk=read.pk).update(decided_on=None)
 
     assert alias == replica
-    assert read._state.db == replica
+    assert read_on == replica
+    assert read._state.db == DEFAULT_DB_ALIAS  # saved on the primary
     assert [query["sql"] for query in on_replica.captured_queries if "clinic_application" in query["sql"]]
     assert not _writes(on_replica)
     assert (
