@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from clinic.models import Application, Outcome
+from clinic.models import Application, ExportJob, Outcome
 from core import db
 from reports.models import Report
 from reports.periods import PeriodKind
@@ -243,6 +243,33 @@ def test_an_analysts_api_list_and_export_read_from_the_replica(
     # the export's audit entry is written to the primary
     assert not _writes(on_replica)
     assert any('INSERT INTO "auditlog_logentry"' in sql for sql in _writes(on_primary))
+
+
+def test_a_large_export_is_built_in_the_background_from_the_replica(
+    replica, center, analyst, make_case, api_client, settings, tmp_path
+):
+    # given a list longer than an export streamed while the analyst waits
+    settings.EXPORT_SYNC_MAX_ROWS, settings.MEDIA_ROOT = 0, tmp_path
+    application = make_case(center, received_on=date(2021, 3, 2))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=analyst).key}")
+    _wait_caught_up(replica)
+
+    # when it is exported: the job is recorded on the primary and built by the (eager) task at once
+    with (
+        CaptureQueriesContext(connections[replica]) as on_replica,
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+    ):
+        response = api_client.get("/api/v1/applications/export/?type=csv")
+
+    # then its rows came from the replica, the job and its audit entry went to the primary
+    assert response.status_code == 202
+    job = ExportJob.objects.get(pk=response.json()["id"])
+    assert (job.status, job.row_count) == (ExportJob.State.DONE, 1)
+    assert application.registration_number in job.file.read().decode("utf-8-sig")
+    assert _selects_of(on_replica, '"clinic_application"')
+    assert not _selects_of(on_primary, '"clinic_application"')
+    assert not _writes(on_replica)
+    assert any('UPDATE "clinic_exportjob"' in sql for sql in _writes(on_primary))
 
 
 def test_a_managers_case_list_reads_from_the_primary(replica, center, manager, make_case, api_client):
