@@ -1,6 +1,7 @@
 """The API's authentication (settings.REST_FRAMEWORK): DRF's token and session authentication, after
 which a read-only role's (the federation analysts') reading requests read from a replica (core.db)."""
 
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 from rest_framework.permissions import SAFE_METHODS
 
@@ -25,3 +26,9 @@ class TokenAuthentication(_ReadOnlyRolesReadReplicas, authentication.TokenAuthen
 
 class SessionAuthentication(_ReadOnlyRolesReadReplicas, authentication.SessionAuthentication):
     pass
+
+
+class ReplicaSessionScheme(SessionScheme):
+    """The schema names the session sign-in as before (drf-spectacular matches the class exactly)."""
+
+    target_class = "core.api.authentication.SessionAuthentication"
