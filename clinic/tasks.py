@@ -1,7 +1,7 @@
 """Celery tasks of the clinic: thin wrappers around services."""
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import DEFAULT_DB_ALIAS, OperationalError
 
 from .reminders import reminders_send
 from .services.imports import import_run
@@ -48,7 +48,14 @@ def build_export(job_id: int) -> int | None:
     from .exports import export_build
     from .models import ExportJob
 
-    job = ExportJob.objects.select_related("user").filter(pk=job_id, status=ExportJob.State.PENDING).first()
+    # From the primary (DEFAULT_DB_ALIAS), even inside a request reading from a replica: the job was just
+    # written there, and a replica may not have it yet.
+    job = (
+        ExportJob.objects.using(DEFAULT_DB_ALIAS)
+        .select_related("user")
+        .filter(pk=job_id, status=ExportJob.State.PENDING)
+        .first()
+    )
     if job is None:
         return None  # a second delivery of a job already built
     try:

@@ -20,7 +20,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from . import metrics, request_id
+from . import db, metrics, request_id
 
 request_logger = logging.getLogger("core.requests")
 
@@ -77,6 +77,39 @@ class NoStoreApiMiddleware:
         response = self.get_response(request)
         if request.path.startswith("/api/") and not request.path.startswith("/api/docs/"):
             add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
+
+
+PIN_COOKIE = "primary_reads"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+
+
+class ReplicaMiddleware:
+    """With read replicas (core.db): after a change (any other method than GET, HEAD, OPTIONS), the
+    same browser's requests read from the primary for DATABASE_REPLICA_PIN_SECONDS, so that the page
+    it is sent to shows the change; a signed cookie carries the moment of the change. Views and the
+    API choose a replica within a request by core.db; the choice ends with the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not db.replica_aliases():
+            return self.get_response(request)
+        seconds = settings.DATABASE_REPLICA_PIN_SECONDS
+        changed_at = request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_COOKIE, max_age=seconds)
+        with db.request_scope(pinned=changed_at is not None):
+            response = self.get_response(request)
+        if request.method not in SAFE_METHODS:
+            response.set_signed_cookie(
+                PIN_COOKIE,
+                str(int(time.time())),
+                salt=PIN_COOKIE,
+                max_age=seconds,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
         return response
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -135,7 +135,7 @@ def _rows(queryset: QuerySet) -> list[dict[str, Any]]:
     if connection.vendor != "postgresql":
         return list(queryset)
     sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with connections[queryset.db].cursor() as cursor:  # where the router reads (core.db: a replica)
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clinic.forms import AssignForm, LawyerChoiceField
 from clinic.models import Application
 from core import charts
+from core.db import reading_from_replica
 from core.forms import DateField
 from core.inputs import local_path
 from core.views import staff_page
@@ -382,6 +383,7 @@ def _period_form(request: AuthenticatedHttpRequest, default: Period) -> tuple[Pe
 
 @staff_page
 @require_GET
+@reading_from_replica()  # every center's figures: a read replica's if one is fit (core.db)
 def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
     """All centers side by side for a period (default: last month): a table and a bar chart."""
     rules.ensure_can_read_the_federation_page(request.user)
@@ -416,6 +418,7 @@ def federation(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @staff_page
 @require_GET
+@reading_from_replica()
 def federation_center(request: AuthenticatedHttpRequest, center_id: int) -> HttpResponse:
     """One center's figures for the chosen period, read-only."""
     rules.ensure_can_read_the_federation_page(request.user)

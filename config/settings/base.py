@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A page right after a change reads from the primary, not a read replica (core.db).
+    "core.middleware.ReplicaMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,6 +112,27 @@ if DATABASE_POOLER:
     DATABASES["default"] = behind_transaction_pooler(DATABASES["default"])
 DATABASE_DIRECT = env.db("DATABASE_DIRECT_URL") if env("DATABASE_DIRECT_URL", default="") else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Read replicas (core.db): PostgreSQL streaming replicas of DATABASE_URL, comma-separated. Report builds,
+# exports, the federation's pages and the analysts' API read from them; everything else, and a user's
+# pages for DATABASE_REPLICA_PIN_SECONDS after they changed something, from the primary. A replica that
+# does not answer or is further behind than DATABASE_REPLICA_MAX_LAG_SECONDS is skipped (a warning in the
+# log); its state is kept DATABASE_REPLICA_CHECK_SECONDS per process.
+for _number, _url in enumerate(env.list("DATABASE_REPLICA_URL", default=[]), start=1):
+    _replica = environ.Env.db_url_config(_url)
+    _replica.setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    _replica["OPTIONS"] = {
+        "connect_timeout": 3,
+        **DATABASES["default"].get("OPTIONS", {}),
+        **_replica.get("OPTIONS", {}),
+    }
+    _replica["TEST"] = {"MIRROR": "default"}  # a test run's replica follows its test database
+    if DATABASE_POOLER:  # the replicas behind their own PgBouncer, as the primary
+        _replica = behind_transaction_pooler(_replica)
+    DATABASES[f"replica_{_number}"] = _replica
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=60)
 
 AUTH_USER_MODEL = "organizations.User"
 LOGIN_URL = "login"
@@ -218,8 +241,8 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated request gets 401 with WWW-Authenticate: Token (session
     # authentication alone would answer 403). Session requests keep their CSRF check.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "core.api.authentication.TokenAuthentication",
+        "core.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
