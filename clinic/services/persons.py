@@ -60,11 +60,16 @@ def _person_new(
     employer: Employer | None = None,
     public: bool = False,
     confirm_not_duplicate: bool = False,
+    iin_checked: bool = False,
 ) -> Person:
     """A new, validated, unsaved person: the checks of every way a person is registered.
 
     `public`: typed into the public page, where a refusal must not tell whether an IIN is registered
-    (the caller looks the person up instead of refusing a duplicate)."""
+    (the caller looks the person up instead of refusing a duplicate).
+
+    `iin_checked`: the caller has found no person with the IIN in the center (the import looks a
+    chunk's IINs up at once), so neither the IIN nor the center is queried again; the database's
+    unique constraint stands behind."""
     person = Person(
         center=center,
         is_union_member=is_union_member,
@@ -75,8 +80,11 @@ def _person_new(
     if public:
         person.full_clean(validate_constraints=False)
         return person
-    _ensure_iin_free(person)
-    person.full_clean()
+    if iin_checked:
+        person.full_clean(exclude=["center"], validate_constraints=False)
+    else:
+        _ensure_iin_free(person)
+        person.full_clean()
     if not confirm_not_duplicate:
         _ensure_not_duplicate(person)
     return person
@@ -117,6 +125,7 @@ def person_create(
     notify_by_email: bool = False,
     notify_by_sms: bool = False,
     language: str = "ru",
+    iin_checked: bool = False,
 ) -> Person:
     """Register an applicant; a second person with the same IIN in the center is refused, one with the
     same phone or a similar name only when `confirm_not_duplicate` says it is another person."""
@@ -132,6 +141,7 @@ def person_create(
         primary_organization=primary_organization,
         employer=employer,
         confirm_not_duplicate=confirm_not_duplicate,
+        iin_checked=iin_checked,
     )
     consent_changes(
         person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
