@@ -151,7 +151,7 @@ _KNOWN_GOOD = ["center", "office", "person", "visit", "employer", "service", "ki
 _KNOWN_GOOD += ["lawyer", "outcome", "registered_by"]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called by the import, whose every row is a savepoint of its own
 def application_register_historical(
     *,
     by: User,

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, audit_entries_deferred, audit_entries_write
 from organizations.identifiers import normalize_identifier
 from organizations.models import TerritorialCenter, User
 
@@ -469,20 +469,23 @@ def _run_chunk(job: ImportJob, sheet, chunk, refs: Lookups, counts: dict[str, in
     chunk_counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     chunk_refused: list[dict] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_entries_deferred() as audit:
             rows = [(number, row_values(sheet, cells)) for number, cells in chunk]
             refs.read_chunk([values for _number, values in rows])
             for number, values in rows:
+                mark = len(audit)
                 try:
                     with transaction.atomic():
                         chunk_counts[_import_row(job, values, refs)] += 1
                     refs.row_done(kept=True)
                 except (RowError, ValidationError, PermissionDenied) as error:
                     refs.row_done(kept=False)
+                    del audit[mark:]  # the row's writes were rolled back, and so are their entries
                     for column, message in _refusals(error, job.language):
                         chunk_refused.append({"row": number, "column": column, "message": message})
             if job.dry_run:
-                raise _DryRun
+                raise _DryRun  # nothing is written, nor the entries of what would have been
+            audit_entries_write(audit)
     except _DryRun:
         pass
     except Exception as error:  # noqa: BLE001  (the chunk is rolled back; the job goes on)

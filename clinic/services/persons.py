@@ -109,7 +109,6 @@ def _ensure_not_duplicate(person: Person) -> None:
         raise ValidationError(errors, code="possible_duplicate")
 
 
-@transaction.atomic
 def person_create(
     *,
     by: User,
@@ -128,30 +127,33 @@ def person_create(
     iin_checked: bool = False,
 ) -> Person:
     """Register an applicant; a second person with the same IIN in the center is refused, one with the
-    same phone or a similar name only when `confirm_not_duplicate` says it is another person."""
-    center = center_of(by, center)
-    rules.ensure_can_register(by, center)
-    person = _person_new(
-        center=center,
-        full_name=full_name,
-        iin=iin,
-        phone=phone,
-        email=email,
-        is_union_member=is_union_member,
-        primary_organization=primary_organization,
-        employer=employer,
-        confirm_not_duplicate=confirm_not_duplicate,
-        iin_checked=iin_checked,
-    )
-    consent_changes(
-        person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
-    )
-    ensure_consent_addresses(person)
-    # The language among the choices (the other fields were checked above, as the desk checks them).
-    person.clean_fields(exclude=[field.name for field in Person._meta.fields if field.name != "language"])
-    with acting_as(by):
-        person.save()
-    return person
+    same phone or a similar name only when `confirm_not_duplicate` says it is another person.
+    `iin_checked`: see _person_new; the caller (the import) holds the transaction, each row in a
+    savepoint of its own, so no savepoint of this function's."""
+    with transaction.atomic(savepoint=not iin_checked):
+        center = center_of(by, center)
+        rules.ensure_can_register(by, center)
+        person = _person_new(
+            center=center,
+            full_name=full_name,
+            iin=iin,
+            phone=phone,
+            email=email,
+            is_union_member=is_union_member,
+            primary_organization=primary_organization,
+            employer=employer,
+            confirm_not_duplicate=confirm_not_duplicate,
+            iin_checked=iin_checked,
+        )
+        consent_changes(
+            person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
+        )
+        ensure_consent_addresses(person)
+        # The language among the choices (the other fields were checked above, as the desk checks them).
+        person.clean_fields(exclude=[field.name for field in Person._meta.fields if field.name != "language"])
+        with acting_as(by):
+            person.save()
+        return person
 
 
 PERSON_EDITABLE = {
