@@ -7,7 +7,7 @@ import contextvars
 from collections.abc import Iterator
 
 from auditlog.context import auditlog_value, set_actor
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 
 
 @contextlib.contextmanager
@@ -73,3 +73,17 @@ def audit_entries_write(entries: list) -> None:
     if entries:
         type(entries[0])._default_manager.bulk_create(entries, batch_size=1000)
     entries.clear()
+
+
+def created_in_bulk(instances: list) -> None:
+    """Tell the receivers of post_save (auditlog's among them: its "created" entry, with the diff it
+    computes for a save) of records written by bulk_create, which sends no signals."""
+    for instance in instances:
+        post_save.send(
+            sender=type(instance),
+            instance=instance,
+            created=True,
+            raw=False,
+            using="default",
+            update_fields=None,
+        )

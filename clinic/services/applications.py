@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, created_in_bulk
 from core.versioning import assign_changes, locked, save_changes
 from organizations.models import Employer, RepresentativeOffice, Role, TerritorialCenter, User
 
@@ -48,17 +48,18 @@ def online_due_date(sent_on: date) -> date:
     return due_date(written, sent_on) if written else sent_on
 
 
-def _next_sequence(center: TerritorialCenter, year: int) -> int:
+def _next_sequence(center: TerritorialCenter, year: int, count: int = 1) -> int:
+    """The next number of the center's year (or the last of the next `count`)."""
     # One UPDATE ... RETURNING: the counter row is locked until the transaction commits, so parallel
     # registrations queue here; a rolled-back registration rolls its number back too, leaving no gap.
     # The year's first number creates the row (get_or_create survives a parallel creation).
     sql = (
-        f"UPDATE {RegistrationCounter._meta.db_table} SET last_sequence = last_sequence + 1 "
+        f"UPDATE {RegistrationCounter._meta.db_table} SET last_sequence = last_sequence + %s "
         "WHERE center_id = %s AND year = %s RETURNING last_sequence"
     )
     for _attempt in range(2):
         with connection.cursor() as cursor:
-            cursor.execute(sql, [center.pk, year])
+            cursor.execute(sql, [count, center.pk, year])
             row = cursor.fetchone()
         if row is not None:
             return row[0]
@@ -151,8 +152,7 @@ _KNOWN_GOOD = ["center", "office", "person", "visit", "employer", "service", "ki
 _KNOWN_GOOD += ["lawyer", "outcome", "registered_by"]
 
 
-@transaction.atomic(savepoint=False)  # called by the import, whose every row is a savepoint of its own
-def application_register_historical(
+def application_build_historical(
     *,
     by: User,
     person: Person,
@@ -169,12 +169,12 @@ def application_register_historical(
     decided_on: date | None = None,
     external_key: str | None = None,
 ) -> Application:
-    """A case of a kept register (an import) registered in the state the register gives it, in one
-    save: the rules of application_register, application_change_status and application_decide on
-    the way (receipt not in the future, a decided or closed case with an outcome and a decision date
-    between receipt and today, money not negative), its number from the center's counter for the
-    year of receipt (the register's own number kept as `external_key`), one audit entry, and its
-    history of statuses as the desk's transitions would have written it.
+    """A case of a kept register (an import), in the state the register gives it, checked and not
+    yet saved, for applications_save_historical to write with others at once (nothing is written
+    here: a refusal leaves the caller's transaction as it was). The rules of application_register,
+    application_change_status and application_decide on the way: receipt not in the future, a
+    decided or closed case with an outcome and a decision date between receipt and today, money not
+    negative; the register's own number is kept as `external_key`.
 
     The caller has found no case with `external_key` in the center (the import looks a chunk's keys
     up at once); the database's unique constraint stands behind that. Foreign keys are the given
@@ -228,20 +228,48 @@ def application_register_historical(
         rules.ensure_can_work(by, application)
     # The fields' own checks (lengths, choices, digits); the numbers' uniqueness is the counter's.
     application.full_clean(exclude=_KNOWN_GOOD, validate_unique=False, validate_constraints=False)
-    application.sequence = _next_sequence(center, received_on.year)
-    application.registration_number = f"{center.code}-{received_on.year}-{application.sequence:05d}"
-    with acting_as(by):
-        application.save()
-    steps = [Status.REGISTERED, *PATH_TO.get(status, ())]
-    StatusChange.objects.bulk_create(
-        StatusChange(application=application, from_status=before or "", to_status=after, changed_by=by)
-        for before, after in zip([None, *steps], steps, strict=False)
-    )
-    if person.notify_by_email or person.notify_by_sms:  # nothing to queue for the others
-        queue_applicant_messages(purpose=Purpose.REGISTRATION, application=application)
-        if decided:
-            queue_applicant_messages(purpose=Purpose.DECISION, application=application)
     return application
+
+
+@transaction.atomic
+def application_register_historical(*, by: User, **case) -> Application:
+    """One case of a kept register: application_build_historical, then applications_save_historical."""
+    application = application_build_historical(by=by, **case)
+    return applications_save_historical(by=by, applications=[application])[0]
+
+
+@transaction.atomic(savepoint=False)  # called by the import, inside the chunk's transaction
+def applications_save_historical(*, by: User, applications: list[Application]) -> list[Application]:
+    """Write cases built by application_build_historical at once: numbered in their order from the
+    center's counter for their year (one block each), inserted together, each with its history of
+    statuses and its one audit entry ("created", as a save writes it), and the messages of the
+    applicants who consented queued. Their persons are saved before (persons_save_new)."""
+    by_year: dict[tuple[TerritorialCenter, int], list[Application]] = {}
+    for application in applications:
+        by_year.setdefault((application.center, application.year), []).append(application)
+    for (center, year), numbered in by_year.items():
+        last = _next_sequence(center, year, len(numbered))
+        for sequence, application in enumerate(numbered, start=last - len(numbered) + 1):
+            application.sequence = sequence
+            application.registration_number = f"{center.code}-{year}-{sequence:05d}"
+    with acting_as(by):
+        Application.objects.bulk_create(applications)
+        created_in_bulk(applications)
+    history = []
+    for application in applications:
+        steps = [Status.REGISTERED, *PATH_TO.get(application.status, ())]
+        history += [
+            StatusChange(application=application, from_status=before or "", to_status=after, changed_by=by)
+            for before, after in zip([None, *steps], steps, strict=False)
+        ]
+    StatusChange.objects.bulk_create(history)
+    for application in applications:
+        person = application.person
+        if person.notify_by_email or person.notify_by_sms:  # nothing to queue for the others
+            queue_applicant_messages(purpose=Purpose.REGISTRATION, application=application)
+            if application.status in (Status.DECIDED, Status.CLOSED):
+                queue_applicant_messages(purpose=Purpose.DECISION, application=application)
+    return applications
 
 
 def ensure_no_open_case_on_topic(person: Person, topic: Topic | None) -> None:

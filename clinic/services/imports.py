@@ -51,14 +51,15 @@ from ..imports import (
 from ..models import Application, ImportJob, Person, Status, Visit
 from ..validators import normalize_phone
 from .applications import (
+    application_build_historical,
     application_change_status,
     application_decide,
-    application_register_historical,
     application_reopen,
     application_update,
+    applications_save_historical,
 )
 from .common import center_of
-from .persons import person_create, person_update
+from .persons import person_build_imported, person_update, persons_save_new
 from .visits import visit_register, visit_update
 
 logger = logging.getLogger(__name__)
@@ -155,13 +156,18 @@ class Lookups(References):
     before. A row's own writes are noted (`note_*`) and kept once its savepoint is released, or
     forgotten with it (`row_done`)."""
 
-    def __init__(self, center: TerritorialCenter, kind: str) -> None:
+    def __init__(self, center: TerritorialCenter, kind: str, by: User) -> None:
         super().__init__()
-        self.center, self.kind = center, kind
+        self.center, self.kind, self.by = center, kind, by
         self.by_iin: dict[str, Person | None] = {}
         self.by_phone: dict[str, Person | None] = {}
         self.by_key: dict[str, Application | Visit | None] = {}
         self._pending: list[tuple[dict, str, Any]] = []
+        # New persons and cases built by the rows, written together by write_new.
+        self.new_persons: list[Person] = []
+        self.new_cases: list[Application] = []
+        self._staged_keys: set[str] = set()
+        self._pending_new: tuple[Person | None, Application | None] = (None, None)
 
     def read_chunk(self, rows: list[dict[str, Any]]) -> None:
         iins, phones, keys = set(), set(), set()
@@ -188,6 +194,7 @@ class Lookups(References):
             for record in model.objects.filter(center=self.center, external_key__in=keys):
                 self.by_key[str(record.external_key)] = record
         self._pending = []
+        self.new_persons, self.new_cases, self._staged_keys = [], [], set()
 
     def note_person(self, person: Person, *, changed: bool) -> None:
         """A person created (found from now on) or changed (asked of the database from now on)."""
@@ -203,7 +210,37 @@ class Lookups(References):
         """A visit or case created or changed: asked of the database from now on."""
         self._pending.append((self.by_key, key, _ASK))
 
+    def stage(self, person: Person | None, case: Application) -> None:
+        """A row's new case (and new person), kept for write_new once the row is done."""
+        self._pending_new = (person, case)
+
+    def writes_nothing(self, values: dict[str, Any]) -> bool:
+        """Whether the row can only build a new case (to be written with the chunk's others), so that
+        it needs no savepoint of its own: a case register's number not in the center."""
+        key = text(values.get("external_key"))
+        if self.kind != ImportJob.Kind.APPLICATIONS or not key:
+            return False
+        if key in self._staged_keys:  # the number twice in the chunk: the first case written, then asked
+            self.write_new()
+            self.by_key.pop(key, None)
+            return False
+        return key in self.by_key and self.by_key[key] is None
+
+    def write_new(self) -> None:
+        if self.new_persons:
+            persons_save_new(by=self.by, persons=self.new_persons)
+        if self.new_cases:
+            applications_save_historical(by=self.by, applications=self.new_cases)
+        self.new_persons, self.new_cases, self._staged_keys = [], [], set()
+
     def row_done(self, *, kept: bool) -> None:
+        person, case = self._pending_new
+        self._pending_new = (None, None)
+        if kept and case is not None:
+            if person is not None:
+                self.new_persons.append(person)
+            self.new_cases.append(case)
+            self._staged_keys.add(str(case.external_key))
         if kept:
             for table, key, value in self._pending:
                 if not key:
@@ -240,22 +277,25 @@ def _find_person(lookups: Lookups, iin: str, phone: str) -> tuple[Person | None,
     return None, False
 
 
-def _person(values: dict[str, Any], lookups: Lookups, by: User) -> tuple[Person, bool]:
-    """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+def _person(
+    values: dict[str, Any], lookups: Lookups, by: User, *, staged: bool = False
+) -> tuple[Person, bool]:
+    """The center's person with the row's IIN, or else its phone; a new one when neither is found:
+    written at once, or (`staged`) built for Lookups.write_new to write with the chunk's others."""
     iin, phone = _identity(values)
     found, _by_iin = _find_person(lookups, iin, phone)
     if found is not None:
         return found, False
-    person = person_create(
+    person = person_build_imported(
         by=by,
         center=lookups.center,
         full_name=text(values.get("full_name")),
         iin=text(values.get("iin")),
         phone=text(values.get("phone")),
         email=text(values.get("email")),
-        confirm_not_duplicate=True,  # duplicates are the same IIN or phone, looked up above
-        iin_checked=True,  # the IIN was looked up above
     )
+    if not staged:
+        persons_save_new(by=by, persons=[person])
     lookups.note_person(person, changed=False)
     return person, True
 
@@ -371,9 +411,9 @@ def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: Lookups) -
     recovered = parse_money(values.get("recovered_kzt"), "recovered_kzt")
     case = refs.record(Application, key)
     if case is None:
-        person, _created = _person(values, refs, by)
+        person, created = _person(values, refs, by, staged=True)
         decided = status in DECIDED_STATUSES
-        application_register_historical(
+        case = application_build_historical(
             by=by,
             person=person,
             service=service,
@@ -389,7 +429,7 @@ def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: Lookups) -
             decided_on=(decided_on or received_on) if decided else None,
             external_key=key,
         )
-        refs.note_record(key)
+        refs.stage(person if created else None, case)
         return CREATED
     refs.note_record(key)
     if "status" not in values:
@@ -475,14 +515,18 @@ def _run_chunk(job: ImportJob, sheet, chunk, refs: Lookups, counts: dict[str, in
             for number, values in rows:
                 mark = len(audit)
                 try:
-                    with transaction.atomic():
+                    if refs.writes_nothing(values):
                         chunk_counts[_import_row(job, values, refs)] += 1
+                    else:
+                        with transaction.atomic():
+                            chunk_counts[_import_row(job, values, refs)] += 1
                     refs.row_done(kept=True)
                 except (RowError, ValidationError, PermissionDenied) as error:
                     refs.row_done(kept=False)
                     del audit[mark:]  # the row's writes were rolled back, and so are their entries
                     for column, message in _refusals(error, job.language):
                         chunk_refused.append({"row": number, "column": column, "message": message})
+            refs.write_new()
             if job.dry_run:
                 raise _DryRun  # nothing is written, nor the entries of what would have been
             audit_entries_write(audit)
@@ -518,7 +562,7 @@ def import_run(*, job_id: int) -> ImportJob:
                 check_headers(sheet, job.kind, job.language)
                 job.rows_total = sum(1 for _row in sheet.rows)
             job.save()
-            refs = Lookups(job.center, job.kind)
+            refs = Lookups(job.center, job.kind, job.created_by)
             with job.file.open("rb") as file:
                 sheet = read_sheet(file, job.file_name)
                 for chunk in _chunks(sheet.rows, settings.CLINIC_IMPORT_CHUNK):

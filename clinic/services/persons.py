@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, created_in_bulk
 from core.versioning import assign_changes, locked, save_changes
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
 
 from .. import rules
 from ..models import Application, Person, Visit
+from ..names import name_key
 from ..selectors import describe_persons, possible_duplicates
 from ..validators import normalize_phone
 from .common import center_of
@@ -109,6 +110,7 @@ def _ensure_not_duplicate(person: Person) -> None:
         raise ValidationError(errors, code="possible_duplicate")
 
 
+@transaction.atomic
 def person_create(
     *,
     by: User,
@@ -124,36 +126,60 @@ def person_create(
     notify_by_email: bool = False,
     notify_by_sms: bool = False,
     language: str = "ru",
-    iin_checked: bool = False,
 ) -> Person:
     """Register an applicant; a second person with the same IIN in the center is refused, one with the
-    same phone or a similar name only when `confirm_not_duplicate` says it is another person.
-    `iin_checked`: see _person_new; the caller (the import) holds the transaction, each row in a
-    savepoint of its own, so no savepoint of this function's."""
-    with transaction.atomic(savepoint=not iin_checked):
-        center = center_of(by, center)
-        rules.ensure_can_register(by, center)
-        person = _person_new(
-            center=center,
-            full_name=full_name,
-            iin=iin,
-            phone=phone,
-            email=email,
-            is_union_member=is_union_member,
-            primary_organization=primary_organization,
-            employer=employer,
-            confirm_not_duplicate=confirm_not_duplicate,
-            iin_checked=iin_checked,
-        )
-        consent_changes(
-            person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
-        )
-        ensure_consent_addresses(person)
-        # The language among the choices (the other fields were checked above, as the desk checks them).
-        person.clean_fields(exclude=[field.name for field in Person._meta.fields if field.name != "language"])
-        with acting_as(by):
-            person.save()
-        return person
+    same phone or a similar name only when `confirm_not_duplicate` says it is another person."""
+    center = center_of(by, center)
+    rules.ensure_can_register(by, center)
+    person = _person_new(
+        center=center,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
+        is_union_member=is_union_member,
+        primary_organization=primary_organization,
+        employer=employer,
+        confirm_not_duplicate=confirm_not_duplicate,
+    )
+    consent_changes(
+        person, {"notify_by_email": notify_by_email, "notify_by_sms": notify_by_sms, "language": language}
+    )
+    ensure_consent_addresses(person)
+    # The language among the choices (the other fields were checked above, as the desk checks them).
+    person.clean_fields(exclude=[field.name for field in Person._meta.fields if field.name != "language"])
+    with acting_as(by):
+        person.save()
+    return person
+
+
+def person_build_imported(
+    *, by: User, center: TerritorialCenter, full_name: str, iin: str, phone: str, email: str
+) -> Person:
+    """A person of a kept register (an import), checked as person_create checks one and not yet
+    saved, for persons_save_new to write with others at once (nothing is written here). The import has
+    found nobody with the IIN or the phone in the center: a duplicate is the same IIN or phone."""
+    rules.ensure_can_register(by, center)
+    return _person_new(
+        center=center,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
+        confirm_not_duplicate=True,
+        iin_checked=True,
+    )
+
+
+@transaction.atomic(savepoint=False)  # called by the import, inside the chunk's transaction
+def persons_save_new(*, by: User, persons: list[Person]) -> list[Person]:
+    """Write new persons (person_build_imported) at once, each with its audit entry as a save writes it."""
+    for person in persons:
+        person.name_key = name_key(person.full_name)  # what Person.save keeps
+    with acting_as(by):
+        Person.objects.bulk_create(persons)
+        created_in_bulk(persons)
+    return persons
 
 
 PERSON_EDITABLE = {
