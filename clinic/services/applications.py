@@ -231,13 +231,6 @@ def application_build_historical(
     return application
 
 
-@transaction.atomic
-def application_register_historical(*, by: User, **case) -> Application:
-    """One case of a kept register: application_build_historical, then applications_save_historical."""
-    application = application_build_historical(by=by, **case)
-    return applications_save_historical(by=by, applications=[application])[0]
-
-
 @transaction.atomic(savepoint=False)  # called by the import, inside the chunk's transaction
 def applications_save_historical(*, by: User, applications: list[Application]) -> list[Application]:
     """Write cases built by application_build_historical at once: numbered in their order from the

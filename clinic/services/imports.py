@@ -1,5 +1,5 @@
 """Imports of registers (persons, visits, cases) from XLSX and CSV: each row goes through the same
-services as the desk (person_create, visit_register, application_register_historical; the desk's
+services as the desk (person_build_imported, visit_register, application_build_historical; the desk's
 status and decision services for a correction), so it is checked by the same rules. A job is first
 checked (a dry run: each chunk rolled back), then, once confirmed, imported in chunks of
 CLINIC_IMPORT_CHUNK rows, each chunk in one transaction. What a chunk's rows refer to (persons by IIN
