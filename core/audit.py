@@ -3,9 +3,11 @@ middleware; services name the actor explicitly, so Celery tasks and management c
 attributed as well."""
 
 import contextlib
+import contextvars
 from collections.abc import Iterator
 
 from auditlog.context import auditlog_value, set_actor
+from django.db.models.signals import post_save, pre_save
 
 
 @contextlib.contextmanager
@@ -20,3 +22,68 @@ def acting_as(user) -> Iterator[None]:
     finally:
         if previous is not None:
             auditlog_value.set(previous)
+
+
+# Entries kept by audit_entries_deferred instead of written one INSERT each (None: written at once).
+_deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_deferred", default=None)
+_installed = False
+
+
+def _install() -> None:
+    """Let auditlog's LogEntry manager keep an entry instead of writing it, inside
+    audit_entries_deferred: the entry is built by auditlog's own log_create (the same changes,
+    representation, correlation id) and given its actor and address by auditlog's own pre_save
+    receivers, which bulk_create would skip; everywhere else the manager writes as it always does."""
+    global _installed
+    if _installed:
+        return
+    from auditlog.models import LogEntryManager
+
+    write = LogEntryManager.create
+
+    def create(self, **kwargs):
+        entries = _deferred.get()
+        if entries is None:
+            return write(self, **kwargs)
+        entry = self.model(**kwargs)
+        pre_save.send(sender=self.model, instance=entry, raw=False, using=self.db, update_fields=None)
+        entries.append(entry)
+        return entry
+
+    LogEntryManager.create = create
+    _installed = True
+
+
+@contextlib.contextmanager
+def audit_entries_deferred() -> Iterator[list]:
+    """Keep the audit entries written inside in a list, for the caller to drop those of a write it
+    rolled back (`del entries[mark:]`) and to write the others at once with audit_entries_write, in
+    the same transaction: the import writes a chunk's entries in one INSERT, not one per record."""
+    _install()
+    entries: list = []
+    token = _deferred.set(entries)
+    try:
+        yield entries
+    finally:
+        _deferred.reset(token)
+
+
+def audit_entries_write(entries: list) -> None:
+    """Write the entries kept by audit_entries_deferred (one INSERT per thousand)."""
+    if entries:
+        type(entries[0])._default_manager.bulk_create(entries, batch_size=1000)
+    entries.clear()
+
+
+def created_in_bulk(instances: list) -> None:
+    """Tell the receivers of post_save (auditlog's among them: its "created" entry, with the diff it
+    computes for a save) of records written by bulk_create, which sends no signals."""
+    for instance in instances:
+        post_save.send(
+            sender=type(instance),
+            instance=instance,
+            created=True,
+            raw=False,
+            using="default",
+            update_fields=None,
+        )

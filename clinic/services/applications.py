@@ -7,12 +7,12 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, created_in_bulk
 from core.versioning import assign_changes, locked, save_changes
 from organizations.models import Employer, RepresentativeOffice, Role, TerritorialCenter, User
 
@@ -48,14 +48,23 @@ def online_due_date(sent_on: date) -> date:
     return due_date(written, sent_on) if written else sent_on
 
 
-def _next_sequence(center: TerritorialCenter, year: int) -> int:
-    # The counter row is locked until the transaction commits, so parallel registrations queue
-    # here; a rolled-back registration rolls its number back too, leaving no gap.
-    counter, _ = RegistrationCounter.objects.get_or_create(center=center, year=year)
-    counter = RegistrationCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_sequence += 1
-    counter.save(update_fields=["last_sequence"])
-    return counter.last_sequence
+def _next_sequence(center: TerritorialCenter, year: int, count: int = 1) -> int:
+    """The next number of the center's year (or the last of the next `count`)."""
+    # One UPDATE ... RETURNING: the counter row is locked until the transaction commits, so parallel
+    # registrations queue here; a rolled-back registration rolls its number back too, leaving no gap.
+    # The year's first number creates the row (get_or_create survives a parallel creation).
+    sql = (
+        f"UPDATE {RegistrationCounter._meta.db_table} SET last_sequence = last_sequence + %s "
+        "WHERE center_id = %s AND year = %s RETURNING last_sequence"
+    )
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [count, center.pk, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0]
+        RegistrationCounter.objects.get_or_create(center=center, year=year)
+    raise RuntimeError("The registration counter could not be created.")  # pragma: no cover
 
 
 def _ensure_lawyer_of(center_id: int, lawyer: User | None) -> None:
@@ -127,6 +136,133 @@ def application_register(
         StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
     queue_applicant_messages(purpose=Purpose.REGISTRATION, application=application)
     return application
+
+
+# The statuses a case of a kept register passes through on its way to the one it is in: the desk's
+# transitions (TRANSITIONS), recorded in its history as if it had gone through them.
+PATH_TO: dict[str, tuple[str, ...]] = {
+    Status.REGISTERED: (),
+    Status.IN_PROGRESS: (Status.IN_PROGRESS,),
+    Status.ON_HOLD: (Status.IN_PROGRESS, Status.ON_HOLD),
+    Status.DECIDED: (Status.IN_PROGRESS, Status.DECIDED),
+    Status.CLOSED: (Status.IN_PROGRESS, Status.DECIDED, Status.CLOSED),
+}
+# Checked by the caller or by the arguments' types: model instances read from the database.
+_KNOWN_GOOD = ["center", "office", "person", "visit", "employer", "service", "kind", "topic", "channel"]
+_KNOWN_GOOD += ["lawyer", "outcome", "registered_by"]
+
+
+def application_build_historical(
+    *,
+    by: User,
+    person: Person,
+    service: Service,
+    kind: ApplicationKind,
+    topic: Topic,
+    channel: Channel,
+    received_on: date,
+    status: str = Status.REGISTERED,
+    summary: str = "",
+    outcome: Outcome | None = None,
+    decision: str = "",
+    recovered_kzt: Decimal = Decimal(0),
+    decided_on: date | None = None,
+    external_key: str | None = None,
+) -> Application:
+    """A case of a kept register (an import), in the state the register gives it, checked and not
+    yet saved, for applications_save_historical to write with others at once (nothing is written
+    here: a refusal leaves the caller's transaction as it was). The rules of application_register,
+    application_change_status and application_decide on the way: receipt not in the future, a
+    decided or closed case with an outcome and a decision date between receipt and today, money not
+    negative; the register's own number is kept as `external_key`.
+
+    The caller has found no case with `external_key` in the center (the import looks a chunk's keys
+    up at once); the database's unique constraint stands behind that. Foreign keys are the given
+    instances and are not queried again."""
+    center = person.center
+    rules.ensure_can_register(by, center)
+    if person.merged_into_id is not None:
+        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
+    today = timezone.localdate()
+    if received_on > today:
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    try:
+        due_on = due_date(kind, received_on)
+    except workdays.UnknownYearError as error:
+        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
+        raise ValidationError({"received_on": message % {"year": error.year}}) from error
+    decided = status in (Status.DECIDED, Status.CLOSED)
+    if decided:
+        if outcome is None:
+            raise ValidationError({"outcome": _("A decided case needs an outcome.")}, code="required")
+        if decided_on is None or decided_on < received_on or decided_on > today:
+            raise ValidationError({"decided_on": _("The decision date must lie between receipt and today.")})
+    else:  # the outcome of an open case is recorded when it is decided
+        outcome, decision, recovered_kzt, decided_on = None, "", Decimal(0), None
+    if recovered_kzt < 0:
+        message = _("“%(value)s” is not an amount of money.") % {"value": recovered_kzt}
+        raise ValidationError({"recovered_kzt": message})
+    application = Application(
+        center=center,
+        office=by.office,
+        year=received_on.year,
+        sequence=0,
+        person=person,
+        employer=person.employer,
+        service=service,
+        kind=kind,
+        topic=topic,
+        channel=channel,
+        summary=summary.strip(),
+        received_on=received_on,
+        due_on=due_on,
+        status=status,
+        outcome=outcome,
+        decision=decision.strip(),
+        recovered_kzt=recovered_kzt,
+        decided_on=decided_on,
+        registered_by=by,
+        external_key=external_key or None,
+    )
+    if status != Status.REGISTERED:
+        rules.ensure_can_work(by, application)
+    # The fields' own checks (lengths, choices, digits); the numbers' uniqueness is the counter's.
+    application.full_clean(exclude=_KNOWN_GOOD, validate_unique=False, validate_constraints=False)
+    return application
+
+
+@transaction.atomic(savepoint=False)  # called by the import, inside the chunk's transaction
+def applications_save_historical(*, by: User, applications: list[Application]) -> list[Application]:
+    """Write cases built by application_build_historical at once: numbered in their order from the
+    center's counter for their year (one block each), inserted together, each with its history of
+    statuses and its one audit entry ("created", as a save writes it), and the messages of the
+    applicants who consented queued. Their persons are saved before (persons_save_new)."""
+    by_year: dict[tuple[TerritorialCenter, int], list[Application]] = {}
+    for application in applications:
+        by_year.setdefault((application.center, application.year), []).append(application)
+    for (center, year), numbered in by_year.items():
+        last = _next_sequence(center, year, len(numbered))
+        for sequence, application in enumerate(numbered, start=last - len(numbered) + 1):
+            application.sequence = sequence
+            application.registration_number = f"{center.code}-{year}-{sequence:05d}"
+    with acting_as(by):
+        Application.objects.bulk_create(applications)
+        created_in_bulk(applications)
+    history = []
+    for application in applications:
+        steps = [Status.REGISTERED, *PATH_TO.get(application.status, ())]
+        history += [
+            StatusChange(application=application, from_status=before or "", to_status=after, changed_by=by)
+            for before, after in zip([None, *steps], steps, strict=False)
+        ]
+    StatusChange.objects.bulk_create(history)
+    for application in applications:
+        person = application.person
+        if person.notify_by_email or person.notify_by_sms:  # nothing to queue for the others
+            queue_applicant_messages(purpose=Purpose.REGISTRATION, application=application)
+            if application.status in (Status.DECIDED, Status.CLOSED):
+                queue_applicant_messages(purpose=Purpose.DECISION, application=application)
+    return applications
 
 
 def ensure_no_open_case_on_topic(person: Person, topic: Topic | None) -> None:

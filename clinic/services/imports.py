@@ -1,7 +1,9 @@
 """Imports of registers (persons, visits, cases) from XLSX and CSV: each row goes through the same
-services as the desk (person_create, visit_register, application_register, application_decide), so
-it is checked by the same rules. A job is first checked (a dry run: each chunk rolled back), then,
-once confirmed, imported in chunks of CLINIC_IMPORT_CHUNK rows, each chunk in one transaction.
+services as the desk (person_build_imported, visit_register, application_build_historical; the desk's
+status and decision services for a correction), so it is checked by the same rules. A job is first
+checked (a dry run: each chunk rolled back), then, once confirmed, imported in chunks of
+CLINIC_IMPORT_CHUNK rows, each chunk in one transaction. What a chunk's rows refer to (persons by IIN
+and phone, records by number) is read at once for the chunk (Lookups), the reference lists once.
 
 Idempotency: a person is found by IIN, then by phone, in the center before one is created; a visit or
 a case carries the register's own number (`external_key`, unique in the center). A row already
@@ -14,20 +16,24 @@ any other (the year of its receipt), and the register's number is kept beside it
 Storing the register's numbers as our own would collide with numbers already given that year and
 leave the counter with gaps or duplicates; keeping both lets a case be found by either."""
 
+import contextlib
 import logging
 import secrets
 from collections.abc import Iterator
 from datetime import datetime, time
+from decimal import Decimal
 from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, audit_entries_deferred, audit_entries_write
 from organizations.identifiers import normalize_identifier
 from organizations.models import TerritorialCenter, User
 
@@ -47,14 +53,15 @@ from ..imports import (
 from ..models import Application, ImportJob, Person, Status, Visit
 from ..validators import normalize_phone
 from .applications import (
+    application_build_historical,
     application_change_status,
     application_decide,
-    application_register,
     application_reopen,
     application_update,
+    applications_save_historical,
 )
 from .common import center_of
-from .persons import person_create, person_update
+from .persons import person_build_imported, person_update, persons_save_new
 from .visits import visit_register, visit_update
 
 logger = logging.getLogger(__name__)
@@ -144,36 +151,158 @@ def _identity(values: dict[str, Any]) -> tuple[str, str]:
     return iin, phone
 
 
-def _find_person(center: TerritorialCenter, iin: str, phone: str) -> tuple[Person | None, bool]:
+class Lookups(References):
+    """What a chunk's rows refer to, read at once: the reference lists (once per job), the center's
+    persons with the chunk's IINs and phones, and its visits or cases with the chunk's numbers. A row
+    asks here first; a key the chunk has not read (or has changed since) is asked of the database, as
+    before. A row's own writes are noted (`note_*`) and kept once its savepoint is released, or
+    forgotten with it (`row_done`)."""
+
+    def __init__(self, center: TerritorialCenter, kind: str, by: User) -> None:
+        super().__init__()
+        self.center, self.kind, self.by = center, kind, by
+        self.by_iin: dict[str, Person | None] = {}
+        self.by_phone: dict[str, Person | None] = {}
+        self.by_key: dict[str, Application | Visit | None] = {}
+        self._pending: list[tuple[dict, str, Any]] = []
+        # New persons and cases built by the rows, written together by write_new.
+        self.new_persons: list[Person] = []
+        self.new_cases: list[Application] = []
+        self._staged_keys: set[str] = set()
+        self._pending_new: tuple[Person | None, Application | None] = (None, None)
+
+    def read_chunk(self, rows: list[dict[str, Any]]) -> None:
+        iins, phones, keys = set(), set(), set()
+        for values in rows:
+            iin, phone = _identity(dict(values))
+            iins.add(iin)
+            phones.add(phone)
+            keys.add(text(values.get("external_key")))
+        iins.discard("")
+        phones.discard("")
+        keys.discard("")
+        self.by_iin = dict.fromkeys(iins)
+        self.by_phone = dict.fromkeys(phones)
+        found = Person.objects.active().filter(center=self.center)
+        for person in found.filter(Q(iin__in=iins) | Q(phone__in=phones)).order_by("pk"):
+            if person.iin in self.by_iin:
+                self.by_iin[person.iin] = person
+            if person.phone in self.by_phone and self.by_phone[person.phone] is None:
+                self.by_phone[person.phone] = person  # the first registered with it, as _find_person
+        self.by_key = {}
+        if self.kind != ImportJob.Kind.PERSONS:
+            model = Visit if self.kind == ImportJob.Kind.VISITS else Application
+            self.by_key = dict.fromkeys(keys)
+            for record in model.objects.filter(center=self.center, external_key__in=keys):
+                self.by_key[str(record.external_key)] = record
+        self._pending = []
+        self.new_persons, self.new_cases, self._staged_keys = [], [], set()
+
+    def note_person(self, person: Person, *, changed: bool) -> None:
+        """A person created (found from now on) or changed (asked of the database from now on)."""
+        if changed:
+            for key, table in ((person.iin, self.by_iin), (person.phone, self.by_phone)):
+                self._pending.append((table, key, _ASK))
+        else:
+            self._pending.append((self.by_iin, person.iin, person))
+            if self.by_phone.get(person.phone) is None:
+                self._pending.append((self.by_phone, person.phone, person))
+
+    def note_record(self, key: str) -> None:
+        """A visit or case created or changed: asked of the database from now on."""
+        self._pending.append((self.by_key, key, _ASK))
+
+    def stage(self, person: Person | None, case: Application) -> None:
+        """A row's new case (and new person), kept for write_new once the row is done."""
+        self._pending_new = (person, case)
+
+    def writes_nothing(self, values: dict[str, Any]) -> bool:
+        """Whether the row can only build a new case (to be written with the chunk's others), so that
+        it needs no savepoint of its own: a case register's number not in the center."""
+        key = text(values.get("external_key"))
+        if self.kind != ImportJob.Kind.APPLICATIONS or not key:
+            return False
+        if key in self._staged_keys:  # the number twice in the chunk: the first case written, then asked
+            self.write_new()
+            self.by_key.pop(key, None)
+            return False
+        return key in self.by_key and self.by_key[key] is None
+
+    def write_new(self) -> None:
+        if self.new_persons:
+            persons_save_new(by=self.by, persons=self.new_persons)
+        if self.new_cases:
+            applications_save_historical(by=self.by, applications=self.new_cases)
+        self.new_persons, self.new_cases, self._staged_keys = [], [], set()
+
+    def row_done(self, *, kept: bool) -> None:
+        person, case = self._pending_new
+        self._pending_new = (None, None)
+        if kept and case is not None:
+            if person is not None:
+                self.new_persons.append(person)
+            self.new_cases.append(case)
+            self._staged_keys.add(str(case.external_key))
+        if kept:
+            for table, key, value in self._pending:
+                if not key:
+                    continue
+                if value is _ASK:
+                    table.pop(key, None)
+                else:
+                    table[key] = value
+        self._pending = []
+
+    def record(self, model: type[Application] | type[Visit], key: str) -> Any:
+        if key in self.by_key:
+            return self.by_key[key]
+        return model.objects.filter(center=self.center, external_key=key).first()
+
+
+_ASK = object()  # a key to ask of the database again
+
+
+def _find_person(lookups: Lookups, iin: str, phone: str) -> tuple[Person | None, bool]:
     """The center's person with the IIN, or else the phone; and whether it was found by the IIN."""
+    center = lookups.center
     if iin:
-        found = Person.objects.active().filter(center=center, iin=iin).first()
+        if iin in lookups.by_iin:
+            found = lookups.by_iin[iin]
+        else:
+            found = Person.objects.active().filter(center=center, iin=iin).first()
         if found is not None:
             return found, True
     if phone:
+        if phone in lookups.by_phone:
+            return lookups.by_phone[phone], False
         return Person.objects.active().filter(center=center, phone=phone).order_by("pk").first(), False
     return None, False
 
 
-def _person(values: dict[str, Any], center: TerritorialCenter, by: User) -> tuple[Person, bool]:
-    """The center's person with the row's IIN, or else its phone; a new one when neither is found."""
+def _person(
+    values: dict[str, Any], lookups: Lookups, by: User, *, staged: bool = False
+) -> tuple[Person, bool]:
+    """The center's person with the row's IIN, or else its phone; a new one when neither is found:
+    written at once, or (`staged`) built for Lookups.write_new to write with the chunk's others."""
     iin, phone = _identity(values)
-    found, _by_iin = _find_person(center, iin, phone)
+    found, _by_iin = _find_person(lookups, iin, phone)
     if found is not None:
         return found, False
-    person = person_create(
+    person = person_build_imported(
         by=by,
-        center=center,
+        center=lookups.center,
         full_name=text(values.get("full_name")),
         iin=text(values.get("iin")),
         phone=text(values.get("phone")),
         email=text(values.get("email")),
-        confirm_not_duplicate=True,  # duplicates are the same IIN or phone, looked up above
     )
+    if not staged:
+        persons_save_new(by=by, persons=[person])
+    lookups.note_person(person, changed=False)
     return person, True
 
 
-def _person_row(values: dict[str, Any], center: TerritorialCenter, by: User) -> str:
+def _person_row(values: dict[str, Any], lookups: Lookups, by: User) -> str:
     """A row of the persons' register: a new person, or the found one's details brought to the row's.
     Found by the IIN, the person takes the row's name, phone and e-mail; found by a phone only (which a
     family may share), only the blanks are filled, never a name replaced."""
@@ -181,9 +310,9 @@ def _person_row(values: dict[str, Any], center: TerritorialCenter, by: User) -> 
         # Without either, the same file imported twice would register the person twice.
         raise RowError("iin", _("Fill in the IIN or the phone: a person is found again by them."))
     iin, phone = _identity(values)
-    found, by_iin = _find_person(center, iin, phone)
+    found, by_iin = _find_person(lookups, iin, phone)
     if found is None:
-        _person(values, center, by)
+        _person(values, lookups, by)
         return CREATED
     wanted = {
         "full_name": " ".join(text(values.get("full_name")).split()),
@@ -201,7 +330,8 @@ def _person_row(values: dict[str, Any], center: TerritorialCenter, by: User) -> 
     }
     if not changes:
         return UNCHANGED
-    person_update(person=found, by=by, **changes)
+    lookups.note_person(found, changed=True)  # its old IIN and phone
+    lookups.note_person(person_update(person=found, by=by, **changes), changed=True)
     return UPDATED
 
 
@@ -212,13 +342,13 @@ def _required_date(values: dict[str, Any], column: str):
     return value
 
 
-def _visit_row(job: ImportJob, key: str, values: dict[str, Any], refs: References) -> str:
+def _visit_row(job: ImportJob, key: str, values: dict[str, Any], refs: Lookups) -> str:
     """A visit: registered, or the one with the register's number corrected to the row (its channel,
     topic and question; the day and the person stay as recorded)."""
-    by, center = job.created_by, job.center
+    by = job.created_by
     visited_on = _required_date(values, "date")
     channel, topic = refs.get("channel", values.get("channel")), refs.get("topic", values.get("topic"))
-    visit = Visit.objects.filter(center=center, external_key=key).first()
+    visit = refs.record(Visit, key)
     if visit is not None:
         changes: dict[str, Any] = {}
         if visit.channel_id != channel.pk:
@@ -230,8 +360,9 @@ def _visit_row(job: ImportJob, key: str, values: dict[str, Any], refs: Reference
         if not changes:
             return UNCHANGED
         visit_update(visit=visit, by=by, **changes)
+        refs.note_record(key)
         return UPDATED
-    person, _created = _person(values, center, by)
+    person, _created = _person(values, refs, by)
     visit_register(
         by=by,
         person=person,
@@ -241,6 +372,7 @@ def _visit_row(job: ImportJob, key: str, values: dict[str, Any], refs: Reference
         visited_at=timezone.make_aware(datetime.combine(visited_on, time(9))),
         external_key=key,
     )
+    refs.note_record(key)
     return CREATED
 
 
@@ -265,13 +397,13 @@ def _bring_to(case: Application, status: str, by: User, decision: dict[str, Any]
     return case
 
 
-def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: References) -> str:
+def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: Lookups) -> str:
     """A case: registered and brought to the row's status, or the one with the register's number
     corrected to the row. A correction goes through the desk's services: the description while the
     case is open, the status along the allowed transitions, and a decided case whose outcome (or
     anything else) differs is reopened by the import, with the file named as the reason, and decided
     again. The receipt date and the kind, which gave the case its number and due date, stay."""
-    by, center = job.created_by, job.center
+    by = job.created_by
     received_on = _required_date(values, "date")
     service, kind = refs.get("service", values.get("service")), refs.get("kind", values.get("kind"))
     topic, channel = refs.get("topic", values.get("topic")), refs.get("channel", values.get("channel"))
@@ -279,10 +411,11 @@ def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: References
     outcome = refs.get("outcome", values.get("outcome"), required=status in DECIDED_STATUSES)
     decided_on = parse_date(values.get("decided_on"), "decided_on")
     recovered = parse_money(values.get("recovered_kzt"), "recovered_kzt")
-    case = Application.objects.filter(center=center, external_key=key).first()
+    case = refs.record(Application, key)
     if case is None:
-        person, _created = _person(values, center, by)
-        case = application_register(
+        person, created = _person(values, refs, by, staged=True)
+        decided = status in DECIDED_STATUSES
+        case = application_build_historical(
             by=by,
             person=person,
             service=service,
@@ -290,18 +423,17 @@ def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: References
             topic=topic,
             channel=channel,
             received_on=received_on,
+            status=status,
             summary=text(values.get("summary")),
-            confirm_second_case=True,  # a register holds a person's cases of many years
+            outcome=outcome if decided else None,
+            decision=text(values.get("decision")) if decided else "",
+            recovered_kzt=recovered if decided else Decimal(0),
+            decided_on=(decided_on or received_on) if decided else None,
             external_key=key,
         )
-        decision = {
-            "outcome": outcome,
-            "decision": text(values.get("decision")),
-            "recovered_kzt": recovered,
-            "decided_on": decided_on or received_on,
-        }
-        _bring_to(case, status, by, decision)
+        refs.stage(person if created else None, case)
         return CREATED
+    refs.note_record(key)
     if "status" not in values:
         status = case.status  # a register without the column says nothing of the status
     description: dict[str, Any] = {
@@ -335,9 +467,9 @@ def _case_row(job: ImportJob, key: str, values: dict[str, Any], refs: References
     return UPDATED
 
 
-def _import_row(job: ImportJob, values: dict[str, Any], refs: References) -> str:
+def _import_row(job: ImportJob, values: dict[str, Any], refs: Lookups) -> str:
     if job.kind == ImportJob.Kind.PERSONS:
-        return _person_row(values, job.center, job.created_by)
+        return _person_row(values, refs, job.created_by)
     key = text(values.get("external_key"))
     if not key:
         raise RowError("external_key", _("This column must be filled in."))
@@ -373,22 +505,36 @@ def _chunks(rows: Iterator[tuple[int, list[Any]]], size: int) -> Iterator[list[t
         yield chunk
 
 
-def _run_chunk(job: ImportJob, sheet, chunk, refs: References, counts: dict[str, int], refused: list) -> None:
+def _run_chunk(job: ImportJob, sheet, chunk, refs: Lookups, counts: dict[str, int], refused: list) -> None:
     """One chunk in one transaction, each row in a savepoint: a refused row is left out; a chunk that
     fails as a whole leaves nothing behind, and its rows are reported refused."""
     chunk_counts = {CREATED: 0, UPDATED: 0, UNCHANGED: 0}
     chunk_refused: list[dict] = []
     try:
-        with transaction.atomic():
-            for number, cells in chunk:
+        # The check writes nothing for good, and no audit entry either (auditlog's diff of each record
+        # would be half its time).
+        quiet = disable_auditlog() if job.dry_run else contextlib.nullcontext()
+        with transaction.atomic(), audit_entries_deferred() as audit, quiet:
+            rows = [(number, row_values(sheet, cells)) for number, cells in chunk]
+            refs.read_chunk([values for _number, values in rows])
+            for number, values in rows:
+                mark = len(audit)
                 try:
-                    with transaction.atomic():
-                        chunk_counts[_import_row(job, row_values(sheet, cells), refs)] += 1
+                    if refs.writes_nothing(values):
+                        chunk_counts[_import_row(job, values, refs)] += 1
+                    else:
+                        with transaction.atomic():
+                            chunk_counts[_import_row(job, values, refs)] += 1
+                    refs.row_done(kept=True)
                 except (RowError, ValidationError, PermissionDenied) as error:
+                    refs.row_done(kept=False)
+                    del audit[mark:]  # the row's writes were rolled back, and so are their entries
                     for column, message in _refusals(error, job.language):
                         chunk_refused.append({"row": number, "column": column, "message": message})
+            refs.write_new()
             if job.dry_run:
-                raise _DryRun
+                raise _DryRun  # nothing is written, nor the entries of what would have been
+            audit_entries_write(audit)
     except _DryRun:
         pass
     except Exception as error:  # noqa: BLE001  (the chunk is rolled back; the job goes on)
@@ -421,7 +567,7 @@ def import_run(*, job_id: int) -> ImportJob:
                 check_headers(sheet, job.kind, job.language)
                 job.rows_total = sum(1 for _row in sheet.rows)
             job.save()
-            refs = References()
+            refs = Lookups(job.center, job.kind, job.created_by)
             with job.file.open("rb") as file:
                 sheet = read_sheet(file, job.file_name)
                 for chunk in _chunks(sheet.rows, settings.CLINIC_IMPORT_CHUNK):

@@ -4,13 +4,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.audit import acting_as
+from core.audit import acting_as, created_in_bulk
 from core.versioning import assign_changes, locked, save_changes
 from organizations.identifiers import normalize_identifier
 from organizations.models import Employer, PrimaryOrganization, TerritorialCenter, User
 
 from .. import rules
 from ..models import Application, Person, Visit
+from ..names import name_key
 from ..selectors import describe_persons, possible_duplicates
 from ..validators import normalize_phone
 from .common import center_of
@@ -60,11 +61,16 @@ def _person_new(
     employer: Employer | None = None,
     public: bool = False,
     confirm_not_duplicate: bool = False,
+    iin_checked: bool = False,
 ) -> Person:
     """A new, validated, unsaved person: the checks of every way a person is registered.
 
     `public`: typed into the public page, where a refusal must not tell whether an IIN is registered
-    (the caller looks the person up instead of refusing a duplicate)."""
+    (the caller looks the person up instead of refusing a duplicate).
+
+    `iin_checked`: the caller has found no person with the IIN in the center (the import looks a
+    chunk's IINs up at once), so neither the IIN nor the center is queried again; the database's
+    unique constraint stands behind."""
     person = Person(
         center=center,
         is_union_member=is_union_member,
@@ -75,8 +81,11 @@ def _person_new(
     if public:
         person.full_clean(validate_constraints=False)
         return person
-    _ensure_iin_free(person)
-    person.full_clean()
+    if iin_checked:
+        person.full_clean(exclude=["center"], validate_constraints=False)
+    else:
+        _ensure_iin_free(person)
+        person.full_clean()
     if not confirm_not_duplicate:
         _ensure_not_duplicate(person)
     return person
@@ -142,6 +151,35 @@ def person_create(
     with acting_as(by):
         person.save()
     return person
+
+
+def person_build_imported(
+    *, by: User, center: TerritorialCenter, full_name: str, iin: str, phone: str, email: str
+) -> Person:
+    """A person of a kept register (an import), checked as person_create checks one and not yet
+    saved, for persons_save_new to write with others at once (nothing is written here). The import has
+    found nobody with the IIN or the phone in the center: a duplicate is the same IIN or phone."""
+    rules.ensure_can_register(by, center)
+    return _person_new(
+        center=center,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        email=email,
+        confirm_not_duplicate=True,
+        iin_checked=True,
+    )
+
+
+@transaction.atomic(savepoint=False)  # called by the import, inside the chunk's transaction
+def persons_save_new(*, by: User, persons: list[Person]) -> list[Person]:
+    """Write new persons (person_build_imported) at once, each with its audit entry as a save writes it."""
+    for person in persons:
+        person.name_key = name_key(person.full_name)  # what Person.save keeps
+    with acting_as(by):
+        Person.objects.bulk_create(persons)
+        created_in_bulk(persons)
+    return persons
 
 
 PERSON_EDITABLE = {

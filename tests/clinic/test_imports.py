@@ -258,3 +258,49 @@ def test_an_iin_typed_into_a_number_cell_keeps_its_leading_zero(manager, center)
     )
     assert (job.created, job.refused) == (1, 0), job.refused_rows
     assert Person.objects.get(center=center).iin == iin
+
+
+def test_an_imported_case_is_written_once_in_its_final_state_with_its_history_and_one_audit_entry(
+    manager, center
+):
+    from auditlog.models import LogEntry
+
+    job = run(manager, csv_file(HEADERS_RU, GOOD + BAD), confirm=True)
+    assert (job.created, job.refused) == (3, 3), job.refused_rows
+
+    closed = Application.objects.get(center=center, external_key="2019/1")
+    assert closed.version == 1  # one save, not one per status on its way
+    history = list(closed.status_changes.order_by("pk").values_list("from_status", "to_status", "changed_by"))
+    assert history == [
+        ("", "registered", manager.pk),
+        ("registered", "in_progress", manager.pk),
+        ("in_progress", "decided", manager.pk),
+        ("decided", "closed", manager.pk),
+    ]
+    entries = LogEntry.objects.get_for_object(closed)
+    assert [(entry.action, entry.actor_id) for entry in entries] == [(LogEntry.Action.CREATE, manager.pk)]
+    assert entries.get().changes_dict["status"] == ["None", "closed"]
+    person = closed.person
+    assert [entry.actor_id for entry in LogEntry.objects.get_for_object(person)] == [manager.pk]
+    # The refused rows left no entry behind: one per person and per case written.
+    assert LogEntry.objects.filter(action=LogEntry.Action.CREATE, object_repr__contains="Петров").count() == 0
+    assert (
+        LogEntry.objects.filter(action=LogEntry.Action.CREATE)
+        .filter(content_type__model__in=["application", "person"])
+        .count()
+        == Application.objects.filter(center=center).count() + Person.objects.filter(center=center).count()
+    )
+
+
+def test_a_decided_case_in_the_register_needs_its_outcome_and_a_decision_date_after_receipt(manager, center):
+    rows = [
+        ["2019/7", "Ахметов Ерлан", IIN, "", "15.03.2019", "legal_clinic", "written_application", "wages",
+         "phone", "Рассмотрено", "", "", ""],
+        ["2019/8", "Ахметов Ерлан", IIN, "", "15.03.2019", "legal_clinic", "written_application", "wages",
+         "phone", "Рассмотрено", "Удовлетворено", "01.03.2019", ""],
+    ]  # fmt: skip
+    job = run(manager, csv_file(HEADERS_RU, rows), confirm=True)
+    assert (job.created, job.refused) == (0, 2), job.refused_rows
+    assert [row["column"] for row in job.refused_rows] == ["Результат", "Дата решения"]
+    assert not Application.objects.filter(center=center).exists()
+    assert not RegistrationCounter.objects.filter(center=center, last_sequence__gt=0).exists()
