@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,12 @@ def procfile() -> dict[str, str]:
             name, command = line.split(":", 1)
             processes[name.strip()] = command.strip()
     return processes
+
+
+def key_prefix() -> str:
+    """A broker key prefix of a test's own: the process tests of parallel xdist workers share the test
+    Redis and would otherwise take each other's tasks."""
+    return f"tulegal-test-{uuid.uuid4().hex}:"
 
 
 def database_url() -> str:
@@ -107,12 +114,14 @@ def test_beat_and_a_worker_build_the_scheduled_reports():
     expected = 3 * 2  # last month, quarter and year; of the center and of the federation
     commands = procfile()
     logs = Path(tempfile.mkdtemp(prefix="tulegal-processes-"))
+    prefix = key_prefix()
+    env = {"CELERY_KEY_PREFIX": prefix}
     started = []
 
     # when the worker and beat run as the Procfile starts them
     try:
-        started.append(start([*shlex.split(commands["worker"]), *WORKER_OPTIONS], logs / "worker.log"))
-        started.append(start(shlex.split(commands["beat"]), logs / "beat.log"))
+        started.append(start([*shlex.split(commands["worker"]), *WORKER_OPTIONS], logs / "worker.log", env))
+        started.append(start(shlex.split(commands["beat"]), logs / "beat.log", env))
         deadline = time.monotonic() + WAIT_SECONDS
         built = 0
         while time.monotonic() < deadline:
@@ -124,7 +133,7 @@ def test_beat_and_a_worker_build_the_scheduled_reports():
         for process in started:
             stop(process)
         # Messages beat sent that nobody consumed would otherwise wait for the next run's worker.
-        redis.Redis.from_url(settings.TEST_REDIS_URL).delete(*QUEUES)
+        redis.Redis.from_url(settings.TEST_REDIS_URL).delete(*(prefix + queue for queue in QUEUES))
 
     # then beat sent the task, the worker ran it and built every report it queued
     diagnostics = f"\n--- worker\n{tail(logs / 'worker.log')}\n--- beat\n{tail(logs / 'beat.log')}"

@@ -317,6 +317,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
     "max_retries": 1,  # connecting when sending (Connection.default_channel)
 }
+# A prefix for the broker's keys lets two deployments (or parallel test runs) share one Redis
+# without taking each other's tasks.
+if CELERY_KEY_PREFIX := env("CELERY_KEY_PREFIX", default=""):
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = CELERY_KEY_PREFIX
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,
     "interval_start": 0,

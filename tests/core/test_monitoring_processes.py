@@ -25,7 +25,7 @@ from organizations.models import Role
 from reports.models import Report
 from reports.periods import Period, PeriodKind
 from tests.factories import CenterFactory, StaffFactory
-from tests.test_processes import QUEUES, procfile, start, stop, tail
+from tests.test_processes import QUEUES, key_prefix, procfile, start, stop, tail
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,9 @@ def test_probes_metrics_and_the_request_id_across_gunicorn_a_worker_and_the_metr
     logs = Path(tempfile.mkdtemp(prefix="tulegal-monitoring-"))
     (logs / "metrics").mkdir()
     heartbeats = f"tulegal-test-heartbeats-{uuid.uuid4().hex}"
+    prefix = key_prefix()
     env = {
+        "CELERY_KEY_PREFIX": prefix,
         "LOG_FORMAT": "json",
         "PROMETHEUS_MULTIPROC_DIR": str(logs / "metrics"),
         "HEALTH_WORKER_HEARTBEAT_KEY": heartbeats,
@@ -156,7 +158,7 @@ def test_probes_metrics_and_the_request_id_across_gunicorn_a_worker_and_the_metr
         for process in started:
             stop(process)
         client = redis.Redis.from_url(settings.TEST_REDIS_URL)
-        client.delete(heartbeats, *QUEUES)
+        client.delete(heartbeats, *(prefix + queue for queue in QUEUES))
 
     # and the request's id is in its log line and in the worker's lines of the build it queued
     diagnostics = f"\n--- web\n{tail(logs / 'web.log')}\n--- worker\n{tail(logs / 'worker.log')}"

@@ -21,6 +21,7 @@ from django.utils import timezone
 from reports.models import Report
 from tests.celery_worker import wait_until
 from tests.factories import ApplicationFactory
+from tests.test_processes import key_prefix
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ def _database_url() -> str:
     return f"postgres://{credentials}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
-def _start_worker(marker: Path, log: Path) -> subprocess.Popen:
+def _start_worker(marker: Path, log: Path, prefix: str) -> subprocess.Popen:
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -42,6 +43,7 @@ def _start_worker(marker: Path, log: Path) -> subprocess.Popen:
         DATABASE_URL=_database_url(),
         CELERY_VISIBILITY_TIMEOUT="5",  # a message whose worker died is delivered again within seconds
         SLOW_BUILD_MARKER=str(marker),
+        CELERY_KEY_PREFIX=prefix,
     )
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "reports,default",
@@ -78,10 +80,12 @@ def test_a_build_whose_worker_is_killed_is_delivered_again_and_done_once(center,
         center=center, period_kind="month", period_start=period_start, task_id=str(uuid.uuid4())
     )
     marker, log = tmp_path / "slow-build-pid", tmp_path / "workers.log"
-    first = _start_worker(marker, log)
+    prefix = key_prefix()
+    first = _start_worker(marker, log, prefix)
     second = None
     try:
         sender = Celery("sender", broker=settings.TEST_REDIS_URL)
+        sender.conf.broker_transport_options = {"global_keyprefix": prefix}
         sender.send_task(
             "reports.tasks.build_report", args=(report.pk,), queue="reports", task_id=report.task_id
         )
@@ -92,7 +96,7 @@ def test_a_build_whose_worker_is_killed_is_delivered_again_and_done_once(center,
         os.kill(int(marker.read_text()), signal.SIGKILL)
         _stop(first)
         # and a new worker starts
-        second = _start_worker(marker, log)
+        second = _start_worker(marker, log, prefix)
 
         # then: delivered again, built once
         def done() -> bool:
