@@ -23,7 +23,7 @@ from reports.models import Report
 from reports.periods import PeriodKind
 from reports.services import report_request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ALIAS = "replica_1"
 NOWHERE_PORT = "1"  # nothing listens there: a replica that is down
