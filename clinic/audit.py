@@ -1,10 +1,10 @@
 """The audit trail: every create, change and delete of the clinic's records, with old and new values.
 
-django-auditlog writes a LogEntry on each save of a registered model; services name the actor
-with core.audit.acting_as.
+django-auditlog writes a LogEntry on each save of a registered model (core.audit.audit_model); services
+name the actor with core.audit.acting_as.
 """
 
-from auditlog.registry import auditlog
+from core.audit import audit_model
 
 from .models import (
     Application,
@@ -30,23 +30,23 @@ NOT_AUDITED = ["updated_at", "version"]
 PERSONAL = {"mask_fields": list(PERSONAL_FIELDS), "mask_callable": "clinic.personal_data.mask_in_audit_trail"}
 
 # The name key is the full name spelt for comparison (clinic.names): nothing of its own to audit.
-auditlog.register(Person, exclude_fields=[*NOT_AUDITED, "name_key"], **PERSONAL)
-auditlog.register(Visit, exclude_fields=NOT_AUDITED, m2m_fields={"topics"})
-auditlog.register(Application, exclude_fields=NOT_AUDITED)
-auditlog.register(LaborDispute, exclude_fields=NOT_AUDITED, m2m_fields={"applications"})
-auditlog.register(PreventedDispute)
-auditlog.register(Note)
-auditlog.register(Document, exclude_fields=["file", "token"])
-auditlog.register(DeadlineExtension)
+audit_model(Person, exclude_fields=[*NOT_AUDITED, "name_key"], **PERSONAL)
+audit_model(Visit, exclude_fields=NOT_AUDITED, m2m_fields={"topics"})
+audit_model(Application, exclude_fields=NOT_AUDITED)
+audit_model(LaborDispute, exclude_fields=NOT_AUDITED, m2m_fields={"applications"})
+audit_model(PreventedDispute)
+audit_model(Note)
+audit_model(Document, exclude_fields=["file", "token"])
+audit_model(DeadlineExtension)
 # The tracking code's hash stays out of the trail: the trail is read by more people than the table.
-auditlog.register(OnlineSubmission, exclude_fields=["tracking_hash"], **PERSONAL)
-auditlog.register(OnlineAttachment, exclude_fields=["file", "token"])
+audit_model(OnlineSubmission, exclude_fields=["tracking_hash"], **PERSONAL)
+audit_model(OnlineAttachment, exclude_fields=["file", "token"])
 # The template's file is kept in its row: the trail says it changed (file name, placeholders), not its bytes.
-auditlog.register(LetterTemplate, exclude_fields=["content", "updated_at"])
+audit_model(LetterTemplate, exclude_fields=["content", "updated_at"])
 
 # Events; a calendar feed's creation and renewal (who revoked which URL, when), never its secret token.
-auditlog.register(Event, exclude_fields=NOT_AUDITED)
-auditlog.register(ImportJob, exclude_fields=["file", "token", "rows_done", "refused_rows"])
+audit_model(Event, exclude_fields=NOT_AUDITED)
+audit_model(ImportJob, exclude_fields=["file", "token", "rows_done", "refused_rows"])
 
 
 def hidden(value: str) -> str:
@@ -54,4 +54,4 @@ def hidden(value: str) -> str:
     return "*" * 8
 
 
-auditlog.register(CalendarFeed, mask_fields=["token"], mask_callable="clinic.audit.hidden")
+audit_model(CalendarFeed, mask_fields=["token"], mask_callable="clinic.audit.hidden")

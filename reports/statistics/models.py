@@ -4,7 +4,6 @@ annual statistical report built from them."""
 from decimal import Decimal
 from typing import Self
 
-from auditlog.registry import auditlog
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -256,6 +255,3 @@ class StatisticalReport(Snapshot):
 
     def __str__(self) -> str:
         return str(_("Federation statistics, %(year)s") % {"year": self.year})
-
-
-auditlog.register(StatisticalReturn, exclude_fields=["updated_at", "version"])

@@ -58,6 +58,10 @@ def test_visit_and_case_creation_are_audited(reception, person):
     entry = _last_entry(application)
     assert (entry.action, entry.actor) == (CREATE, reception)
     assert _changes(entry)["registration_number"] == [None, application.registration_number]
+    # and only the record's own fields: not the records pointing at it (its notes, events, documents)
+    own_fields = {field.name for field in type(application)._meta.concrete_fields}
+    assert set(_changes(entry)) <= own_fields
+    assert not {"notes", "events", "documents", "status_changes"} & set(_changes(entry))
 
 
 @pytest.mark.django_db

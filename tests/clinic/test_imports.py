@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from clinic import services
@@ -279,9 +280,15 @@ def test_an_imported_case_is_written_once_in_its_final_state_with_its_history_an
     ]
     entries = LogEntry.objects.get_for_object(closed)
     assert [(entry.action, entry.actor_id) for entry in entries] == [(LogEntry.Action.CREATE, manager.pk)]
-    assert entries.get().changes_dict["status"] == ["None", "closed"]
+    entry = entries.get()
+    assert entry.changes_dict["status"] == ["None", "closed"]
+    assert entry.changes_dict["registration_number"] == ["None", closed.registration_number]
+    assert entry.object_repr == str(closed)
+    assert entry.timestamp <= timezone.now()
     person = closed.person
-    assert [entry.actor_id for entry in LogEntry.objects.get_for_object(person)] == [manager.pk]
+    [person_entry] = LogEntry.objects.get_for_object(person)
+    assert person_entry.actor_id == manager.pk
+    assert "*" in person_entry.changes_dict["iin"][1]  # personal data masked, as a desk save masks it
     # The refused rows left no entry behind: one per person and per case written.
     assert LogEntry.objects.filter(action=LogEntry.Action.CREATE, object_repr__contains="Петров").count() == 0
     assert (
