@@ -3,11 +3,13 @@ statuses, decided, reopened, assigned, extended, corrected, noted."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -74,6 +76,28 @@ def _ensure_lawyer_of(center_id: int, lawyer: User | None) -> None:
         raise ValidationError({"lawyer": _("Choose a lawyer of this center.")})
 
 
+# The foreign keys a new case is given as model instances, read from the database by the caller.
+_RELATIONS = ["center", "office", "person", "visit", "employer", "service", "kind", "topic", "channel"]
+_RELATIONS += ["lawyer", "outcome", "registered_by"]
+
+
+def _related(application: Application, name: str) -> Any:
+    """The instance given for a relation, or its id (a person the import is about to write has none
+    yet), without a query."""
+    field = Application._meta.get_field(name)
+    assert isinstance(field, ForeignKey)
+    cached = field.get_cached_value(application, None) if field.is_cached(application) else None
+    return cached if cached is not None else getattr(application, field.attname)
+
+
+def _check_fields(application: Application) -> None:
+    """The new case's own field rules (lengths, choices, digits, the required relations present),
+    without a query each: a relation given as an instance exists, and the number is the counter's
+    (its uniqueness stands behind in the database)."""
+    given = [name for name in _RELATIONS if _related(application, name) is not None]
+    application.full_clean(exclude=given, validate_unique=False, validate_constraints=False)
+
+
 @transaction.atomic
 def application_register(
     *,
@@ -90,7 +114,6 @@ def application_register(
     lawyer: User | None = None,
     visit: Visit | None = None,
     confirm_second_case: bool = False,
-    external_key: str | None = None,
 ) -> Application:
     """Register a case with its number <CENTER>-<YEAR>-<00001> and its due date in working days. A
     second open case of the person on the same topic only when `confirm_second_case`."""
@@ -128,9 +151,8 @@ def application_register(
         due_on=due_on,
         lawyer=lawyer,
         registered_by=by,
-        external_key=external_key or None,
     )
-    application.full_clean()
+    _check_fields(application)
     with acting_as(by):
         application.save()
         StatusChange.objects.create(application=application, to_status=Status.REGISTERED, changed_by=by)
@@ -147,9 +169,6 @@ PATH_TO: dict[str, tuple[str, ...]] = {
     Status.DECIDED: (Status.IN_PROGRESS, Status.DECIDED),
     Status.CLOSED: (Status.IN_PROGRESS, Status.DECIDED, Status.CLOSED),
 }
-# Checked by the caller or by the arguments' types: model instances read from the database.
-_KNOWN_GOOD = ["center", "office", "person", "visit", "employer", "service", "kind", "topic", "channel"]
-_KNOWN_GOOD += ["lawyer", "outcome", "registered_by"]
 
 
 def application_build_historical(
@@ -226,8 +245,7 @@ def application_build_historical(
     )
     if status != Status.REGISTERED:
         rules.ensure_can_work(by, application)
-    # The fields' own checks (lengths, choices, digits); the numbers' uniqueness is the counter's.
-    application.full_clean(exclude=_KNOWN_GOOD, validate_unique=False, validate_constraints=False)
+    _check_fields(application)  # the caller has looked the register's number up already
     return application
 
 
