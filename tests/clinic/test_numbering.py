@@ -5,6 +5,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from clinic import services
@@ -116,3 +117,20 @@ def test_parallel_registrations_get_consecutive_numbers():
     assert sorted(numbers) == [f"{center.code}-2021-{n:05d}" for n in range(1, workers + 1)]
     assert sorted(Application.objects.values_list("sequence", flat=True)) == list(range(1, workers + 1))
     assert RegistrationCounter.objects.get(center=center, year=2021).last_sequence == workers
+
+
+@pytest.mark.django_db
+def test_a_case_without_a_topic_is_refused_on_the_field_and_takes_no_number(reception, center):
+    # given a person of the center
+    person = PersonFactory(center=center)
+    # when a case is registered without a topic (a visit that named none)
+    with pytest.raises(ValidationError) as refused:
+        services.application_register(
+            by=reception, person=person, service=service(), kind=kind(), channel=channel(), topic=None
+        )
+    # then it is refused on that field, and the next case still gets the first number
+    assert set(refused.value.message_dict) == {"topic"}
+    case = services.application_register(
+        by=reception, person=person, service=service(), kind=kind(), channel=channel(), topic=topic()
+    )
+    assert case.sequence == 1
