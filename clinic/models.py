@@ -409,6 +409,12 @@ class Application(Versioned):
             ),
         ]
         indexes = [
+            # A register's own number (imported cases only), found by the search box as typed.
+            models.Index(
+                fields=["external_key"],
+                condition=Q(external_key__isnull=False),
+                name="application_register_number",
+            ),
             # The lists' sort orders, each ending in the id that makes the order total (keyset paging
             # resumes after a row's values): by due date and newest first, for a center and for the
             # federation, with or without a status. They serve the reports' ranges of a center's

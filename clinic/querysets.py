@@ -220,6 +220,8 @@ class ApplicationQuerySet(CenterScopedQuerySet):
             cases.filter(number)
             .values("pk")
             .union(
+                # A register's own number, kept by the import, as typed.
+                cases.filter(external_key=terms.text).values("pk"),
                 cases.filter(person__in=persons.values("pk")).values("pk"),
                 cases.filter(employer__in=employers.values("pk")).values("pk"),
             )

@@ -368,6 +368,7 @@ class ApplicationSerializer(CompiledReadSerializer):
         fields = [
             "id",
             "registration_number",
+            "external_key",
             "center",
             "office",
             "person",

@@ -89,3 +89,28 @@ def test_the_template_downloads(client_for, manager):
     response = client_for(manager).get("/imports/template/persons.xlsx", HTTP_ACCEPT_LANGUAGE="ru")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_an_imported_case_shows_and_is_found_by_its_number_in_the_register(
+    client_for, manager, center, django_capture_on_commit_callbacks
+):
+    # given a register imported with its own numbers
+    client = client_for(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/imports/", {"kind": "applications", "file": xlsx_file(HEADERS_RU, GOOD)})
+    job = ImportJob.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/imports/{job.pk}/confirm/")
+    case = Application.objects.get(center=center, external_key="2019/3")
+    # when the number in the register is typed in the search box of the case list and of the API
+    found = client.get("/cases/", {"q": "2019/3"}, HTTP_ACCEPT_LANGUAGE="ru").text
+    listed = client.get("/api/v1/applications/", {"q": "2019/3"}).json()["results"]
+    # then the case is found, by that number only, and its page and the API show the number
+    assert case.registration_number in found
+    others = Application.objects.exclude(pk=case.pk).values_list("registration_number", flat=True)
+    assert len(others) == 2
+    assert not any(number in found for number in others)
+    assert [row["registration_number"] for row in listed] == [case.registration_number]
+    assert listed[0]["external_key"] == "2019/3"
+    page = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="ru").text
+    assert "<dt>№ в реестре</dt><dd>2019/3</dd>" in page
