@@ -1124,6 +1124,7 @@ class OutgoingMessage(models.Model):
         REGISTRATION = "registration", _("Case registered")
         EXTENSION = "extension", _("Deadline extended")
         DECISION = "decision", _("Decision")
+        ANSWER = "answer", _("Answer published after the decision")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -47,6 +47,7 @@ SUBJECTS: dict[str, Callable[[], str]] = {
     Purpose.REGISTRATION: lambda: _("Your application %(number)s has been registered"),
     Purpose.EXTENSION: lambda: _("The answer to your application %(number)s is postponed"),
     Purpose.DECISION: lambda: _("A decision on your application %(number)s"),
+    Purpose.ANSWER: lambda: _("The answer to your application %(number)s"),
 }
 
 
@@ -144,6 +145,8 @@ def queue_applicant_messages(
             event += f":{extension.pk}"
         if purpose == Purpose.DECISION:  # a reopened case decided again is a new decision
             event += f":{application.status_changes.filter(to_status=Status.DECIDED).count()}"
+        if purpose == Purpose.ANSWER:  # an answer written anew is told anew
+            event += f":{application.version}"
     context = {"case": application, "extension": extension, "submission": submission, "code": CODE_MARK}
     queued = []
     for channel, recipient in recipients.items():

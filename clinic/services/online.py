@@ -233,7 +233,9 @@ def online_submission_create(
 def application_publish_answer(
     *, application: Application, by: User, text: str, expected_version: int | None = None
 ) -> Application:
-    """The answer the applicant reads on the online tracking page once the case is decided."""
+    """The answer the applicant reads on the online tracking page once the case is decided. Written
+    before the decision, it goes out with the decision's message; written after it, in a message of
+    its own (each time it is written anew)."""
     rules.ensure_can_work(by, application)
     application = locked(application, expected_version)
     rules.ensure_can_work(by, application)  # again on the locked row: it may have been reassigned
@@ -242,6 +244,11 @@ def application_publish_answer(
         raise ValidationError(_("Only a case sent through the online reception has a public answer."))
     if not text.strip():
         raise ValidationError({"public_answer": _("Write the answer for the applicant.")})
+    if application.public_answer == text.strip():
+        return application  # the same answer sent again (a form sent twice): nothing new to tell
     application.public_answer = text.strip()
     with acting_as(by):
-        return save_changes(application, ["public_answer"])
+        application = save_changes(application, ["public_answer"])
+    if not application.is_open:  # the tracking page shows it from now on
+        queue_applicant_messages(purpose=Purpose.ANSWER, application=application)
+    return application

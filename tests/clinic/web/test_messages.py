@@ -277,6 +277,24 @@ def test_an_online_question_is_told_its_code_then_its_case_then_the_public_answe
     assert "Your employer must pay the arrears." in mail.outbox[2].body
     assert len(gateway.outbox) == 3
 
+    # when: the lawyer writes the answer anew after the decision, then sends the same form twice
+    for _twice in range(2):
+        with committed(execute=True):
+            staff.post(
+                f"/cases/{case.pk}/public_answer/",
+                {"public_answer": "Your employer pays the arrears by 1 June."},
+                HTTP_ACCEPT_LANGUAGE="ru",
+            )
+    # then: the applicant is told the new answer once, in Kazakh, by SMS and e-mail
+    case.refresh_from_db()
+    assert case.public_answer == "Your employer pays the arrears by 1 June."
+    assert OutgoingMessage.objects.filter(purpose=Purpose.ANSWER, status=State.SENT).count() == 2
+    assert len(gateway.outbox) == 4
+    assert gateway.outbox[3]["text"].startswith(f"Сіздің № {case.registration_number} өтінішіңізге жауап:")
+    assert "Your employer pays the arrears by 1 June." in gateway.outbox[3]["text"]
+    assert mail.outbox[3].subject == f"Сіздің {case.registration_number} өтінішіңізге жауап"
+    assert "Your employer pays the arrears by 1 June." in mail.outbox[3].body
+
 
 # Exactly once, retries, failure, the sweep
 
