@@ -592,17 +592,19 @@ class LetterTemplateAdminForm(forms.ModelForm):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(AuditTrailAdmin, CoreServiceBackedAdmin):
-    """Shared by every center; saved through letter_template_save, which checks the file."""
+    """The federation's templates (offered to every center) and each center's own, each kept by its
+    own staff; saved through letter_template_save, which checks the file and who may keep it. A new
+    template is its author's center's (the federation's, made by the federation's staff)."""
 
     form = LetterTemplateAdminForm
-    list_display = ("name", "purpose", "language", "is_active", "file_name", "updated_at")
+    list_display = ("name", "center", "purpose", "language", "is_active", "file_name", "updated_at")
     list_filter = ("language", "purpose", "is_active")
     search_fields = ("name",)
-    fields = (*services.LETTER_TEMPLATE_EDITABLE, "file", "download", "used", "catalogue")
-    readonly_fields = ("download", "used", "catalogue")
+    fields = ("center", *services.LETTER_TEMPLATE_EDITABLE, "file", "download", "used", "catalogue")
+    readonly_fields = ("center", "download", "used", "catalogue")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("content")
+        return LetterTemplate.objects.visible_to(request.user).select_related("center").defer("content")
 
     @admin.display(description=_("current file"))
     def download(self, template: LetterTemplate):
@@ -641,7 +643,7 @@ class LetterTemplateAdmin(AuditTrailAdmin, CoreServiceBackedAdmin):
         ]
 
     def download_view(self, request, pk):
-        template = LetterTemplate.objects.filter(pk=pk).first()
+        template = LetterTemplate.objects.visible_to(request.user).filter(pk=pk).first()
         if template is None or not self.has_view_permission(request, template):
             raise Http404
         response = HttpResponse(bytes(template.content), content_type=services.accepted_content_type(".docx"))

@@ -192,13 +192,15 @@ class DocumentForm(ActionForm):
 
 
 class LetterForm(ActionForm):
-    """A letter filled from a template: the active templates grouped by language, the page's first."""
+    """A letter filled from a template: the active templates offered to the case's center (the
+    federation's and its own), grouped by language, the page's first."""
 
     template = forms.TypedChoiceField(label=_("Template"), coerce=int)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.templates = {template.pk: template for template in LetterTemplate.objects.offered()}
+        offered = LetterTemplate.objects.for_center(self.target.center_id).offered()
+        self.templates = {template.pk: template for template in offered}
         groups: dict[str, list[tuple[int, str]]] = {}
         for template in self.templates.values():
             groups.setdefault(template.language, []).append((template.pk, template.name))

@@ -460,7 +460,14 @@ class Application(Versioned):
             models.Index(
                 fields=["center", "received_on"],
                 include=[
-                    "service", "topic", "kind", "channel", "due_on", "decided_on", "outcome", "recovered_kzt",
+                    "service",
+                    "topic",
+                    "kind",
+                    "channel",
+                    "due_on",
+                    "decided_on",
+                    "outcome",
+                    "recovered_kzt",
                 ],
                 condition=Q(decided_on__isnull=True),
                 name="application_open_counted",
@@ -937,6 +944,15 @@ class LetterTemplate(models.Model):
         RU = "ru", _("Russian")
         KK = "kk", _("Kazakh")
 
+    center = models.ForeignKey(
+        TerritorialCenter,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("territorial center"),
+        help_text=_("Empty: the federation's template, offered to every center."),
+    )
     name = models.CharField(_("name"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
@@ -963,7 +979,16 @@ class LetterTemplate(models.Model):
         verbose_name = _("letter template")
         verbose_name_plural = _("letter templates")
         constraints = [
-            models.UniqueConstraint(fields=["language", "name"], name="one_letter_template_name_per_language")
+            models.UniqueConstraint(
+                fields=["language", "name"],
+                condition=Q(center__isnull=True),
+                name="one_federation_letter_template_name",
+            ),
+            models.UniqueConstraint(
+                fields=["center", "language", "name"],
+                condition=Q(center__isnull=False),
+                name="one_center_letter_template_name",
+            ),
         ]
         # The case page offers the active templates in this order.
         indexes = [
@@ -1212,6 +1237,7 @@ class ExportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("staff member")
     )
+
     class Source(models.TextChoices):
         API = "api", _("API")
         PAGE = "page", _("Page")

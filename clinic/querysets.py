@@ -299,7 +299,20 @@ class LaborDisputeQuerySet(CenterScopedQuerySet):
 
 
 class LetterTemplateQuerySet(models.QuerySet):
-    """Letter templates are shared by every center: no scoping, only what is offered."""
+    """The federation's letter templates (no center) are offered to every center; a center's own, to
+    its staff only."""
+
+    def visible_to(self, user) -> Self:
+        """The federation's templates and the own center's; every one for federation-level staff."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.sees_all_centers:
+            return self
+        return self.for_center(user.center_id)
+
+    def for_center(self, center_id: int) -> Self:
+        """What a case of this center may be written from: the federation's templates and its own."""
+        return self.filter(Q(center__isnull=True) | Q(center_id=center_id))
 
     def offered(self) -> Self:
         """The active templates as the case page offers them, without their files (read when used)."""

@@ -93,10 +93,21 @@ def ensure_can_read_destruction_records(user: User) -> None:
 
 
 def ensure_can_keep_letter_templates(user: User) -> None:
-    """Letter templates are shared by every center: managers and administrators upload and change them."""
+    """Managers and administrators upload and change letter templates (ensure_can_keep_letter_template:
+    which ones)."""
     _ensure_not_read_only(user)
     if user.role not in MANAGING_ROLES and not user.is_superuser:
         raise PermissionDenied(_("Only a manager keeps the letter templates."))
+
+
+def ensure_can_keep_letter_template(user: User, center_id: int | None) -> None:
+    """A center's templates are kept by its managers and administrators; the federation's (no center,
+    offered to every center) by the federation's."""
+    ensure_can_keep_letter_templates(user)
+    if center_id is None and not user.sees_all_centers:
+        raise PermissionDenied(_("The federation's letter templates are kept by the federation."))
+    if center_id is not None:
+        _ensure_in_scope(user, center_id)
 
 
 def ensure_can_schedule(user: User, record: Application | LaborDispute) -> None:

@@ -177,8 +177,9 @@ def ensure_can_manage_staff(
         raise ValidationError(errors)
 
 
-# Letter templates (clinic.services.letters): shared by every center, kept by managers and administrators,
-# read by the lawyers who write the letters and by the federation's analysts.
+# Letter templates (clinic.services.letters): the federation's and each center's own, kept by managers and
+# administrators (clinic.rules says whose), read by the lawyers who write the letters and by the
+# federation's analysts.
 ROLE_PERMISSIONS[Role.LAWYER]["clinic.lettertemplate"] = READ
 ROLE_PERMISSIONS[Role.MANAGER]["clinic.lettertemplate"] = WRITE
 ROLE_PERMISSIONS[Role.ANALYST]["clinic.lettertemplate"] = READ

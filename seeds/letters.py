@@ -498,8 +498,8 @@ def _built(name: str, paragraphs: Paragraphs) -> bytes:
 
 @transaction.atomic
 def letter_templates_load() -> int:
-    """Create the templates missing from the database; return how many were created."""
-    existing = set(LetterTemplate.objects.values_list("language", "name"))
+    """Create the federation's templates missing from the database; return how many were created."""
+    existing = set(LetterTemplate.objects.filter(center__isnull=True).values_list("language", "name"))
     created = 0
     for purpose, language, name, paragraphs in TEMPLATES:
         if (language, name) in existing:

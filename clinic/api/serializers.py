@@ -766,7 +766,17 @@ class DestructionRecordSerializer(serializers.ModelSerializer):
 class LetterTemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = LetterTemplate
-        fields = ["id", "name", "purpose", "language", "is_active", "file_name", "placeholders", "updated_at"]
+        fields = [
+            "id",
+            "center",
+            "name",
+            "purpose",
+            "language",
+            "is_active",
+            "file_name",
+            "placeholders",
+            "updated_at",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "placeholders": {"help_text": "The placeholders the template uses (GET .../placeholders/)."}
@@ -780,6 +790,15 @@ class LetterTemplateWriteSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=LetterTemplate.Purpose.choices)
     language = serializers.ChoiceField(choices=LetterTemplate.Language.choices)
     is_active = serializers.BooleanField(required=False, default=True)
+    for_center = serializers.PrimaryKeyRelatedField(
+        queryset=TerritorialCenter.objects.all(),
+        required=False,
+        allow_null=True,
+        write_only=True,
+        help_text="The federation's staff: make the new template a center's (empty: the federation's, "
+        "offered to every center). A center's staff make their own center's; a template stays where it "
+        "was made.",
+    )
     file = serializers.FileField(
         max_length=255,
         required=False,
@@ -794,7 +813,8 @@ class LetterPlaceholderSerializer(serializers.Serializer):
 
 class LetterRequestSerializer(serializers.Serializer):
     template = serializers.PrimaryKeyRelatedField(
-        queryset=LetterTemplate.objects.filter(is_active=True), help_text="An active letter template."
+        queryset=LetterTemplate.objects.filter(is_active=True),
+        help_text="An active letter template: the federation's or the case's center's.",
     )
 
 

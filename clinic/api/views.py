@@ -790,9 +790,10 @@ class OutcomeViewSet(ReferenceViewSet):
     retrieve=extend_schema(summary="Read a letter template"),
 )
 class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClinicViewSet):
-    """The DOCX templates of letters, shared by every center: read by staff, kept by managers. An upload
-    with a placeholder outside the catalogue (`placeholders/`) or a malformed one is refused (400),
-    naming it and its line."""
+    """The DOCX templates of letters: the federation's (no center), offered to every center and kept by
+    the federation's administrators, and each center's own, kept by its managers. An upload with a
+    placeholder outside the catalogue (`placeholders/`) or a malformed one is refused (400), naming it
+    and its line."""
 
     serializer_class = s.LetterTemplateSerializer
     pagination_class = None
@@ -800,7 +801,8 @@ class LetterTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cl
     parser_classes = [parsers.MultiPartParser]
 
     def get_queryset(self):
-        return LetterTemplate.objects.defer("content").order_by("language", "purpose", "name", "pk")
+        templates = LetterTemplate.objects.visible_to(self.request.user).defer("content")
+        return templates.order_by("language", "purpose", "name", "pk")
 
     def _save(self, template: LetterTemplate | None, *, partial: bool) -> LetterTemplate:
         user = cast(User, self.request.user)  # StaffPermission: signed-in staff

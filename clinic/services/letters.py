@@ -26,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml.etree import XMLSyntaxError
 
 from core.audit import acting_as
-from organizations.models import User
+from organizations.models import TerritorialCenter, User
 
 from .. import rules
 from ..letters import PLACEHOLDERS
@@ -180,19 +180,30 @@ def _read_template(upload: File) -> tuple[str, bytes]:
 
 @transaction.atomic
 def letter_template_save(
-    *, by: User | None, template: LetterTemplate | None = None, upload: File | None = None, **fields: Any
+    *,
+    by: User | None,
+    template: LetterTemplate | None = None,
+    upload: File | None = None,
+    for_center: TerritorialCenter | None = None,
+    **fields: Any,
 ) -> LetterTemplate:
     """Create a template (`template` None, a file required) or change one (its file optionally); the
-    file is checked first (letter_template_check). `by` None: the reference data's loader."""
-    if by is not None:
-        rules.ensure_can_keep_letter_templates(by)
+    file is checked first (letter_template_check). A new template is its author's center's, or the
+    federation's when made by the federation's staff (or `for_center`'s, made by them for a center); it
+    stays where it was made. `by` None: the reference data's loader (the federation's templates)."""
     unknown = set(fields) - set(LETTER_TEMPLATE_EDITABLE)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+    if template is not None:
+        center_id = template.center_id
+    else:
+        center_id = for_center.pk if for_center is not None else getattr(by, "center_id", None)
+    if by is not None:
+        rules.ensure_can_keep_letter_template(by, center_id)
     if template is None:
         if upload is None:
             raise ValidationError({"file": _("Choose the DOCX file of the template.")}, code="required")
-        template = LetterTemplate()
+        template = LetterTemplate(center_id=center_id)
     if upload is not None:
         template.file_name, content = _read_template(upload)
         template.placeholders = letter_template_check(content)
@@ -283,6 +294,8 @@ def letter_write(*, application: Application, template: LetterTemplate, by: User
     rules.ensure_can_work(by, application)
     if not template.is_active:
         raise ValidationError({"template": _("This template is no longer in use.")}, code="inactive")
+    if template.center_id not in (None, application.center_id):
+        raise ValidationError({"template": _("This template is another center's.")}, code="other_center")
     content = letter_render(
         template, letter_context(application=application, language=template.language, by=by)
     )

@@ -37,6 +37,7 @@ from clinic.models import (
     ExportJob,
     ImportJob,
     LaborDispute,
+    LetterTemplate,
     Note,
     OnlineAttachment,
     OnlineSubmission,
@@ -62,6 +63,7 @@ from reports.services import report_build
 from reports.statistics import services as statistics_services
 from reports.statistics.actions import RETURN_ACTIONS
 from reports.statistics.models import StatisticalReport, StatisticalReturn
+from seeds.letters import template_docx
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -279,6 +281,13 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         center=center, period_kind="month", period_start=timezone.localdate().replace(day=1)
     )
     report = report_build(report_id=report.pk)
+    letter_template = services.letter_template_save(
+        by=manager,
+        upload=ContentFile(template_docx("q", [("text", "{{ case.registration_number }}")]), name="q.docx"),
+        name="Quillfeather letter",
+        purpose=LetterTemplate.Purpose.APPLICANT_ANSWER,
+        language="ru",
+    )
     objects = {
         Person: [person],
         Visit: [visit, submission.visit],
@@ -296,6 +305,7 @@ def _build_center_b(tmp_path, settings) -> CenterB:
         StaffSession: [session],
         ExportJob: [export_job],
         ImportJob: [import_job],
+        LetterTemplate: [letter_template],
         PreventedDispute: [prevented],
         Report: [report],
         type(employer): [employer],

@@ -1,9 +1,11 @@
-"""Letter templates in the admin: managers upload them; the catalogue of placeholders is on the page; a
+"""Letter templates in the admin: a center's managers upload their center's, the federation keeps its
+own (offered to every center); the catalogue of placeholders is on the page; a
 template with an unknown or a malformed placeholder is refused, naming it and its line."""
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from clinic.models import LetterTemplate
 from organizations.models import Role
@@ -83,15 +85,31 @@ def test_a_file_that_is_not_a_docx_is_refused(manager_client):
         assert response.context["adminform"].form.errors["file"]
 
 
-def test_a_manager_changes_a_seeded_template_keeping_its_file(manager_client):
+def test_the_federation_keeps_its_seeded_templates_and_a_centers_manager_may_not_change_them(
+    manager_client,
+):
+    # given a seeded template: the federation's, offered to every center
     template = LetterTemplate.objects.get(purpose="applicant_answer", language="ru")
     content = bytes(template.content)
-
-    response = manager_client.post(
-        f"/admin/clinic/lettertemplate/{template.pk}/change/",
+    assert template.center is None
+    change = f"/admin/clinic/lettertemplate/{template.pk}/change/"
+    # when a center's manager changes it, the change is refused on the form
+    refused = manager_client.post(
+        change,
         form("", name=template.name, purpose=template.purpose, is_active=""),
+        HTTP_ACCEPT_LANGUAGE="ru",
     )
+    assert refused.status_code == 200
+    assert "Шаблоны писем федерации ведёт федерация." in refused.text
+    template.refresh_from_db()
+    assert template.is_active
 
+    # when the federation's administrator changes it, keeping its file
+    administrator = StaffFactory(role=Role.ADMINISTRATOR, center=None, is_staff=True)
+    federation = Client()
+    federation.force_login(administrator)
+    response = federation.post(change, form("", name=template.name, purpose=template.purpose, is_active=""))
+    # then it is changed for every center, its file kept
     assert response.status_code == 302, response.context["adminform"].form.errors
     template.refresh_from_db()
     assert not template.is_active

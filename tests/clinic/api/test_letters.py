@@ -167,3 +167,58 @@ def test_only_managers_keep_the_templates(client_for, db):
     )
     assert response.status_code == 403
     assert not LetterTemplate.objects.exists()
+
+
+# Whose templates
+
+
+def test_a_centers_template_is_its_own_and_the_federations_are_kept_by_the_federation(client_for, templates):
+    # given the federation's templates, a case of center A and the managers of centers A and B
+    given = letter_case()
+    manager_a = StaffFactory(role=Role.MANAGER, center=given.center)
+    manager_b = StaffFactory(role=Role.MANAGER)
+    federation_template = templates[(LetterTemplate.Purpose.APPLICANT_ANSWER, "ru")]
+
+    # when B's manager uploads a template
+    created = client_for(manager_b).post(
+        "/api/v1/letter-templates/",
+        new_template(file=upload("{{ case.registration_number }}")),
+        format="multipart",
+    )
+    # then it is center B's: B's staff list it; A's staff neither list, read nor use it
+    assert created.status_code == 201, created.json()
+    own = LetterTemplate.objects.get(pk=created.json()["id"])
+    assert own.center_id == manager_b.center_id
+    assert created.json()["center"] == manager_b.center_id
+    listed_by_a = {row["id"] for row in client_for(given.lawyer).get("/api/v1/letter-templates/").json()}
+    assert federation_template.pk in listed_by_a
+    assert own.pk not in listed_by_a
+    assert client_for(given.lawyer).get(f"/api/v1/letter-templates/{own.pk}/").status_code == 404
+    used = client_for(given.lawyer).post(
+        f"/api/v1/applications/{given.case.pk}/letters/", {"template": own.pk}
+    )
+    assert used.status_code == 400
+    assert not given.case.documents.exists()
+    # and neither A's nor B's manager changes the federation's template, nor A's manager B's
+    for manager in (manager_a, manager_b):
+        response = client_for(manager).patch(
+            f"/api/v1/letter-templates/{federation_template.pk}/", {"is_active": "false"}, format="multipart"
+        )
+        assert response.status_code == 403
+    response = client_for(manager_a).patch(
+        f"/api/v1/letter-templates/{own.pk}/", {"is_active": "false"}, format="multipart"
+    )
+    assert response.status_code == 404
+
+    # when the federation's administrator changes the federation's template
+    administrator = StaffFactory(role=Role.ADMINISTRATOR, center=None)
+    response = client_for(administrator).patch(
+        f"/api/v1/letter-templates/{federation_template.pk}/",
+        {"name": "Ответ заявителю (2026)"},
+        format="multipart",
+    )
+    # then it is changed, for every center
+    assert response.status_code == 200, response.json()
+    assert response.json()["center"] is None
+    federation_template.refresh_from_db()
+    assert (federation_template.name, federation_template.is_active) == ("Ответ заявителю (2026)", True)

@@ -84,6 +84,28 @@ def test_the_page_offers_every_active_template_grouped_by_language_its_own_first
     assert templates[(LetterTemplate.Purpose.APPLICANT_ANSWER, "kk")].pk in dict(groups[0][1])
 
 
+def test_the_page_offers_the_federations_templates_and_the_centers_own_not_another_centers(
+    client_for, templates
+):
+    # given the federation's templates, one of the case's center and one of another center
+    given = letter_case()
+    source = templates[(LetterTemplate.Purpose.APPLICANT_ANSWER, "ru")]
+    own, other = (
+        LetterTemplate.objects.create(
+            center=center, name=name, purpose=source.purpose, language="ru", content=source.content
+        )
+        for center, name in ((given.center, "Ответ центра"), (StaffFactory().center, "Ответ другого центра"))
+    )
+    # when the case's lawyer opens the case
+    page = client_for(given.lawyer).get(f"/cases/{given.case.pk}/", HTTP_ACCEPT_LANGUAGE="ru")
+    # then the letter's choices hold the federation's templates and the center's own only
+    form = next(action.form for action in page.context["actions"] if action.slug == "letter")
+    offered = {pk for _label, options in form.fields["template"].choices for pk, _name in options}
+    assert offered == {template.pk for template in templates.values()} | {own.pk}
+    assert "Ответ другого центра" not in page.text
+    assert other.pk not in offered
+
+
 def test_a_case_without_an_employer_gets_its_letter_with_the_employer_left_blank(
     client_for, case_of, templates
 ):
