@@ -76,6 +76,53 @@ def _ensure_lawyer_of(center_id: int, lawyer: User | None) -> None:
         raise ValidationError({"lawyer": _("Choose a lawyer of this center.")})
 
 
+def _ensure_not_merged(person: Person) -> None:
+    if person.merged_into_id is not None:
+        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
+
+
+def _due_on_for_receipt(kind: ApplicationKind, received_on: date) -> date:
+    """The due date of a case received that day; a day in the future or beyond the calendar is refused."""
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
+    try:
+        return due_date(kind, received_on)
+    except workdays.UnknownYearError as error:
+        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
+        raise ValidationError({"received_on": message % {"year": error.year}}) from error
+
+
+def _new_application(
+    *,
+    by: User,
+    person: Person,
+    service: Service,
+    kind: ApplicationKind,
+    topic: Topic | None,
+    channel: Channel,
+    summary: str,
+    received_on: date,
+    due_on: date,
+    **fields: Any,
+) -> Application:
+    """A case as the desk and the import build it (not yet checked nor saved): the person's center,
+    the year of receipt, the author; `fields` what differs between them."""
+    return Application(
+        center=person.center,
+        year=received_on.year,
+        person=person,
+        service=service,
+        kind=kind,
+        topic=topic,
+        channel=channel,
+        summary=summary.strip(),
+        received_on=received_on,
+        due_on=due_on,
+        registered_by=by,
+        **fields,
+    )
+
+
 # The foreign keys a new case is given as model instances, read from the database by the caller.
 _RELATIONS = ["center", "office", "person", "visit", "employer", "service", "kind", "topic", "channel"]
 _RELATIONS += ["lawyer", "outcome", "registered_by"]
@@ -120,37 +167,28 @@ def application_register(
     center = person.center
     rules.ensure_can_register(by, center)
     _ensure_lawyer_of(center.pk, lawyer)
-    if person.merged_into_id is not None:
-        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
+    _ensure_not_merged(person)
     if not confirm_second_case:
         ensure_no_open_case_on_topic(person, topic)
     received_on = received_on or timezone.localdate()
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
-    try:
-        due_on = due_date(kind, received_on)
-    except workdays.UnknownYearError as error:
-        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
-        raise ValidationError({"received_on": message % {"year": error.year}}) from error
+    due_on = _due_on_for_receipt(kind, received_on)
     sequence = _next_sequence(center, received_on.year)
-    application = Application(
-        center=center,
-        office=office or by.office,
-        year=received_on.year,
-        sequence=sequence,
-        registration_number=f"{center.code}-{received_on.year}-{sequence:05d}",
+    application = _new_application(
+        by=by,
         person=person,
-        visit=visit,
-        employer=employer or person.employer,
         service=service,
         kind=kind,
         topic=topic,
         channel=channel,
-        summary=summary.strip(),
+        summary=summary,
         received_on=received_on,
         due_on=due_on,
+        office=office or by.office,
+        sequence=sequence,
+        registration_number=f"{center.code}-{received_on.year}-{sequence:05d}",
+        visit=visit,
+        employer=employer or person.employer,
         lawyer=lawyer,
-        registered_by=by,
     )
     _check_fields(application)
     with acting_as(by):
@@ -200,16 +238,9 @@ def application_build_historical(
     instances and are not queried again."""
     center = person.center
     rules.ensure_can_register(by, center)
-    if person.merged_into_id is not None:
-        raise ValidationError({"person": _("This record was merged into another person's: choose that one.")})
+    _ensure_not_merged(person)
     today = timezone.localdate()
-    if received_on > today:
-        raise ValidationError({"received_on": _("The date of receipt cannot be in the future.")})
-    try:
-        due_on = due_date(kind, received_on)
-    except workdays.UnknownYearError as error:
-        message = _("The working-day calendar does not cover %(year)s: check the date of receipt.")
-        raise ValidationError({"received_on": message % {"year": error.year}}) from error
+    due_on = _due_on_for_receipt(kind, received_on)
     decided = status in (Status.DECIDED, Status.CLOSED)
     if decided:
         if outcome is None:
@@ -221,26 +252,24 @@ def application_build_historical(
     if recovered_kzt < 0:
         message = _("“%(value)s” is not an amount of money.") % {"value": recovered_kzt}
         raise ValidationError({"recovered_kzt": message})
-    application = Application(
-        center=center,
-        office=by.office,
-        year=received_on.year,
-        sequence=0,
+    application = _new_application(
+        by=by,
         person=person,
-        employer=person.employer,
         service=service,
         kind=kind,
         topic=topic,
         channel=channel,
-        summary=summary.strip(),
+        summary=summary,
         received_on=received_on,
         due_on=due_on,
+        office=by.office,
+        sequence=0,  # numbered when saved, with the chunk's others
+        employer=person.employer,
         status=status,
         outcome=outcome,
         decision=decision.strip(),
         recovered_kzt=recovered_kzt,
         decided_on=decided_on,
-        registered_by=by,
         external_key=external_key or None,
     )
     if status != Status.REGISTERED:
